@@ -1,0 +1,95 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one router per pillar, one error shape.
+
+Every 4xx answers ``{"error": {"status": 404, "code": "not_found", "message": "…",
+"details": […]}}`` so clients need one parser. Public reads need no auth; anything scoped
+takes a bearer token (``Authorization: Bearer pr_…``) or the browser session.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from pracharat.core.lib.area import BadAreaCode
+
+
+api = NinjaAPI(
+    title="pracharat API",
+    version="1",
+    description="Net Pracharat platform: geography, accounts, network, market.",
+    urls_namespace="api-1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request, status: int, code: str, message: str, details=None):
+    body = {"error": {"status": status, "code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc):
+    details = [{"loc": list(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    return error_response(request, 422, "invalid", _("The request is not valid."), details)
+
+
+@api.exception_handler(ValidationError)
+def on_django_validation(request, exc):
+    return error_response(request, 422, "invalid", _("The request is not valid."),
+                          [{"message": m} for m in exc.messages])
+
+
+@api.exception_handler(BadAreaCode)
+def on_bad_area(request, exc):
+    return error_response(request, 422, "invalid",
+                          _("An area code has 2, 4, 6 or 8 digits."), [{"message": str(exc)}])
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(request, 401, "unauthenticated",
+                          _("Log in or send a valid API token (Authorization: Bearer …)."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error_response(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
+                          str(exc.message))
+
+
+def _mount() -> None:
+    from pracharat.accounts.api import router as accounts_router
+    from pracharat.geo.api import router as geo_router
+
+    api.add_router("/geo", geo_router)
+    api.add_router("/accounts", accounts_router)
+    for module in ("pracharat.network.api", "pracharat.market.api"):
+        try:
+            pillar = __import__(module, fromlist=["router"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        api.add_router(f"/{module.split('.')[1]}", pillar.router)
+
+
+_mount()

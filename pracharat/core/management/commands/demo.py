@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from pracharat.core import demo
+from pracharat.geo.models import Province
+
+
+class Command(BaseCommand):
+    help = "Load the demo: Phitsanulok, its agencies, one user per role, and each pillar's demo."
+
+    def handle(self, *args, **options):
+        if not Province.objects.exists():
+            call_command("load_geography", stdout=self.stdout)
+        demo.load(self.stdout)
+        for path in settings.PRACHARAT_DEMO:
+            import_string(path)(self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"demo ready; every demo password is {demo.DEMO_PASSWORD!r}"))

@@ -1,0 +1,70 @@
+"""`pracharat serve`: the whole platform in one process group.
+
+The web app runs under gunicorn; each pillar may add a long-running process (the RADIUS
+listener, the background worker) through ``settings.PRACHARAT_SERVE_PROCESSES``: a list of
+``pracharat`` sub-command argument lists. If any child exits, the rest are stopped and serve
+exits with its code, so a supervisor (systemd, a container runtime) sees the failure.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web app and every pillar's background process until stopped (Ctrl-C)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("PRACHARAT_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)))
+        parser.add_argument("--web-only", action="store_true",
+                            help="run only the web app, no pillar processes")
+
+    def handle(self, *args, bind, workers, threads, web_only, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        python = sys.executable
+        commands = [[python, "-m", "gunicorn", "pracharat.wsgi:application", "--bind", bind,
+                     "--workers", str(workers), "--threads", str(threads),
+                     "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10"]]
+        if not web_only:
+            commands += [[python, "-m", "pracharat", *argv]
+                         for argv in settings.PRACHARAT_SERVE_PROCESSES]
+        children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own argv
+        self.stdout.write(f"pracharat serving on http://{bind}/ "
+                          f"({len(children)} process{'es' if len(children) > 1 else ''}; Ctrl-C stops)")
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        exit_code = 0
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"{child.args[2:4]} exited with {child.returncode}; stopping")
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sys.exit(exit_code)
