@@ -16,7 +16,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from pracharat.core.lib.area import BadAreaCode
 
-
 api = NinjaAPI(
     title="pracharat API",
     version="1",
@@ -42,14 +41,20 @@ def on_validation(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_django_validation(request, exc):
-    return error_response(request, 422, "invalid", _("The request is not valid."),
-                          [{"message": m} for m in exc.messages])
+    return error_response(
+        request,
+        422,
+        "invalid",
+        _("The request is not valid."),
+        [{"message": m} for m in exc.messages],
+    )
 
 
 @api.exception_handler(BadAreaCode)
 def on_bad_area(request, exc):
-    return error_response(request, 422, "invalid",
-                          _("An area code has 2, 4, 6 or 8 digits."), [{"message": str(exc)}])
+    return error_response(
+        request, 422, "invalid", _("An area code has 2, 4, 6 or 8 digits."), [{"message": str(exc)}]
+    )
 
 
 @api.exception_handler(Http404)
@@ -59,8 +64,12 @@ def on_not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return error_response(request, 401, "unauthenticated",
-                          _("Log in or send a valid API token (Authorization: Bearer …)."))
+    return error_response(
+        request,
+        401,
+        "unauthenticated",
+        _("Log in or send a valid API token (Authorization: Bearer …)."),
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -70,10 +79,18 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
-                          str(exc.message))
+    codes = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "too_many_requests",
+    }
+    return error_response(
+        request, exc.status_code, codes.get(exc.status_code, "error"), str(exc.message)
+    )
 
 
 def _mount() -> None:

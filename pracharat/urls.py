@@ -21,5 +21,6 @@ urlpatterns = [
 
 if not settings.PRODUCTION:
     # The embedded default serves uploads itself; production puts them behind the web server.
-    urlpatterns.append(path("media/<path:path>", serve_media,
-                            {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(
+        path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})
+    )

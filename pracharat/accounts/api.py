@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from pracharat.accounts.models import Agency
 from pracharat.accounts.api_auth import token_or_session
+from pracharat.accounts.models import Agency
 
 router = Router(tags=["accounts"], auth=token_or_session)
 
@@ -36,11 +36,17 @@ class AgencyOut(Schema):
 @router.get("/me", response=MeOut, summary="The authenticated user and their roles")
 def me(request):
     user = request.auth
-    memberships = [{"role": m.role, "agency": m.agency.slug if m.agency else None,
-                    "area_code": m.area_code}
-                   for m in user.memberships.select_related("agency")]
-    return {"id": user.pk, "full_name": user.full_name, "email": user.email,
-            "phone": user.phone, "memberships": memberships}
+    memberships = [
+        {"role": m.role, "agency": m.agency.slug if m.agency else None, "area_code": m.area_code}
+        for m in user.memberships.select_related("agency")
+    ]
+    return {
+        "id": user.pk,
+        "full_name": user.full_name,
+        "email": user.email,
+        "phone": user.phone,
+        "memberships": memberships,
+    }
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies in the caller's areas")

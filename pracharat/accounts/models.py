@@ -33,8 +33,11 @@ class UserManager(BaseUserManager):
     def _create(self, email, phone, password, **extra):
         if not email and not phone:
             raise ValueError("A user needs an email address or a phone number")
-        user = self.model(email=self.normalize_email(email) or None,
-                          phone=normalise_phone(phone) if phone else None, **extra)
+        user = self.model(
+            email=self.normalize_email(email) or None,
+            phone=normalise_phone(phone) if phone else None,
+            **extra,
+        )
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -63,8 +66,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Logs in with an email address or a Thai phone number."""
 
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=10, unique=True, null=True, blank=True,
-                             help_text=_("Thai number, e.g. 0812345678"))
+    phone = models.CharField(
+        _("phone"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Thai number, e.g. 0812345678"),
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (admin site)"), default=False)
@@ -81,8 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["full_name"]
         constraints = [
-            models.CheckConstraint(condition=Q(email__isnull=False) | Q(phone__isnull=False),
-                                   name="user_has_email_or_phone"),
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,8 +152,14 @@ class Agency(TimeStamped):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
     area_code = AreaCodeField(blank=True, help_text=_("The area it serves; empty for national."))
-    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="branches", verbose_name=_("parent agency"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("parent agency"),
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)
@@ -171,13 +188,21 @@ class MembershipQuerySet(AreaQuerySet):
 class Membership(TimeStamped):
     """A role held by a person, in an agency (or none, for volunteers), over an area."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="memberships", verbose_name=_("agency"))
-    area_code = AreaCodeField(blank=True,
-                              help_text=_("Where the role applies; empty for the whole country."))
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("agency"),
+    )
+    area_code = AreaCodeField(
+        blank=True, help_text=_("Where the role applies; empty for the whole country.")
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -185,8 +210,9 @@ class Membership(TimeStamped):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "agency", "area_code"],
-                                    name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency", "area_code"], name="membership_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,18 +226,21 @@ def _hash_token(key: str) -> str:
 class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, key: str):
         """The active user for ``key``, or None."""
-        token = (self.select_related("user")
-                 .filter(key_hash=_hash_token(key), user__is_active=True)
-                 .filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
-                 .first())
+        token = (
+            self.select_related("user")
+            .filter(key_hash=_hash_token(key), user__is_active=True)
+            .filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+            .first()
+        )
         return token.user if token else None
 
 
 class ApiToken(TimeStamped):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -6,8 +6,13 @@ from pracharat.accounts.models import Membership, Role
 
 # Roles whose area is a view of everything located there. Producers and volunteers see only
 # what their own pillar grants them (their group's orders, their reports), not an area.
-AREA_ROLES = {Role.PROVINCIAL_OFFICER, Role.INSPECTOR, Role.OPERATOR, Role.AGENCY_OFFICER,
-              Role.TRAINER}
+AREA_ROLES = {
+    Role.PROVINCIAL_OFFICER,
+    Role.INSPECTOR,
+    Role.OPERATOR,
+    Role.AGENCY_OFFICER,
+    Role.TRAINER,
+}
 
 
 def _memberships(user) -> list[Membership]:

@@ -20,8 +20,11 @@ class LoginView(auth_views.LoginView):
 def me(request):
     memberships = request.user.memberships.select_related("agency")
     tokens = request.user.api_tokens.order_by("-created")
-    return render(request, "accounts/me.html",
-                  {"memberships": memberships, "tokens": tokens, "token_form": TokenForm()})
+    return render(
+        request,
+        "accounts/me.html",
+        {"memberships": memberships, "tokens": tokens, "token_form": TokenForm()},
+    )
 
 
 @login_required
@@ -32,8 +35,9 @@ def create_token(request):
         messages.error(request, _("Give the token a name."))
         return redirect("accounts:me")
     _token, key = actions.issue_api_token(request.user, form.cleaned_data["name"])
-    messages.success(request, _("New API token (copy it now, it is shown only once): %(key)s")
-                     % {"key": key})
+    messages.success(
+        request, _("New API token (copy it now, it is shown only once): %(key)s") % {"key": key}
+    )
     return redirect("accounts:me")
 
 
@@ -54,6 +58,9 @@ def agencies(request):
 @login_required
 def agency(request, slug: str):
     item = get_object_or_404(Agency.objects.visible_to(request.user), slug=slug)
-    members = (Membership.objects.filter(agency=item).select_related("user")
-               .order_by("role", "user__full_name"))
+    members = (
+        Membership.objects.filter(agency=item)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
     return render(request, "accounts/agency.html", {"agency": item, "members": members})

@@ -32,8 +32,13 @@ def _float(text: str) -> float | None:
 
 
 def _upsert(model, objects: list, fields: list[str]) -> None:
-    model.objects.bulk_create(objects, batch_size=500, update_conflicts=True,
-                              unique_fields=[model._meta.pk.name], update_fields=fields)
+    model.objects.bulk_create(
+        objects,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=[model._meta.pk.name],
+        update_fields=fields,
+    )
 
 
 @dataclass
@@ -47,30 +52,55 @@ class GeographyCounts:
 @transaction.atomic
 def load_geography(data_dir: Path = DATA_DIR) -> GeographyCounts:
     """Insert or update every region, province, district and sub-district (idempotent)."""
-    regions = [Region(id=int(r["id"]), name_th=r["name"], name_en=REGION_NAMES_EN.get(int(r["id"]), ""))
-               for r in _rows("geographies.csv", data_dir)]
+    regions = [
+        Region(id=int(r["id"]), name_th=r["name"], name_en=REGION_NAMES_EN.get(int(r["id"]), ""))
+        for r in _rows("geographies.csv", data_dir)
+    ]
     _upsert(Region, regions, ["name_th", "name_en"])
 
     district_rows = _rows("districts.csv", data_dir)
     # provinces.csv numbers provinces 1..77; the official code is the district code // 100.
     province_code = {r["province_id"]: r["id"][:2] for r in district_rows}
-    provinces = [Province(code=province_code[r["id"]], name_th=r["name_th"], name_en=r["name_en"],
-                          region_id=int(r["geography_id"]))
-                 for r in _rows("provinces.csv", data_dir)]
+    provinces = [
+        Province(
+            code=province_code[r["id"]],
+            name_th=r["name_th"],
+            name_en=r["name_en"],
+            region_id=int(r["geography_id"]),
+        )
+        for r in _rows("provinces.csv", data_dir)
+    ]
     _upsert(Province, provinces, ["name_th", "name_en", "region"])
 
-    districts = [District(code=r["id"], province_id=r["id"][:2], name_th=r["name_th"],
-                          name_en=r["name_en"],
-                          is_amphoe=not r["name_th"].startswith(NON_AMPHOE_PREFIX))
-                 for r in district_rows]
+    districts = [
+        District(
+            code=r["id"],
+            province_id=r["id"][:2],
+            name_th=r["name_th"],
+            name_en=r["name_en"],
+            is_amphoe=not r["name_th"].startswith(NON_AMPHOE_PREFIX),
+        )
+        for r in district_rows
+    ]
     _upsert(District, districts, ["name_th", "name_en", "province", "is_amphoe"])
 
-    subdistricts = [SubDistrict(code=r["id"], district_id=r["district_id"], name_th=r["name_th"],
-                                name_en=r["name_en"], postcode=r["zip_code"],
-                                latitude=_float(r["lat"]), longitude=_float(r["long"]))
-                    for r in _rows("sub_districts.csv", data_dir)]
-    _upsert(SubDistrict, subdistricts,
-            ["name_th", "name_en", "district", "postcode", "latitude", "longitude"])
+    subdistricts = [
+        SubDistrict(
+            code=r["id"],
+            district_id=r["district_id"],
+            name_th=r["name_th"],
+            name_en=r["name_en"],
+            postcode=r["zip_code"],
+            latitude=_float(r["lat"]),
+            longitude=_float(r["long"]),
+        )
+        for r in _rows("sub_districts.csv", data_dir)
+    ]
+    _upsert(
+        SubDistrict,
+        subdistricts,
+        ["name_th", "name_en", "district", "postcode", "latitude", "longitude"],
+    )
     return GeographyCounts(len(regions), len(provinces), len(districts), len(subdistricts))
 
 
@@ -99,8 +129,10 @@ def _parse_village(row: dict[str, str], subdistricts: set[str]) -> Village:
     except ValueError:
         raise ValueError(_("moo must be a whole number")) from None
     if moo != int(code[6:]):
-        raise ValueError(_("moo %(moo)s does not match the code's last two digits %(tail)s")
-                         % {"moo": moo, "tail": code[6:]})
+        raise ValueError(
+            _("moo %(moo)s does not match the code's last two digits %(tail)s")
+            % {"moo": moo, "tail": code[6:]}
+        )
     name_th = (row.get("name_th") or "").strip()
     if not name_th:
         raise ValueError(_("name_th is required"))
@@ -112,9 +144,18 @@ def _parse_village(row: dict[str, str], subdistricts: set[str]) -> Village:
     if (lat is None) != (lon is None):
         raise ValueError(_("give both lat and lon, or neither"))
     if lat is not None and not (5 <= lat <= 21 and 97 <= lon <= 106):
-        raise ValueError(_("lat/lon %(lat)s, %(lon)s is outside Thailand") % {"lat": lat, "lon": lon})
-    return Village(code=code, subdistrict_id=code[:6], moo=moo, name_th=name_th,
-                   name_en=(row.get("name_en") or "").strip(), latitude=lat, longitude=lon)
+        raise ValueError(
+            _("lat/lon %(lat)s, %(lon)s is outside Thailand") % {"lat": lat, "lon": lon}
+        )
+    return Village(
+        code=code,
+        subdistrict_id=code[:6],
+        moo=moo,
+        name_th=name_th,
+        name_en=(row.get("name_en") or "").strip(),
+        latitude=lat,
+        longitude=lon,
+    )
 
 
 def import_villages(lines: Iterable[str]) -> ImportResult:
@@ -146,8 +187,11 @@ def import_villages(lines: Iterable[str]) -> ImportResult:
         return result
     with transaction.atomic():
         existing = set(Village.objects.filter(code__in=villages).values_list("code", flat=True))
-        _upsert(Village, list(villages.values()),
-                ["subdistrict", "moo", "name_th", "name_en", "latitude", "longitude"])
+        _upsert(
+            Village,
+            list(villages.values()),
+            ["subdistrict", "moo", "name_th", "name_en", "latitude", "longitude"],
+        )
     result.updated = len(existing)
     result.created = len(villages) - len(existing)
     return result

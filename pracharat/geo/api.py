@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Path, Query, Router, Schema
 
-from pracharat.core.lib.area import clean
+from pracharat.core.api_schemas import with_errors
 from pracharat.geo.models import District, Province, SubDistrict, Village
 from pracharat.geo.querysets import address_candidates
 
@@ -81,23 +80,31 @@ def provinces(request):
     return Province.objects.select_related("region").order_by("code")
 
 
-@router.get("/provinces/{code}", response=ProvinceDetail, summary="One province and its districts")
-def province(request, code: str):
+@router.get(
+    "/provinces/{code}",
+    response=with_errors(ProvinceDetail, 404),
+    summary="One province and its districts",
+)
+def province(request, code: str = Path(..., pattern=r"^\d{2}$")):
     return get_object_or_404(
-        Province.objects.select_related("region").prefetch_related("districts"), code=clean(code))
+        Province.objects.select_related("region").prefetch_related("districts"), code=code
+    )
 
 
-@router.get("/districts", response=list[DistrictOut], summary="Districts of a province")
+@router.get(
+    "/districts", response=with_errors(list[DistrictOut]), summary="Districts of a province"
+)
 def districts(request, province: str = Query(..., pattern=r"^\d{2}$")):
     return District.objects.filter(province_id=province).order_by("code")
 
 
-@router.get("/subdistricts", response=list[SubDistrictOut],
-            summary="Sub-districts of a district, or with a postcode")
+@router.get(
+    "/subdistricts",
+    response=with_errors(list[SubDistrictOut], 400),
+    summary="Sub-districts of a district and/or with a postcode; all 7,451 without a filter",
+)
 def subdistricts(request, filters: Query[SubDistrictFilter]):
     rows = SubDistrict.objects.order_by("code")
-    if not filters.district and not filters.postcode:
-        raise HttpError(400, "Give district=NNNN or postcode=NNNNN.")
     if filters.district:
         rows = rows.filter(district_id=filters.district)
     if filters.postcode:
@@ -105,16 +112,27 @@ def subdistricts(request, filters: Query[SubDistrictFilter]):
     return rows
 
 
-@router.get("/villages", response=list[VillageOut], summary="Villages of a sub-district")
+@router.get(
+    "/villages", response=with_errors(list[VillageOut]), summary="Villages of a sub-district"
+)
 def villages(request, subdistrict: str = Query(..., pattern=r"^\d{6}$")):
     return Village.objects.filter(subdistrict_id=subdistrict).order_by("code")
 
 
-@router.get("/address", response=list[AddressOut],
-            summary="Address autocomplete: postcode or a Thai/English place-name fragment")
+@router.get(
+    "/address",
+    response=with_errors(list[AddressOut]),
+    summary="Address autocomplete: postcode or a Thai/English place-name fragment",
+)
 def address(request, q: str = Query(..., min_length=1, max_length=100)):
     return [
-        {"subdistrict": s, "district": s.district, "province": s.district.province,
-         "postcode": s.postcode, "label_th": s.address_th(), "label_en": s.address_en()}
+        {
+            "subdistrict": s,
+            "district": s.district,
+            "province": s.district.province,
+            "postcode": s.postcode,
+            "label_th": s.address_th(),
+            "label_en": s.address_en(),
+        }
         for s in address_candidates(q)
     ]

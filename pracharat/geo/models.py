@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.models import AreaCodeField, AreaQuerySet
 
-
 BANGKOK = "10"
 
 
@@ -24,8 +23,9 @@ class GeoQuerySet(AreaQuerySet):
         return self
 
     def search_name(self, fragment: str):
-        return self.filter(models.Q(name_th__contains=fragment)
-                           | models.Q(name_en__icontains=fragment))
+        return self.filter(
+            models.Q(name_th__contains=fragment) | models.Q(name_en__icontains=fragment)
+        )
 
 
 class Named(models.Model):
@@ -35,15 +35,15 @@ class Named(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, Thai when English is missing."""
         if (get_language() or "th").startswith("en") and self.name_en:
             return self.name_en
         return self.name_th
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(Named):
@@ -59,8 +59,9 @@ class Region(Named):
 
 class Province(Named):
     code = AreaCodeField(_("province code"), primary_key=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces",
-                               verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
 
     objects = GeoQuerySet.as_manager()
 
@@ -78,8 +79,9 @@ class District(Named):
     """อำเภอ / เขต. ``is_amphoe`` is false for the dataset's two municipal rows (7074, 9077)."""
 
     code = AreaCodeField(_("district code"), primary_key=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts",
-                                 verbose_name=_("province"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
     is_amphoe = models.BooleanField(_("official district"), default=True)
 
     objects = GeoQuerySet.as_manager()
@@ -98,8 +100,9 @@ class SubDistrict(Named):
     """ตำบล / แขวง, with its postcode and (for most rows) a centre point."""
 
     code = AreaCodeField(_("sub-district code"), primary_key=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts",
-                                 verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="subdistricts", verbose_name=_("district")
+    )
     postcode = models.CharField(_("postcode"), max_length=5, db_index=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -114,7 +117,6 @@ class SubDistrict(Named):
     @property
     def area_code(self) -> str:
         return self.code
-
 
     def address_th(self) -> str:
         """Postal form: ``ต.ท่าช้าง อ.พรหมพิราม จ.พิษณุโลก 65150``; Bangkok uses แขวง/เขต."""
@@ -132,8 +134,12 @@ class Village(Named):
     """หมู่บ้าน: code = sub-district code + two-digit village number (หมู่ที่)."""
 
     code = AreaCodeField(_("village code"), primary_key=True)
-    subdistrict = models.ForeignKey(SubDistrict, on_delete=models.PROTECT,
-                                    related_name="villages", verbose_name=_("sub-district"))
+    subdistrict = models.ForeignKey(
+        SubDistrict,
+        on_delete=models.PROTECT,
+        related_name="villages",
+        verbose_name=_("sub-district"),
+    )
     moo = models.PositiveSmallIntegerField(_("village number (moo)"))
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)

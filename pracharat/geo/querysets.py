@@ -12,7 +12,9 @@ _LEVELS = ("", "district__", "district__province__")
 def _name_matches(part: str) -> Q:
     query = Q()
     for level in _LEVELS:
-        query |= Q(**{f"{level}name_th__contains": part}) | Q(**{f"{level}name_en__icontains": part})
+        query |= Q(**{f"{level}name_th__contains": part}) | Q(
+            **{f"{level}name_en__icontains": part}
+        )
     return query
 
 
@@ -29,6 +31,9 @@ def address_candidates(text: str, limit: int = 20):
     for part in text.split(" "):
         rows = rows.filter(_name_matches(part))
     first = text.split(" ")[0]
-    rank = Case(When(Q(name_th__startswith=first) | Q(name_en__istartswith=first), then=0),
-                default=1, output_field=IntegerField())
+    rank = Case(
+        When(Q(name_th__startswith=first) | Q(name_en__istartswith=first), then=0),
+        default=1,
+        output_field=IntegerField(),
+    )
     return rows.annotate(rank=rank).order_by("rank", "code")[:limit]

@@ -11,7 +11,8 @@ from pracharat.geo.querysets import address_candidates
 
 def country(request):
     regions = Region.objects.prefetch_related(
-        Prefetch("provinces", queryset=Province.objects.order_by("name_th")))
+        Prefetch("provinces", queryset=Province.objects.order_by("name_th"))
+    )
     return render(request, "geo/country.html", {"regions": regions})
 
 
@@ -26,12 +27,16 @@ def _level_context(code: str) -> tuple[str, dict]:
         return "geo/district.html", {"district": district, "subdistricts": subdistricts}
     if len(code) == 6:
         subdistrict = get_object_or_404(
-            SubDistrict.objects.select_related("district__province"), code=code)
-        return "geo/subdistrict.html", {"subdistrict": subdistrict,
-                                        "villages": subdistrict.villages.all()}
+            SubDistrict.objects.select_related("district__province"), code=code
+        )
+        return "geo/subdistrict.html", {
+            "subdistrict": subdistrict,
+            "villages": subdistrict.villages.all(),
+        }
     if len(code) == 8:
         village = get_object_or_404(
-            Village.objects.select_related("subdistrict__district__province"), code=code)
+            Village.objects.select_related("subdistrict__district__province"), code=code
+        )
         return "geo/village.html", {"village": village}
     raise Http404
 

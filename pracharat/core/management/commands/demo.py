@@ -16,4 +16,6 @@ class Command(BaseCommand):
         demo.load(self.stdout)
         for path in settings.PRACHARAT_DEMO:
             import_string(path)(self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"demo ready; every demo password is {demo.DEMO_PASSWORD!r}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"demo ready; every demo password is {demo.DEMO_PASSWORD!r}")
+        )

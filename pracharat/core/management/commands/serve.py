@@ -26,21 +26,42 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("PRACHARAT_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)))
-        parser.add_argument("--web-only", action="store_true",
-                            help="run only the web app, no pillar processes")
+        parser.add_argument(
+            "--web-only", action="store_true", help="run only the web app, no pillar processes"
+        )
 
     def handle(self, *args, bind, workers, threads, web_only, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
-        commands = [[python, "-m", "gunicorn", "pracharat.wsgi:application", "--bind", bind,
-                     "--workers", str(workers), "--threads", str(threads),
-                     "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10"]]
+        commands = [
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "pracharat.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ]
+        ]
         if not web_only:
-            commands += [[python, "-m", "pracharat", *argv]
-                         for argv in settings.PRACHARAT_SERVE_PROCESSES]
+            commands += [
+                [python, "-m", "pracharat", *argv] for argv in settings.PRACHARAT_SERVE_PROCESSES
+            ]
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own argv
-        self.stdout.write(f"pracharat serving on http://{bind}/ "
-                          f"({len(children)} process{'es' if len(children) > 1 else ''}; Ctrl-C stops)")
+        self.stdout.write(
+            f"pracharat serving on http://{bind}/ "
+            f"({len(children)} process{'es' if len(children) > 1 else ''}; Ctrl-C stops)"
+        )
 
         stopping = False
 

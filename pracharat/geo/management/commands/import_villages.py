@@ -6,8 +6,10 @@ from pracharat.geo.actions import VILLAGE_COLUMNS, import_villages
 
 
 class Command(BaseCommand):
-    help = (f"Import villages from a CSV file with the columns {', '.join(VILLAGE_COLUMNS)}. "
-            "All or nothing: a file with any bad line imports nothing.")
+    help = (
+        f"Import villages from a CSV file with the columns {', '.join(VILLAGE_COLUMNS)}. "
+        "All or nothing: a file with any bad line imports nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -22,5 +24,6 @@ class Command(BaseCommand):
             for line, reason in result.errors:
                 self.stderr.write(f"{file}:{line}: {reason}")
             raise CommandError(f"{len(result.errors)} bad line(s); nothing was imported")
-        self.stdout.write(self.style.SUCCESS(
-            f"villages: {result.created} created, {result.updated} updated"))
+        self.stdout.write(
+            self.style.SUCCESS(f"villages: {result.created} created, {result.updated} updated")
+        )

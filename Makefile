@@ -1,0 +1,65 @@
+# pracharat — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PRACHARAT := $(BIN)/pracharat
+APPS := core geo accounts network market
+
+.PHONY: run test setup dev-setup locale messages lint format migrate demo serve bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs again only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed locale
+dev-setup: $(VENV)/.installed-dev locale
+
+locale: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "installing gettext for msgfmt"; apt-get install -y -qq gettext >/dev/null; }
+	@for app in $(APPS); do (cd pracharat/$$app && ../../$(PRACHARAT) compilemessages -v0); done
+	@cd pracharat && ../$(PRACHARAT) compilemessages -v0 --ignore='*/*'
+
+# Re-extract translatable strings into the .po files (run after changing strings).
+messages: dev-setup
+	@for app in $(APPS); do (cd pracharat/$$app && ../../$(PRACHARAT) makemessages -l th --no-obsolete -v0); done
+
+migrate: setup
+	$(PRACHARAT) migrate --noinput -v0
+
+demo: migrate
+	$(PRACHARAT) load_geography
+	$(PRACHARAT) demo
+
+run: demo
+	$(PRACHARAT) serve
+
+test: dev-setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PRACHARAT) makemigrations --check --dry-run -v1
+	$(BIN)/pytest
+
+lint: dev-setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev-setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: dev-setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

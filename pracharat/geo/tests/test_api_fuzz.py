@@ -1,0 +1,20 @@
+"""schemathesis drives the geo API from its own OpenAPI document: no input gives a 5xx and
+every answer matches the documented schema."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from pracharat.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+    path_regex=r"^/api/v1/geo/"
+)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+def test_geo_api_never_fails(case):
+    case.call_and_validate()

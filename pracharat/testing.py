@@ -1,0 +1,72 @@
+"""Named people and places for tests, so that tests read like the stories they check.
+
+The geography is loaded once per test database (see conftest.py); these helpers add the
+people: the Phitsanulok officer, the Chiang Mai officer, the inspector, the volunteer of
+Ban Khlong Mem, and so on. Each returns a saved object.
+"""
+
+from __future__ import annotations
+
+from pracharat.accounts.models import Agency, AgencyKind, Membership, Role, User
+from pracharat.geo.models import Village
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test only
+BAN_KHLONG_MEM = "65060209"
+
+
+def village_ban_khlong_mem() -> Village:
+    village, _ = Village.objects.get_or_create(
+        code=BAN_KHLONG_MEM,
+        defaults={"subdistrict_id": "650602", "moo": 9, "name_th": "บ้านคลองเมม",
+                  "name_en": "Ban Khlong Mem", "latitude": 16.9794, "longitude": 100.1702},
+    )  # fmt: skip
+    return village
+
+
+def agency(slug: str, area_code: str, kind: str = AgencyKind.PROVINCIAL_OFFICE) -> Agency:
+    item, _ = Agency.objects.get_or_create(
+        slug=slug, defaults={"name_th": slug, "name_en": slug, "kind": kind, "area_code": area_code}
+    )
+    return item
+
+
+def person(email: str, role: str | None = None, area_code: str = "", agency_obj=None,
+           phone: str | None = None, name: str = "") -> User:  # fmt: skip
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password=PASSWORD, phone=phone, full_name=name or email.split("@")[0]
+    )
+    if role:
+        Membership.objects.get_or_create(user=user, role=role, area_code=area_code,
+                                         agency=agency_obj)  # fmt: skip
+    return user
+
+
+def phitsanulok_officer() -> User:
+    office = agency("mdes-phitsanulok", "65")
+    return person("officer.phitsanulok@example.org", Role.PROVINCIAL_OFFICER, "65", office,
+                  phone="0812345678", name="สมชาย ใจดี")  # fmt: skip
+
+
+def chiangmai_officer() -> User:
+    office = agency("mdes-chiangmai", "50")
+    return person("officer.chiangmai@example.org", Role.PROVINCIAL_OFFICER, "50", office,
+                  name="ดวงใจ ดอยคำ")  # fmt: skip
+
+
+def inspector() -> User:
+    ministry = agency("mdes", "", AgencyKind.MINISTRY)
+    return person("inspector@example.org", Role.INSPECTOR, "", ministry, name="ผู้ตรวจราชการ")
+
+
+def nt_officer() -> User:
+    nt = agency("nt-phitsanulok", "65", AgencyKind.TELECOM)
+    return person("nt@example.org", Role.AGENCY_OFFICER, "65", nt, name="NT Phitsanulok")
+
+
+def volunteer() -> User:
+    village_ban_khlong_mem()
+    return person("volunteer@example.org", Role.VOLUNTEER, BAN_KHLONG_MEM, name="บุญมี")
+
+
+def buyer() -> User:
+    return person("buyer@example.org", name="ผู้ซื้อ")
