@@ -27,12 +27,14 @@ dev-setup: $(VENV)/.installed-dev locale
 
 locale: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "installing gettext for msgfmt"; apt-get install -y -qq gettext >/dev/null; }
-	@for app in $(APPS); do (cd pracharat/$$app && ../../$(PRACHARAT) compilemessages -v0); done
-	@cd pracharat && ../$(PRACHARAT) compilemessages -v0 --ignore='*/*'
+	@$(PRACHARAT) compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
 
 # Re-extract translatable strings into the .po files (run after changing strings).
 messages: dev-setup
-	@for app in $(APPS); do (cd pracharat/$$app && ../../$(PRACHARAT) makemessages -l th --no-obsolete -v0); done
+	@for app in $(APPS); do (cd pracharat/$$app && ../../$(PRACHARAT) makemessages -l th \
+		--no-obsolete -v0 -i 'tests/*' -i 'static/*'); done
+	@cd pracharat && ../$(PRACHARAT) makemessages -l th --no-obsolete -v0 -i 'locale/*' \
+		$(foreach app,$(APPS),-i '$(app)/*')
 
 migrate: setup
 	$(PRACHARAT) migrate --noinput -v0

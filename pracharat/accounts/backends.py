@@ -1,6 +1,18 @@
 from django.contrib.auth.backends import ModelBackend
 
 from pracharat.accounts.models import User
+from pracharat.core.lib.phone import PhoneError, normalise_phone
+
+
+def login_key(request, credentials) -> str | None:
+    """One key per account for throttling, whichever way the login was typed."""
+    login = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
+    if "@" in login:
+        return login.lower()
+    try:
+        return normalise_phone(login)
+    except PhoneError:
+        return login or None
 
 
 class EmailOrPhoneBackend(ModelBackend):
