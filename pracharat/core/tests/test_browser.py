@@ -1,0 +1,37 @@
+"""A first visit as a person makes it: Thai home page, switch to English, walk to a village."""
+
+import pytest
+
+from pracharat import testing
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_language_switch_and_walk_to_ban_khlong_mem(page):
+    testing.village_ban_khlong_mem()
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "th"
+    assert "เน็ตประชารัฐ" in page.locator("h1").inner_text()
+
+    page.click("[data-test=lang-en]")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Net Pracharat" in page.locator("h1").inner_text()
+
+    page.click("text=Areas")
+    page.click("a:text-is('Phitsanulok')")
+    assert "Phitsanulok" in page.locator("h1").inner_text()
+    page.click("a:text-is('Phrom Phiram')")
+    page.click("a:text-is('Tha Chang')")
+    page.click("a:text-is('Ban Khlong Mem')")
+    assert page.locator("h1").inner_text() == "Ban Khlong Mem"
+    assert "65060209" in page.content()
+
+    page.click("[data-test=lang-th]")
+    assert page.locator("h1").inner_text() == "บ้านคลองเมม"
+    assert "หมู่ 9 ต.ท่าช้าง อ.พรหมพิราม จ.พิษณุโลก" in page.locator(".sub").inner_text()
+
+
+def test_pages_fit_a_360px_phone(page):
+    page.goto("/geo/65/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
