@@ -121,3 +121,17 @@ def page(browser, live_server, transactional_db):
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection(db):
+    """Let tests call the real WSGI app (schemathesis does) inside the test transaction:
+    Django's request signals would otherwise close the connection the test is using."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

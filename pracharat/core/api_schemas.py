@@ -24,4 +24,4 @@ class ErrorOut(Schema):
 def with_errors(ok, *statuses: int) -> dict:
     """``response=with_errors(ProvinceOut, 404)`` documents 200 plus the given errors and 422
     (every endpoint with parameters can answer it)."""
-    return {200: ok, 422: ErrorOut, **{status: ErrorOut for status in statuses}}
+    return {200: ok, 422: ErrorOut, **dict.fromkeys(statuses, ErrorOut)}

@@ -1,7 +1,6 @@
 """schemathesis drives the geo API from its own OpenAPI document: no input gives a 5xx and
 every answer matches the documented schema."""
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -12,9 +11,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 )
 
 
-@pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
-def test_geo_api_never_fails(case):
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_geo_api_never_fails(case, wsgi_keeps_test_connection):
     case.call_and_validate()

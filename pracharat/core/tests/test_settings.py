@@ -1,0 +1,41 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pracharat.core.lib.env import ConfigError, env_bool, env_int, env_str
+
+
+def run_check(tmp_path, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "pracharat", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, "PRACHARAT_VAR_DIR": str(tmp_path), **env},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("x" * 20 + "a-long-random-production-secret-key-0123456789")
+    result = run_check(tmp_path, PRACHARAT_PRODUCTION="1", SECRET_KEY_FILE=str(secret),
+                       ALLOWED_HOSTS="pracharat.example.org", DEBUG="0")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path):
+    result = run_check(tmp_path, PRACHARAT_PRODUCTION="1", SECRET_KEY="", SECRET_KEY_FILE="")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_env_readers_fail_fast(monkeypatch, tmp_path):
+    monkeypatch.setenv("X_FLAG", "perhaps")
+    with pytest.raises(ConfigError, match="X_FLAG"):
+        env_bool("X_FLAG")
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ConfigError, match="X_NUM"):
+        env_int("X_NUM", 1)
+    (tmp_path / "key").write_text("from-a-file\n")
+    monkeypatch.setenv("X_KEY_FILE", str(tmp_path / "key"))
+    assert env_str("X_KEY") == "from-a-file"
