@@ -102,10 +102,16 @@ def browser():
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield instance
         instance.close()
 
@@ -115,8 +121,9 @@ def page(browser, live_server, transactional_db):
     """A fresh phone-sized browser page against the live server, with the geography loaded."""
     if not Province.objects.exists():
         load_geography()
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="th-TH",
-                                  base_url=live_server.url)  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="th-TH", base_url=live_server.url
+    )
     tab = context.new_page()
     tab.set_default_timeout(10_000)
     yield tab

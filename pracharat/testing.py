@@ -17,9 +17,15 @@ BAN_KHLONG_MEM = "65060209"
 def village_ban_khlong_mem() -> Village:
     village, _ = Village.objects.get_or_create(
         code=BAN_KHLONG_MEM,
-        defaults={"subdistrict_id": "650602", "moo": 9, "name_th": "บ้านคลองเมม",
-                  "name_en": "Ban Khlong Mem", "latitude": 16.9794, "longitude": 100.1702},
-    )  # fmt: skip
+        defaults={
+            "subdistrict_id": "650602",
+            "moo": 9,
+            "name_th": "บ้านคลองเมม",
+            "name_en": "Ban Khlong Mem",
+            "latitude": 16.9794,
+            "longitude": 100.1702,
+        },
+    )
     return village
 
 
@@ -30,27 +36,41 @@ def agency(slug: str, area_code: str, kind: str = AgencyKind.PROVINCIAL_OFFICE) 
     return item
 
 
-def person(email: str, role: str | None = None, area_code: str = "", agency_obj=None,
-           phone: str | None = None, name: str = "") -> User:  # fmt: skip
+def person(
+    email: str,
+    role: str | None = None,
+    area_code: str = "",
+    agency_obj=None,
+    phone: str | None = None,
+    name: str = "",
+) -> User:
     user = User.objects.filter(email=email).first() or User.objects.create_user(
         email=email, password=PASSWORD, phone=phone, full_name=name or email.split("@")[0]
     )
     if role:
-        Membership.objects.get_or_create(user=user, role=role, area_code=area_code,
-                                         agency=agency_obj)  # fmt: skip
+        Membership.objects.get_or_create(
+            user=user, role=role, area_code=area_code, agency=agency_obj
+        )
     return user
 
 
 def phitsanulok_officer() -> User:
     office = agency("mdes-phitsanulok", "65")
-    return person("officer.phitsanulok@example.org", Role.PROVINCIAL_OFFICER, "65", office,
-                  phone="0812345678", name="สมชาย ใจดี")  # fmt: skip
+    return person(
+        "officer.phitsanulok@example.org",
+        Role.PROVINCIAL_OFFICER,
+        "65",
+        office,
+        phone="0812345678",
+        name="สมชาย ใจดี",
+    )
 
 
 def chiangmai_officer() -> User:
     office = agency("mdes-chiangmai", "50")
-    return person("officer.chiangmai@example.org", Role.PROVINCIAL_OFFICER, "50", office,
-                  name="ดวงใจ ดอยคำ")  # fmt: skip
+    return person(
+        "officer.chiangmai@example.org", Role.PROVINCIAL_OFFICER, "50", office, name="ดวงใจ ดอยคำ"
+    )
 
 
 def inspector() -> User:

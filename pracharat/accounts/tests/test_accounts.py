@@ -16,9 +16,16 @@ def test_passwords_are_hashed_with_argon2(phitsanulok_officer):
     assert phitsanulok_officer.password.startswith("argon2$")
 
 
-@pytest.mark.parametrize("login_as", ["officer.phitsanulok@example.org",
-                                      "OFFICER.Phitsanulok@example.org", "0812345678",
-                                      "081-234-5678", "+66 81 234 5678"])  # fmt: skip
+@pytest.mark.parametrize(
+    "login_as",
+    [
+        "officer.phitsanulok@example.org",
+        "OFFICER.Phitsanulok@example.org",
+        "0812345678",
+        "081-234-5678",
+        "+66 81 234 5678",
+    ],
+)
 def test_log_in_by_email_or_phone(client, phitsanulok_officer, login_as):
     response = login(client, login_as)
     assert response.status_code == 302 and response["Location"] == reverse("accounts:me")
@@ -54,20 +61,23 @@ def test_pages_need_login(client):
 class TestAreaScoping:
     """A Phitsanulok officer sees nothing of Chiang Mai, by URL or by API."""
 
-    def test_agency_list_shows_only_own_province(self, client, phitsanulok_officer,
-                                                 chiangmai_officer):  # fmt: skip
+    def test_agency_list_shows_only_own_province(
+        self, client, phitsanulok_officer, chiangmai_officer
+    ):
         client.force_login(phitsanulok_officer)
         slugs = {a.slug for a in client.get(reverse("accounts:agencies")).context["agencies"]}
         assert "mdes-phitsanulok" in slugs and "mdes-chiangmai" not in slugs
 
-    def test_other_province_agency_is_not_found_by_url(self, client, phitsanulok_officer,
-                                                       chiangmai_officer):  # fmt: skip
+    def test_other_province_agency_is_not_found_by_url(
+        self, client, phitsanulok_officer, chiangmai_officer
+    ):
         client.force_login(phitsanulok_officer)
         assert client.get(reverse("accounts:agency", args=["mdes-chiangmai"])).status_code == 404
         assert client.get(reverse("accounts:agency", args=["mdes-phitsanulok"])).status_code == 200
 
-    def test_other_province_agency_is_not_found_by_api(self, client, phitsanulok_officer,
-                                                       chiangmai_officer):  # fmt: skip
+    def test_other_province_agency_is_not_found_by_api(
+        self, client, phitsanulok_officer, chiangmai_officer
+    ):
         _token, key = ApiToken.issue(phitsanulok_officer, "test")
         auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
         rows = client.get("/api/v1/accounts/agencies", **auth).json()
@@ -77,14 +87,16 @@ class TestAreaScoping:
         rows = client.get("/api/v1/accounts/agencies", {"area": "50"}, **auth).json()
         assert rows == []
 
-    def test_the_inspector_sees_every_province(self, client, inspector, phitsanulok_officer,
-                                               chiangmai_officer):  # fmt: skip
+    def test_the_inspector_sees_every_province(
+        self, client, inspector, phitsanulok_officer, chiangmai_officer
+    ):
         client.force_login(inspector)
         rows = client.get("/api/v1/accounts/agencies").json()
         assert {"mdes", "mdes-phitsanulok", "mdes-chiangmai"} <= {r["slug"] for r in rows}
 
-    def test_visible_to_is_a_queryset_filter(self, phitsanulok_officer, chiangmai_officer,
-                                             volunteer, buyer):  # fmt: skip
+    def test_visible_to_is_a_queryset_filter(
+        self, phitsanulok_officer, chiangmai_officer, volunteer, buyer
+    ):
         assert set(Agency.objects.visible_to(chiangmai_officer).values_list("slug", flat=True)) == {
             "mdes-chiangmai"
         }
@@ -103,8 +115,7 @@ class TestApiTokens:
 
     def test_token_made_on_the_page_works_once_shown(self, client, phitsanulok_officer):
         client.force_login(phitsanulok_officer)
-        response = client.post(reverse("accounts:create_token"), {"name": "dashboard"},
-                               follow=True)  # fmt: skip
+        response = client.post(reverse("accounts:create_token"), {"name": "dashboard"}, follow=True)
         message = next(str(m) for m in response.context["messages"])
         key = message.rsplit(" ", 1)[-1]
         token = ApiToken.objects.get()
@@ -112,8 +123,9 @@ class TestApiTokens:
         client.logout()
         body = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()
         assert body["email"] == "officer.phitsanulok@example.org"
-        assert body["memberships"] == [{"role": "provincial_officer",
-                                        "agency": "mdes-phitsanulok", "area_code": "65"}]  # fmt: skip
+        assert body["memberships"] == [
+            {"role": "provincial_officer", "agency": "mdes-phitsanulok", "area_code": "65"}
+        ]
 
     def test_token_creation_is_audited(self, client, phitsanulok_officer):
         client.force_login(phitsanulok_officer)

@@ -11,15 +11,23 @@ def run_check(tmp_path, **env):
     return subprocess.run(
         [sys.executable, "-m", "pracharat", "check", "--deploy", "--fail-level", "WARNING"],
         env={**os.environ, "PRACHARAT_VAR_DIR": str(tmp_path), **env},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("x" * 20 + "a-long-random-production-secret-key-0123456789")
-    result = run_check(tmp_path, PRACHARAT_PRODUCTION="1", SECRET_KEY_FILE=str(secret),
-                       ALLOWED_HOSTS="pracharat.example.org", DEBUG="0")  # fmt: skip
+    result = run_check(
+        tmp_path,
+        PRACHARAT_PRODUCTION="1",
+        SECRET_KEY_FILE=str(secret),
+        ALLOWED_HOSTS="pracharat.example.org",
+        DEBUG="0",
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 

@@ -54,13 +54,22 @@ def test_subdistricts_by_district_and_by_postcode(client):
 def test_villages_of_a_subdistrict(client, ban_khlong_mem):
     status, rows = get(client, "/api/v1/geo/villages", subdistrict="650602")
     assert status == 200
-    assert rows == [{"code": BAN_KHLONG_MEM, "moo": 9, "name_th": "บ้านคลองเมม",
-                     "name_en": "Ban Khlong Mem", "subdistrict_code": "650602",
-                     "latitude": 16.9794, "longitude": 100.1702}]  # fmt: skip
+    assert rows == [
+        {
+            "code": BAN_KHLONG_MEM,
+            "moo": 9,
+            "name_th": "บ้านคลองเมม",
+            "name_en": "Ban Khlong Mem",
+            "subdistrict_code": "650602",
+            "latitude": 16.9794,
+            "longitude": 100.1702,
+        }
+    ]
 
 
-@pytest.mark.parametrize("q", ["65150", "6515", "ท่าช้าง", "Tha Chang", "ท่าช้าง พรหมพิราม",
-                               "tha chang phitsanulok"])  # fmt: skip
+@pytest.mark.parametrize(
+    "q", ["65150", "6515", "ท่าช้าง", "Tha Chang", "ท่าช้าง พรหมพิราม", "tha chang phitsanulok"]
+)
 def test_address_autocomplete_finds_tha_chang(client, q):
     status, rows = get(client, "/api/v1/geo/address", q=q)
     assert status == 200
@@ -71,7 +80,7 @@ def test_address_autocomplete_finds_tha_chang(client, q):
 
 def test_address_autocomplete_in_bangkok_uses_khwaeng(client):
     status, rows = get(client, "/api/v1/geo/address", q="10200")
-    assert rows and rows[0]["label_th"].startswith("แขวง")
+    assert status == 200 and rows and rows[0]["label_th"].startswith("แขวง")
 
 
 def test_address_autocomplete_is_one_query(client, django_assert_num_queries):

@@ -16,8 +16,10 @@ def run(text: str):
 
 
 def test_good_file_imports_every_village():
-    result = run(HEADER + "65060209,9,บ้านคลองเมม,Ban Khlong Mem,16.9794,100.1702\n"
-                 "65060201,1,บ้านท่าช้าง,Ban Tha Chang,,\n")  # fmt: skip
+    result = run(
+        HEADER + "65060209,9,บ้านคลองเมม,Ban Khlong Mem,16.9794,100.1702\n"
+        "65060201,1,บ้านท่าช้าง,Ban Tha Chang,,\n"
+    )
     assert result.ok and (result.created, result.updated) == (2, 0)
     village = Village.objects.select_related("subdistrict__district__province").get(code="65060209")
     assert village.moo == 9 and village.subdistrict.district.province.name_th == "พิษณุโลก"
