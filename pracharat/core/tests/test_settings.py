@@ -7,10 +7,15 @@ import pytest
 from pracharat.core.lib.env import ConfigError, env_bool, env_int, env_str
 
 
+def clean_env() -> dict[str, str]:
+    """The environment minus what the test session itself set for Django."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_ALLOW_ASYNC")}
+
+
 def run_check(tmp_path, **env):
     return subprocess.run(
         [sys.executable, "-m", "pracharat", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**os.environ, "PRACHARAT_VAR_DIR": str(tmp_path), **env},
+        env={**clean_env(), "PRACHARAT_VAR_DIR": str(tmp_path), **env},
         capture_output=True,
         text=True,
         timeout=120,
