@@ -217,16 +217,6 @@ PRACHARAT_NAV = [
     ("market:index", _("Market")),
 ]
 
-# Sections that pillars add to every area page (see pracharat.core.panels).
-PRACHARAT_AREA_PANELS: list[str] = []
-
-# Long-running pillar processes that `pracharat serve` starts beside the web app
-# (pracharat sub-command argv lists, e.g. ["radius"]).
-PRACHARAT_SERVE_PROCESSES: list[list[str]] = []
-
-# Pillar demo loaders, run in order by `pracharat demo` after the foundation's.
-PRACHARAT_DEMO: list[str] = []
-
 # Ninja: one error shape for every 4xx (see pracharat.api).
 NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "pracharat.core.views.csrf_failure"

@@ -1,7 +1,7 @@
 """The foundation's demo data: Phitsanulok as in the 2020 inspection story, one user per role.
 
 Idempotent: every row is found by its natural key and updated, never duplicated. Pillars add
-their own demo through ``settings.PRACHARAT_DEMO`` (dotted paths of ``load(stdout)``).
+their own demo with ``core.registry.demo_loader``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
-from pracharat.core import demo
+from pracharat.core import demo, registry
 from pracharat.geo.models import Province
 
 
@@ -14,8 +12,8 @@ class Command(BaseCommand):
         if not Province.objects.exists():
             call_command("load_geography", stdout=self.stdout)
         demo.load(self.stdout)
-        for path in settings.PRACHARAT_DEMO:
-            import_string(path)(self.stdout)
+        for load in registry.demo_loaders:
+            load(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"demo ready; every demo password is {demo.DEMO_PASSWORD!r}")
         )

@@ -1,9 +1,9 @@
 """`pracharat serve`: the whole platform in one process group.
 
 The web app runs under gunicorn; each pillar may add a long-running process (the RADIUS
-listener, the background worker) through ``settings.PRACHARAT_SERVE_PROCESSES``: a list of
-``pracharat`` sub-command argument lists. If any child exits, the rest are stopped and serve
-exits with its code, so a supervisor (systemd, a container runtime) sees the failure.
+listener, the background worker) with ``core.registry.serve_process``. If any child exits,
+the rest are stopped and serve exits with its code, so a supervisor (systemd, a container
+runtime) sees the failure.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from pracharat.core import registry
 
 
 class Command(BaseCommand):
@@ -54,9 +55,7 @@ class Command(BaseCommand):
             ]
         ]
         if not web_only:
-            commands += [
-                [python, "-m", "pracharat", *argv] for argv in settings.PRACHARAT_SERVE_PROCESSES
-            ]
+            commands += [[python, "-m", "pracharat", *argv] for argv in registry.serve_processes]
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own argv
         self.stdout.write(
             f"pracharat serving on http://{bind}/ "
