@@ -1,0 +1,427 @@
+"""Asyncio RADIUS accounting server core (RFC 2866), independent of Django.
+
+The caller supplies two callables:
+
+* ``lookup_secret(nas_ip, nas_identifier) -> bytes | None``: the shared secret for the
+  NAS. RFC 2865 §3 selects the secret by the packet's *source* IP address, which is what
+  ``nas_ip`` is; NAS-Identifier is passed along for deployments that need it. It runs on
+  the event loop, so it must be quick (an in-memory table); results are cached for
+  ``ServerConfig.secret_cache_ttl`` seconds anyway.
+* ``handle(batch)``: persists a list of verified :class:`AccountingRequest`. A plain
+  function runs in a worker thread (``asyncio.to_thread``), a coroutine function is
+  awaited. It must be idempotent per ``session_key`` and status, because a NAS that got
+  no answer retransmits and a failed batch is retried that way.
+
+Flow: decode -> drop malformed / non-accounting -> answer retransmissions from a reply
+cache -> look up the secret -> verify the Request Authenticator -> queue. One worker
+drains the queue in batches (group commit: up to ``max_batch`` requests or ``max_delay``
+seconds), calls ``handle`` once per batch, and only after it returns sends each
+Accounting-Response. RFC 2866 §2 makes the response the NAS's proof that the record is
+stored; answering earlier could lose accounting data. If ``handle`` fails, nothing is
+answered and the NAS's retransmission gets another chance.
+
+Logs name the NAS source address but never user names or station ids (PDPA).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import inspect
+import logging
+import signal
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import cast
+
+from .dictionary import Code
+from .packet import MalformedPacket, Packet, accounting_response, decode, verify_accounting_request
+from .session_key import acct_unique_session_id
+
+logger = logging.getLogger(__name__)
+
+#: Source address, identifier and authenticator: what a retransmission repeats
+#: (RFC 2865 §3 "Identifier"; RFC 5080 §2.2.2 duplicate detection).
+DedupeKey = tuple[str, int, int, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountingRequest:
+    """A verified Accounting-Request, as handed to the persistence callable."""
+
+    packet: Packet
+    source: tuple[str, int]
+    received_at: datetime
+    session_key: str  # FreeRADIUS-compatible Acct-Unique-Session-Id
+    raw: bytes = field(repr=False)
+
+    @property
+    def nas_ip(self) -> str:
+        """The UDP source address, which RFC 2865 §3 uses to identify the NAS."""
+        return self.source[0]
+
+    @property
+    def status_type(self) -> int | None:
+        """Acct-Status-Type (RFC 2866 §5.1)."""
+        return self.packet.status_type
+
+
+LookupSecret = Callable[[str, str | None], bytes | None]
+Handler = Callable[[list[AccountingRequest]], Awaitable[None] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """Tuning knobs; the defaults suit a few thousand village access points."""
+
+    max_batch: int = 200  # requests per handle() call
+    max_delay: float = 0.05  # seconds the first request of a batch may wait for company
+    dedupe_window: float = 30.0  # seconds a sent response is kept for retransmissions
+    dedupe_max_entries: int = 100_000
+    queue_size: int = 10_000  # verified requests waiting; beyond this we drop (NAS retries)
+    secret_cache_ttl: float = 30.0  # 0 disables caching of lookup_secret results
+    stop_timeout: float = 10.0  # seconds stop() waits for queued requests to be stored
+    drop_log_interval: float = 60.0  # one WARNING per (reason, NAS) per interval
+
+
+@dataclass(slots=True)
+class ServerStats:
+    """Counters since start; every received datagram ends in exactly one outcome below."""
+
+    received: int = 0
+    accepted: int = 0  # verified and queued
+    duplicates_answered: int = 0  # retransmission answered from the reply cache
+    duplicates_in_flight: int = 0  # retransmission of a request still being stored
+    malformed: int = 0
+    unsupported_code: int = 0  # not an Accounting-Request
+    unknown_nas: int = 0
+    bad_authenticator: int = 0
+    overloaded: int = 0  # queue full
+    shutting_down: int = 0
+    internal_errors: int = 0
+    # Outcomes of accepted requests.
+    answered: int = 0
+    batches: int = 0
+    handler_errors: int = 0  # failed batches (their requests are not answered)
+    lookup_errors: int = 0  # lookup_secret raised; counted under unknown_nas too
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    request: AccountingRequest
+    secret: bytes
+    key: DedupeKey
+
+
+def _is_coroutine_callable(fn: object) -> bool:
+    """True for ``async def`` functions and objects whose ``__call__`` is ``async def``."""
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(type(fn).__call__)
+
+
+class _ReplyCache:
+    """Responses already sent, kept ``window`` seconds so retransmissions get the same one.
+
+    Entries are inserted with a fixed lifetime, so insertion order is expiry order and
+    expiring is popping from the front.
+    """
+
+    def __init__(self, window: float, max_entries: int) -> None:
+        self._window = window
+        self._max_entries = max_entries
+        self._entries: OrderedDict[DedupeKey, tuple[float, bytes]] = OrderedDict()
+
+    def get(self, key: DedupeKey, now: float) -> bytes | None:
+        self._expire(now)
+        entry = self._entries.get(key)
+        return entry[1] if entry else None
+
+    def put(self, key: DedupeKey, response: bytes, now: float) -> None:
+        self._entries[key] = (now + self._window, response)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+    def _expire(self, now: float) -> None:
+        while self._entries:
+            expires, _ = next(iter(self._entries.values()))
+            if expires > now:
+                break
+            self._entries.popitem(last=False)
+
+
+class AccountingServer(asyncio.DatagramProtocol):
+    """RFC 2866 accounting server protocol with batching and duplicate detection."""
+
+    def __init__(
+        self,
+        lookup_secret: LookupSecret,
+        handle: Handler,
+        config: ServerConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config or ServerConfig()
+        self.stats = ServerStats()
+        self._lookup_secret = lookup_secret
+        self._handle = handle
+        self._handle_is_async = _is_coroutine_callable(handle)
+        self._clock = clock
+        self._replies = _ReplyCache(self.config.dedupe_window, self.config.dedupe_max_entries)
+        self._in_flight: set[DedupeKey] = set()
+        self._secrets: dict[tuple[str, str | None], tuple[float, bytes | None]] = {}
+        self._last_drop_log: dict[tuple[str, str], float] = {}
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue(self.config.queue_size)
+        self._transport: asyncio.DatagramTransport | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._closing = False
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 1813) -> tuple[str, int]:
+        """Bind the UDP socket and start the batch worker; return the bound address."""
+        loop = asyncio.get_running_loop()
+        await loop.create_datagram_endpoint(lambda: self, local_addr=(host, port))
+        self._worker = loop.create_task(self._run_worker(), name="radius-accounting-worker")
+        logger.info("RADIUS accounting listening on %s:%d", *self.address)
+        return self.address
+
+    @property
+    def address(self) -> tuple[str, int]:
+        if self._transport is None:
+            raise RuntimeError("server is not started")
+        host, port = self._transport.get_extra_info("sockname")[:2]
+        return host, port
+
+    async def stop(self) -> None:
+        """Stop accepting packets, store and answer what is queued, then close.
+
+        Waits at most ``stop_timeout`` seconds; requests still unstored then are not
+        answered, so their NAS will retransmit them to whichever server comes back.
+        """
+        if self._closing:
+            return
+        self._closing = True
+        try:
+            async with asyncio.timeout(self.config.stop_timeout):
+                await self._queue.join()
+        except TimeoutError:
+            logger.warning("stopping with %d accounting requests unstored", self._queue.qsize())
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+        if self._transport is not None:
+            self._transport.close()
+        logger.info("RADIUS accounting stopped: %s", self.stats.as_dict())
+
+    def forget_secrets(self) -> None:
+        """Drop cached ``lookup_secret`` results, e.g. after a NAS secret changed."""
+        self._secrets.clear()
+
+    # -- asyncio.DatagramProtocol ---------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # CPython's selector transport does not subclass DatagramTransport in 3.11.
+        self._transport = cast(asyncio.DatagramTransport, transport)
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.stats.received += 1
+        try:
+            self._receive(data, (addr[0], addr[1]))  # IPv6 addresses carry 4 fields
+        except Exception:
+            # Nothing a single datagram contains may stop the server.
+            self.stats.internal_errors += 1
+            logger.exception("unexpected error handling a datagram from %s", addr[0])
+
+    def error_received(self, exc: Exception) -> None:
+        # ICMP errors from earlier sendto() calls, e.g. a NAS that went away.
+        logger.debug("UDP error: %s", exc)
+
+    # -- receive path (event loop) --------------------------------------------------------
+
+    def _receive(self, data: bytes, source: tuple[str, int]) -> None:
+        host, port = source
+        if self._closing:
+            self.stats.shutting_down += 1
+            return
+        try:
+            packet = decode(data)
+        except MalformedPacket as exc:
+            self.stats.malformed += 1
+            self._log_drop("malformed", host, exc.reason)
+            return
+        if packet.code != Code.ACCOUNTING_REQUEST:
+            self.stats.unsupported_code += 1
+            self._log_drop("unsupported code", host, f"code {packet.code}")
+            return
+
+        now = self._clock()
+        key: DedupeKey = (host, port, packet.identifier, packet.authenticator)
+        cached = self._replies.get(key, now)
+        if cached is not None:
+            self.stats.duplicates_answered += 1
+            self._send(cached, source)
+            return
+        if key in self._in_flight:
+            self.stats.duplicates_in_flight += 1
+            return
+
+        nas_identifier = packet.get("NAS-Identifier")
+        secret = self._secret_for(host, nas_identifier if isinstance(nas_identifier, str) else None)
+        if not secret:
+            self.stats.unknown_nas += 1
+            self._log_drop("unknown NAS", host, f"NAS-Identifier {nas_identifier!r}")
+            return
+        if not verify_accounting_request(data, secret):
+            self.stats.bad_authenticator += 1
+            self._log_drop("bad authenticator", host, "shared secret mismatch?")
+            return
+
+        request = AccountingRequest(
+            packet=packet,
+            source=source,
+            received_at=datetime.now(UTC),
+            session_key=acct_unique_session_id(packet),
+            raw=bytes(data[: int.from_bytes(data[2:4], "big")]),
+        )
+        try:
+            self._queue.put_nowait(_Pending(request, secret, key))
+        except asyncio.QueueFull:
+            self.stats.overloaded += 1
+            self._log_drop("overloaded", host, f"{self._queue.qsize()} requests queued")
+            return
+        self._in_flight.add(key)
+        self.stats.accepted += 1
+
+    def _secret_for(self, host: str, nas_identifier: str | None) -> bytes | None:
+        cache_key = (host, nas_identifier)
+        now = self._clock()
+        cached = self._secrets.get(cache_key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            secret = self._lookup_secret(host, nas_identifier)
+        except Exception:
+            self.stats.lookup_errors += 1
+            logger.exception("lookup_secret failed for %s", host)
+            return None
+        if self.config.secret_cache_ttl > 0:
+            if len(self._secrets) >= 10_000:  # spoofed sources must not grow this forever
+                self._secrets.clear()
+            self._secrets[cache_key] = (now + self.config.secret_cache_ttl, secret)
+        return secret
+
+    def _send(self, response: bytes, destination: tuple[str, int]) -> None:
+        if self._transport is not None and not self._transport.is_closing():
+            self._transport.sendto(response, destination)
+
+    def _log_drop(self, reason: str, host: str, detail: str) -> None:
+        """Log drops, at most one WARNING per reason and NAS per interval (floods happen)."""
+        now = self._clock()
+        last = self._last_drop_log.get((reason, host))
+        if last is None or now - last >= self.config.drop_log_interval:
+            if len(self._last_drop_log) >= 10_000:
+                self._last_drop_log.clear()
+            self._last_drop_log[(reason, host)] = now
+            logger.warning("dropped RADIUS packet from %s: %s (%s)", host, reason, detail)
+        else:
+            logger.debug("dropped RADIUS packet from %s: %s (%s)", host, reason, detail)
+
+    # -- batch worker ---------------------------------------------------------------------
+
+    async def _run_worker(self) -> None:
+        while True:
+            batch = await self._next_batch()
+            try:
+                await self._commit(batch)
+            except Exception:
+                self.stats.internal_errors += 1
+                logger.exception("unexpected error committing a batch")
+            finally:
+                for pending in batch:
+                    self._in_flight.discard(pending.key)
+                    self._queue.task_done()
+
+    async def _next_batch(self) -> list[_Pending]:
+        """Wait for one request, then gather more for up to ``max_delay`` seconds."""
+        batch = [await self._queue.get()]
+        deadline = asyncio.get_running_loop().time() + self.config.max_delay
+        while len(batch) < self.config.max_batch:
+            if not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+                continue
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or self._closing:
+                break
+            try:
+                async with asyncio.timeout(remaining):
+                    batch.append(await self._queue.get())
+            except TimeoutError:
+                break
+        return batch
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        requests = [pending.request for pending in batch]
+        try:
+            if self._handle_is_async:
+                await self._handle(requests)  # type: ignore[misc]
+            else:
+                await asyncio.to_thread(self._handle, requests)
+        except Exception:
+            self.stats.handler_errors += 1
+            logger.exception(
+                "accounting handler failed; %d requests left unanswered for retransmission",
+                len(batch),
+            )
+            return
+        self.stats.batches += 1
+        now = self._clock()
+        for pending in batch:
+            response = accounting_response(pending.request.packet, pending.secret)
+            self._replies.put(pending.key, response, now)
+            self._send(response, pending.request.source)
+            self.stats.answered += 1
+
+
+async def serve(
+    host: str = "127.0.0.1",
+    port: int = 1813,
+    *,
+    lookup_secret: LookupSecret,
+    handle: Handler,
+    config: ServerConfig | None = None,
+    stop_event: asyncio.Event | None = None,
+    on_started: Callable[[AccountingServer], None] | None = None,
+) -> ServerStats:
+    """Run an accounting server until ``stop_event`` is set or SIGINT/SIGTERM arrives.
+
+    Stops gracefully (see :meth:`AccountingServer.stop`) and returns the final counters.
+    ``on_started`` receives the running server, e.g. to report the bound port.
+    """
+    server = AccountingServer(lookup_secret, handle, config)
+    await server.start(host, port)
+    stop = stop_event or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+            installed.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or not a Unix loop: rely on stop_event
+    try:
+        if on_started is not None:
+            on_started(server)
+        await stop.wait()
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+        await server.stop()
+    return server.stats
