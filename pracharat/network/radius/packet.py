@@ -166,8 +166,8 @@ def decode(data: bytes) -> Packet:
     """Parse one UDP payload into a :class:`Packet`, validating structure and value sizes.
 
     RFC 2865 §3: octets beyond the Length field are padding and are ignored; a datagram
-    shorter than Length, or a Length outside 20-4096, is malformed. Attributes whose
-    length is below 2 or overruns the packet are malformed (RFC 2865 §5), as are
+    shorter than Length, or a Length outside 20-4096, is malformed. Attributes of type 0,
+    or whose length is below 2 or overruns the packet, are malformed (RFC 2865 §5), as are
     known fixed-size attributes of the wrong size (see :mod:`.values`).
     """
     if len(data) < HEADER_LENGTH:
@@ -186,6 +186,8 @@ def _decode_attributes(data: bytes, end: int) -> Iterator[tuple[int, bytes]]:
         if end - offset < 2:
             raise MalformedPacket(f"attribute header truncated at offset {offset}")
         type_, attr_length = data[offset], data[offset + 1]
+        if type_ == 0:
+            raise MalformedPacket(f"attribute type 0 (reserved) at offset {offset}")
         if attr_length < 2:
             raise MalformedPacket(f"attribute {type_} has length {attr_length} < 2")
         if offset + attr_length > end:

@@ -8,7 +8,7 @@ import struct
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pracharat.network.radius.dictionary import (
@@ -235,6 +235,7 @@ MALFORMED = {
     "length below 20": header(4, 1, 19),
     "length above 4096": header(4, 1, 4097) + bytes(4077),
     "length beyond datagram": header(4, 1, 30) + bytes([1, 3, 65]),
+    "attribute type 0": header(4, 1, 23) + bytes([0, 3, 65]),
     "attribute length 0": header(4, 1, 22) + bytes([1, 0]),
     "attribute length 1": header(4, 1, 22) + bytes([1, 1]),
     "attribute overruns": header(4, 1, 24) + bytes([1, 9, 65, 66]),
@@ -337,6 +338,37 @@ def test_decoding_arbitrary_bodies_only_raises_malformed_packet(length: int, bod
     except MalformedPacket:
         return
     list(packet.items())  # typed access never fails on something decode accepted
+
+
+def _attribute_shaped(type_: int, length: int | None, value: bytes) -> bytes:
+    """One attribute; ``length=None`` means a consistent Length octet."""
+    return bytes([type_, len(value) + 2 if length is None else length]) + value
+
+
+# Mostly well-framed attributes with arbitrary types and contents, sometimes a lying Length,
+# so decoding gets past framing into value validation.
+attribute_shaped_garbage = st.lists(
+    st.builds(
+        _attribute_shaped,
+        st.integers(0, 255),
+        st.none() | st.integers(0, 255),
+        st.binary(max_size=20),
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@settings(max_examples=300)
+@given(body=attribute_shaped_garbage, slack=st.integers(-3, 3))
+def test_decoding_attribute_shaped_garbage_only_raises_malformed_packet(
+    body: bytes, slack: int
+) -> None:
+    data = header(4, 1, max(0, 20 + len(body) + slack)) + body
+    try:
+        packet = decode(data)
+    except MalformedPacket:
+        return
+    list(packet.items())
 
 
 @given(
