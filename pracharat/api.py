@@ -93,6 +93,14 @@ def on_http_error(request, exc):
     )
 
 
+def api_not_found(request):
+    """Unknown paths under /api/ answer in the API's error shape, not with an HTML page."""
+    from django.http import JsonResponse
+
+    body = {"error": {"status": 404, "code": "not_found", "message": _("No such API endpoint.")}}
+    return JsonResponse(body, status=404)
+
+
 def _mount() -> None:
     from pracharat.accounts.api import router as accounts_router
     from pracharat.geo.api import router as geo_router

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve as serve_media
 
-from pracharat.api import api
+from pracharat.api import api, api_not_found
 
 handler404 = "pracharat.core.views.page_not_found"
 handler500 = "pracharat.core.views.server_error"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("network/", include("pracharat.network.urls")),
     path("market/", include("pracharat.market.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

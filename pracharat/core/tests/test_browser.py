@@ -35,3 +35,14 @@ def test_pages_fit_a_360px_phone(page):
     page.goto("/geo/65/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+@pytest.mark.parametrize("url", ["/", "/geo/", "/geo/65/", "/geo/6506/", "/accounts/login/"])
+def test_first_load_is_under_100_kb(page, url):
+    """Everything the browser fetches for a first visit, uncompressed (the live test server
+    does not gzip), stays under the 100 KB budget for rural phones."""
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body() or b"")))
+    page.goto(url, wait_until="load")
+    total = sum(sizes.values())
+    assert total < 100_000, sizes

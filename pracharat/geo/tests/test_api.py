@@ -102,3 +102,9 @@ def test_openapi_document_is_valid(client):
 def test_docs_page(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
+
+
+def test_unknown_api_path_answers_in_the_error_shape(client):
+    response = client.get("/api/v1/nowhere")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
