@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "pracharat.network"
     verbose_name = _("Network")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from pracharat.core import registry
+        from pracharat.network import models
+
+        # Liveness columns change every few minutes; the audit log keeps the decisions.
+        auditlog.register(
+            models.ServicePoint,
+            exclude_fields=["last_seen", "last_traffic", "online_users", "updated"],
+        )
+        # The secret never goes into the audit log.
+        auditlog.register(
+            models.Nas, exclude_fields=["secret", "last_seen", "last_heartbeat", "updated"]
+        )
+        auditlog.register(models.Incident, exclude_fields=["updated"])
+        auditlog.register(models.FaultReport, exclude_fields=["ip_hash"])
+        registry.serve_process(["radius"])

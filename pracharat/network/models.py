@@ -1,0 +1,582 @@
+"""The network pillar's records: village hotspots, their RADIUS devices, accounting sessions,
+usage rollups, and the incidents that track outages.
+
+Scale drives the shape: about 44,000 service points × 365 days. Dashboards never aggregate
+sessions; they read ``DailyUsage`` (one row per point per day), ``MonthlyUsage`` (per point per
+month, for national best/worst lists) and ``AreaDailyUsage`` (per province and per district per
+day, for national and provincial curves). ``rollups.py`` keeps all three in step with sessions,
+recomputing only the (point, day) pairs that ``RollupMark`` rows say have changed.
+
+``area_code`` is copied from the village onto every located row so that ``.in_area(code)`` is a
+single index range scan and never a join through geography.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pracharat.core.models import AreaCodeField, TimeStamped
+from pracharat.network.querysets import (
+    AccountingSessionQuerySet,
+    AreaDailyUsageQuerySet,
+    DailyUsageQuerySet,
+    FaultReportQuerySet,
+    IncidentQuerySet,
+    MonthlyUsageQuerySet,
+    NasQuerySet,
+    ServicePointQuerySet,
+)
+
+point_code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]{2,23}$",
+    _("Use 3 to 24 capital letters, digits or hyphens, e.g. NP-65060209."),
+)
+
+
+class Programme(models.TextChoices):
+    MDES_24700 = "mdes", _("MDES 24,700 villages")
+    NBTC_BORDER = "nbtc_border", _("NBTC border villages")
+    NBTC_RURAL = "nbtc_rural", _("NBTC rural villages")
+
+
+class PointStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DEGRADED = "degraded", _("Degraded")
+    DOWN = "down", _("Down")
+    DECOMMISSIONED = "decommissioned", _("Decommissioned")
+
+
+class ServicePoint(TimeStamped):
+    """One village's free Wi-Fi point (usually at the village hall or school)."""
+
+    code = models.CharField(
+        _("code"), max_length=24, unique=True, validators=[point_code_validator]
+    )
+    village = models.ForeignKey(
+        "geo.Village",
+        on_delete=models.PROTECT,
+        related_name="service_points",
+        verbose_name=_("village"),
+    )
+    area_code = AreaCodeField(help_text=_("The village's DOPA code, copied from the village."))
+    place_name = models.CharField(
+        _("place"), max_length=200, help_text=_("Where the point is, e.g. the village hall.")
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5.0), MaxValueValidator(21.0)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(97.0), MaxValueValidator(106.0)],
+    )
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=Programme.choices, default=Programme.MDES_24700
+    )
+    provider = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_points",
+        verbose_name=_("provider agency"),
+        help_text=_("The agency that runs and repairs the point (NT)."),
+    )
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    bandwidth_down_mbps = models.PositiveSmallIntegerField(_("download (Mbps)"), default=30)
+    bandwidth_up_mbps = models.PositiveSmallIntegerField(_("upload (Mbps)"), default=10)
+    monthly_cost = models.DecimalField(
+        _("monthly cost (baht)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    ssid = models.CharField(_("Wi-Fi name (SSID)"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PointStatus.choices, default=PointStatus.ACTIVE
+    )
+    status_changed = models.DateTimeField(_("status changed"), null=True, blank=True)
+    last_seen = models.DateTimeField(
+        _("last seen"),
+        null=True,
+        blank=True,
+        help_text=_("Last accounting packet or heartbeat from any of its devices."),
+    )
+    last_traffic = models.DateTimeField(
+        _("last traffic"),
+        null=True,
+        blank=True,
+        help_text=_("Last accounting packet about a user session."),
+    )
+    online_users = models.PositiveIntegerField(
+        _("users online"), default=0, help_text=_("Open sessions at the last health check.")
+    )
+
+    objects = ServicePointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        ordering = ["area_code", "code"]
+        indexes = [
+            models.Index(fields=["status", "area_code"], name="network_sp_status_area"),
+            models.Index(fields=["provider", "status"], name="network_sp_provider_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.place_name}"
+
+    def save(self, *args, **kwargs):
+        if self.village_id:
+            self.area_code = str(self.village_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_in_service(self) -> bool:
+        return self.status != PointStatus.DECOMMISSIONED
+
+
+class Nas(TimeStamped):
+    """A RADIUS client (the point's access controller) and the secret it signs packets with.
+
+    FreeRADIUS identifies clients by source address; behind shared NAT several devices may send
+    from one address and are told apart by NAS-Identifier, hence the pair is unique.
+    """
+
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.CASCADE,
+        related_name="devices",
+        verbose_name=_("service point"),
+    )
+    nas_identifier = models.CharField(_("NAS-Identifier"), max_length=64, blank=True)
+    nas_ip = models.GenericIPAddressField(_("NAS-IP-Address"), unpack_ipv4=True)
+    called_station_id = models.CharField(
+        _("Called-Station-Id"), max_length=64, blank=True, help_text=_("Usually the AP's MAC.")
+    )
+    # Kept in clear because the authenticator check needs it; forms never render it back.
+    secret = models.CharField(_("shared secret"), max_length=128)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    last_heartbeat = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    last_reboot = models.DateTimeField(_("last Accounting-On/Off"), null=True, blank=True)
+
+    objects = NasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("RADIUS device")
+        verbose_name_plural = _("RADIUS devices")
+        ordering = ["nas_ip", "nas_identifier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nas_ip", "nas_identifier"], name="network_nas_ip_identifier_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nas_identifier or self.nas_ip
+
+    def __repr__(self) -> str:  # never the secret
+        return f"<Nas {self.pk} {self.nas_ip} {self.nas_identifier!r}>"
+
+
+class SessionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class AccountingSession(models.Model):
+    """One user session at a point as RADIUS accounting reports it (RFC 2866).
+
+    ``session_key`` is FreeRADIUS's Acct-Unique-Session-Id, so retransmissions, repeats and a
+    later import of the same session from a ``radacct`` table all land on this one row.
+    User-Name and Calling-Station-Id are kept only as keyed hashes (PDPA).
+    """
+
+    session_key = models.CharField(_("unique session id"), max_length=64, unique=True)
+    acct_session_id = models.CharField(_("Acct-Session-Id"), max_length=64, blank=True)
+    nas = models.ForeignKey(
+        Nas,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("device"),
+    )
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("service point"),
+    )
+    area_code = AreaCodeField(db_index=False)
+    user_hash = models.CharField(_("user (pseudonym)"), max_length=64, blank=True)
+    calling_station_hash = models.CharField(_("device (pseudonym)"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    updated_at = models.DateTimeField(_("last update"))
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    input_octets = models.BigIntegerField(_("bytes in (upload)"), default=0)
+    output_octets = models.BigIntegerField(_("bytes out (download)"), default=0)
+    session_time = models.BigIntegerField(_("session time (s)"), default=0)
+    terminate_cause = models.CharField(_("terminate cause"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN
+    )
+
+    objects = AccountingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accounting session")
+        verbose_name_plural = _("accounting sessions")
+        indexes = [
+            # The rollup's read: a point's sessions overlapping one day.
+            models.Index(fields=["service_point", "started_at"], name="network_sess_point_start"),
+            # Accounting-On/Off and health: open sessions of a device / a point.
+            models.Index(
+                fields=["nas", "status"],
+                name="network_sess_nas_open",
+                condition=Q(status="open"),
+            ),
+            models.Index(fields=["area_code", "started_at"], name="network_sess_area_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.session_key
+
+    @property
+    def bytes_total(self) -> int:
+        return self.input_octets + self.output_octets
+
+
+class RollupMark(models.Model):
+    """A (point, day) whose rollup is stale. Written in the same transaction as the session
+    change; ``rollups.rollup_pending`` recomputes the marked days and deletes exactly the marks
+    it read, so a mark added meanwhile is never lost."""
+
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("pending rollup")
+        verbose_name_plural = _("pending rollups")
+        indexes = [models.Index(fields=["service_point", "day"], name="network_mark_point_day")]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} {self.day}"
+
+
+class UsageTotals(models.Model):
+    sessions = models.PositiveIntegerField(_("sessions"), default=0)
+    session_seconds = models.BigIntegerField(_("session time (s)"), default=0)
+    bytes_in = models.BigIntegerField(_("bytes in"), default=0)
+    bytes_out = models.BigIntegerField(_("bytes out"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def bytes_total(self) -> int:
+        return self.bytes_in + self.bytes_out
+
+
+class DailyUsage(UsageTotals):
+    """One point's usage on one local (Asia/Bangkok) day.
+
+    Attribution across midnight: a session counts in ``sessions`` on the day it started; it is
+    a user of every day it was online on; its seconds are split exactly by the time spent in
+    each day and its bytes in the same proportion; ``peak_concurrent`` is the most sessions
+    open at any instant of the day.
+    """
+
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="daily_usage", db_index=False
+    )
+    area_code = AreaCodeField(db_index=False)
+    day = models.DateField(_("day"))
+    unique_users = models.PositiveIntegerField(_("users"), default=0)
+    peak_concurrent = models.PositiveIntegerField(_("peak concurrent users"), default=0)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    objects = DailyUsageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily usage")
+        verbose_name_plural = _("daily usage")
+        ordering = ["service_point", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_point", "day"], name="network_daily_point_day")
+        ]
+        indexes = [
+            # District/province sums for one day, and area ranges over a period.
+            models.Index(fields=["day", "area_code"], name="network_daily_day_area"),
+            models.Index(fields=["area_code", "day"], name="network_daily_area_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} {self.day}"
+
+
+class MonthlyUsage(UsageTotals):
+    """One point's usage in one calendar month (``month`` is its first day). ``user_days`` is
+    the sum of daily users: distinct people cannot be added across days."""
+
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="monthly_usage", db_index=False
+    )
+    area_code = AreaCodeField(db_index=False)
+    month = models.DateField(_("month"))
+    user_days = models.PositiveIntegerField(_("user-days"), default=0)
+    active_days = models.PositiveSmallIntegerField(_("days with use"), default=0)
+    peak_concurrent = models.PositiveIntegerField(_("peak concurrent users"), default=0)
+
+    objects = MonthlyUsageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly usage")
+        verbose_name_plural = _("monthly usage")
+        ordering = ["service_point", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_point", "month"], name="network_monthly_point_month"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["month", "area_code"], name="network_monthly_month_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} {self.month:%Y-%m}"
+
+
+class AreaDailyUsage(UsageTotals):
+    """Usage of all points in one province (2-digit code) or district (4-digit) on one day, so a
+    national curve over a year reads 77 × 365 rows instead of 16 million."""
+
+    area_code = AreaCodeField(db_index=False)
+    level = models.PositiveSmallIntegerField(
+        _("level"), help_text=_("Length of the area code: 2 province, 4 district.")
+    )
+    day = models.DateField(_("day"))
+    points = models.PositiveIntegerField(_("points reporting"), default=0)
+    user_days = models.PositiveIntegerField(_("users"), default=0)
+    peak_concurrent = models.PositiveIntegerField(_("sum of peak concurrent users"), default=0)
+
+    objects = AreaDailyUsageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area daily usage")
+        verbose_name_plural = _("area daily usage")
+        ordering = ["area_code", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "day"], name="network_areadaily_area_day")
+        ]
+        indexes = [
+            models.Index(fields=["level", "day", "area_code"], name="network_areadaily_level_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.day}"
+
+
+class IncidentSource(models.TextChoices):
+    OUTAGE = "outage", _("Outage detected")
+    REPORT = "report", _("Reported by the public")
+    MANUAL = "manual", _("Opened by staff")
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Incident(TimeStamped):
+    """A point not working, assigned to its provider agency, with an SLA clock from opening."""
+
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.CASCADE,
+        related_name="incidents",
+        verbose_name=_("service point"),
+    )
+    area_code = AreaCodeField()
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="network_incidents",
+        verbose_name=_("assigned agency"),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=IncidentSource.choices)
+    status = models.CharField(
+        _("status"), max_length=15, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    sla_due = models.DateTimeField(_("due (SLA)"))
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-opened_at"]
+        constraints = [
+            # At most one unresolved incident per point: reports and outages join it.
+            models.UniqueConstraint(
+                fields=["service_point"],
+                condition=~Q(status="resolved"),
+                name="network_incident_one_unresolved_per_point",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="network_incident_agency_st"),
+            models.Index(fields=["status", "sla_due"], name="network_incident_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != IncidentStatus.RESOLVED
+
+    @property
+    def is_overdue(self) -> bool:
+        end = self.resolved_at or timezone.now()
+        return end > self.sla_due
+
+    @property
+    def duration(self) -> timedelta:
+        return (self.resolved_at or timezone.now()) - self.opened_at
+
+
+class IncidentEventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    REPORTED = "reported", _("Reported by the public")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    NOTE = "note", _("Note")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+
+
+class IncidentEvent(models.Model):
+    """The incident's history, newest last: who did what and when."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="events", verbose_name=_("incident")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(_("what"), max_length=15, choices=IncidentEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident event")
+        verbose_name_plural = _("incident events")
+        ordering = ["incident", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FaultProblem(models.TextChoices):
+    NO_SIGNAL = "no_signal", _("No Wi-Fi signal")
+    NO_INTERNET = "no_internet", _("Connects but no internet")
+    SLOW = "slow", _("Very slow")
+    LOGIN = "login", _("Cannot log in")
+    EQUIPMENT = "equipment", _("Equipment damaged or missing")
+    OTHER = "other", _("Other")
+
+
+def fault_photo_path(instance: FaultReport, filename: str) -> str:
+    day = timezone.localdate()
+    return f"network/faults/{day:%Y/%m}/{instance.service_point_id}-{filename[-40:]}"
+
+
+class FaultReport(models.Model):
+    """A report from anyone at the point's public page. Contact details are optional; the
+    client address is kept only as a keyed hash, for rate limiting."""
+
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.CASCADE,
+        related_name="fault_reports",
+        verbose_name=_("service point"),
+    )
+    area_code = AreaCodeField()
+    created = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
+    problem = models.CharField(
+        _("problem"), max_length=15, choices=FaultProblem.choices, default=FaultProblem.OTHER
+    )
+    description = models.TextField(_("what happened"), max_length=2000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=fault_photo_path, blank=True)
+    contact = models.CharField(
+        _("contact (optional)"),
+        max_length=100,
+        blank=True,
+        help_text=_("A phone number or LINE ID if you want to be called back."),
+    )
+    ip_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("incident"),
+    )
+
+    objects = FaultReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fault report")
+        verbose_name_plural = _("fault reports")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} {self.get_problem_display()}"
+
+
+class ImportCursor(models.Model):
+    """How far ``import_radacct`` got in one source (a DSN or a CSV file), so a rerun imports
+    only what is new: the highest radacctid seen and the latest acctupdatetime."""
+
+    source = models.CharField(_("source"), max_length=200, unique=True)
+    last_id = models.BigIntegerField(_("last radacctid"), default=0)
+    last_update = models.DateTimeField(_("last update time"), null=True, blank=True)
+    imported = models.BigIntegerField(_("rows imported"), default=0)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("radacct import cursor")
+        verbose_name_plural = _("radacct import cursors")
+
+    def __str__(self) -> str:
+        return self.source

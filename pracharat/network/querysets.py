@@ -1,0 +1,241 @@
+"""Named reads of the network pillar. Views, the API and benchmarks ask these; none build filters.
+
+Scoping: service points, usage and sessions follow the area rule of ``AreaQuerySet``. Incidents
+and fault reports are also visible to the officers of the agency they are assigned to, wherever
+the point is (an NT office may serve villages outside its own area code).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
+
+from pracharat.core.models import AreaQuerySet, area_q
+
+# A point is online while it has sent accounting (or a heartbeat) this recently. Interim
+# updates usually come every 5-10 minutes; 3 missed interims is silence, not a slow minute.
+ONLINE_WINDOW = timedelta(minutes=30)
+
+
+class ServicePointQuerySet(AreaQuerySet):
+    def in_service(self):
+        return self.exclude(status="decommissioned")
+
+    def with_status(self, status: str):
+        return self.filter(status=status)
+
+    def online(self, now=None):
+        now = now or timezone.now()
+        return self.in_service().filter(last_seen__gte=now - ONLINE_WINDOW)
+
+    def offline(self, now=None):
+        now = now or timezone.now()
+        return self.in_service().filter(
+            Q(last_seen__lt=now - ONLINE_WINDOW) | Q(last_seen__isnull=True)
+        )
+
+    def for_provider(self, agency_id: int):
+        return self.filter(provider_id=agency_id)
+
+    def with_place(self):
+        """Village, sub-district, district and province names in the same query."""
+        return self.select_related("village__subdistrict__district__province", "provider")
+
+    def status_counts(self) -> dict[str, int]:
+        """{status: count} in one query."""
+        return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+
+    def visible_to(self, user):
+        """Anyone may see points (they are public places); kept for symmetry with the others."""
+        return self
+
+
+class NasQuerySet(AreaQuerySet):
+    area_field = "service_point__area_code"
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def secrets_map(self) -> dict[tuple[str, str], tuple[int, int, bytes]]:
+        """{(nas_ip, nas_identifier): (nas id, service point id, secret)} for the listener."""
+        return {
+            (ip, ident or ""): (pk, sp, secret.encode())
+            for pk, ip, ident, sp, secret in self.active().values_list(
+                "pk", "nas_ip", "nas_identifier", "service_point_id", "secret"
+            )
+        }
+
+
+class AccountingSessionQuerySet(AreaQuerySet):
+    def open(self):
+        return self.filter(status="open")
+
+    def closed(self):
+        return self.filter(status="closed")
+
+    def overlapping(self, start, end):
+        """Sessions online at some time in [start, end)."""
+        return self.filter(started_at__lt=end).filter(
+            Q(stopped_at__isnull=True, updated_at__gte=start) | Q(stopped_at__gte=start)
+        )
+
+
+class _UsageTotalsMixin:
+    def totals(self) -> dict:
+        """Sums over the rows in one query (zeros when there are none)."""
+        result = self.order_by().aggregate(
+            sessions=Sum("sessions"),
+            session_seconds=Sum("session_seconds"),
+            bytes_in=Sum("bytes_in"),
+            bytes_out=Sum("bytes_out"),
+        )
+        return {key: value or 0 for key, value in result.items()}
+
+
+class DailyUsageQuerySet(_UsageTotalsMixin, AreaQuerySet):
+    def between(self, start: date, end: date):
+        """Days ``start`` to ``end`` inclusive."""
+        return self.filter(day__gte=start, day__lte=end)
+
+    def on(self, day: date):
+        return self.filter(day=day)
+
+    def per_day(self):
+        """Rows of {day, sessions, users, session_seconds, bytes_in, bytes_out, peak, points}."""
+        return (
+            self.order_by("day")
+            .values("day")
+            .annotate(
+                sessions_sum=Sum("sessions"),
+                users=Sum("unique_users"),
+                seconds=Sum("session_seconds"),
+                bytes_in_sum=Sum("bytes_in"),
+                bytes_out_sum=Sum("bytes_out"),
+                peak=Max("peak_concurrent"),
+                points=Count("service_point_id"),
+            )
+        )
+
+    def per_point(self):
+        """Totals per service point over the rows' period, for best/worst lists."""
+        return (
+            self.order_by()
+            .values("service_point_id")
+            .annotate(
+                sessions_sum=Sum("sessions"),
+                user_days=Sum("unique_users"),
+                seconds=Sum("session_seconds"),
+                bytes_total=Sum(F("bytes_in") + F("bytes_out")),
+                peak=Max("peak_concurrent"),
+            )
+        )
+
+    def visible_to(self, user):
+        return self  # usage in aggregate is public
+
+
+class MonthlyUsageQuerySet(_UsageTotalsMixin, AreaQuerySet):
+    def for_month(self, month: date):
+        return self.filter(month=month.replace(day=1))
+
+    def between(self, start: date, end: date):
+        return self.filter(month__gte=start.replace(day=1), month__lte=end.replace(day=1))
+
+    def ranked(self, key: str = "user_days", *, worst: bool = False):
+        """Points ordered best first (or worst first) by ``key``; ties by code."""
+        order = key if worst else f"-{key}"
+        return self.select_related("service_point").order_by(order, "service_point__code")
+
+    def visible_to(self, user):
+        return self
+
+
+class AreaDailyUsageQuerySet(_UsageTotalsMixin, AreaQuerySet):
+    def provinces(self):
+        """Province rows (2-digit codes): their sum is the country."""
+        return self._level(2)
+
+    def districts(self):
+        return self._level(4)
+
+    def _level(self, length: int):
+        return self.filter(level=length)
+
+    def between(self, start: date, end: date):
+        return self.filter(day__gte=start, day__lte=end)
+
+    def per_day(self):
+        return (
+            self.order_by("day")
+            .values("day")
+            .annotate(
+                sessions_sum=Sum("sessions"),
+                users=Sum("user_days"),
+                seconds=Sum("session_seconds"),
+                bytes_in_sum=Sum("bytes_in"),
+                bytes_out_sum=Sum("bytes_out"),
+                points_sum=Sum("points"),
+            )
+        )
+
+    def per_area(self):
+        return (
+            self.order_by("area_code")
+            .values("area_code")
+            .annotate(
+                sessions_sum=Sum("sessions"),
+                users=Sum("user_days"),
+                seconds=Sum("session_seconds"),
+                bytes_total=Sum(F("bytes_in") + F("bytes_out")),
+            )
+        )
+
+    def visible_to(self, user):
+        return self
+
+
+def _area_or_agency(qs, user):
+    from pracharat.accounts.scoping import agency_ids_for, area_codes_for
+
+    codes = area_codes_for(user)
+    if codes is None:
+        return qs
+    agencies = agency_ids_for(user)
+    return qs.filter(area_q(codes, qs.area_field) | Q(**{f"{qs.agency_field}__in": agencies}))
+
+
+class IncidentQuerySet(AreaQuerySet):
+    agency_field = "agency_id"
+
+    def unresolved(self):
+        return self.exclude(status="resolved")
+
+    def resolved(self):
+        return self.filter(status="resolved")
+
+    def overdue(self, now=None):
+        return self.unresolved().filter(sla_due__lt=now or timezone.now())
+
+    def for_agency(self, agency_id: int):
+        return self.filter(agency_id=agency_id)
+
+    def with_point(self):
+        return self.select_related("service_point", "agency")
+
+    def visible_to(self, user):
+        """Area roles see their area; agency officers also see every incident assigned to their
+        agency. Anonymous users see none (the public sees a point's status, not the ticket)."""
+        return _area_or_agency(self, user)
+
+
+class FaultReportQuerySet(AreaQuerySet):
+    agency_field = "incident__agency_id"
+
+    def recent_from(self, ip_hash: str, since):
+        """Reports from one client since ``since``: the public form's rate limit."""
+        return self.filter(ip_hash=ip_hash, created__gte=since)
+
+    def visible_to(self, user):
+        return _area_or_agency(self, user)
