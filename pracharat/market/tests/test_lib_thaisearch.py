@@ -1,7 +1,8 @@
 """Thai search text: the น้ำพริก property, mixed Thai/English queries, both databases.
 
 The SQLite tests run the real FTS5 engine in memory. The PostgreSQL tests run when
-``PRACHARAT_TEST_PG_DSN`` (or a PostgreSQL DATABASE_URL) names a server (they use a TEMP table); they are skipped otherwise.
+``PRACHARAT_TEST_PG_DSN`` (or a PostgreSQL DATABASE_URL) names a server (they use a TEMP
+table); they are skipped otherwise.
 """
 
 from __future__ import annotations
