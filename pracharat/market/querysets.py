@@ -1,0 +1,201 @@
+"""Named reads of the market: what is on sale, whose orders a person may see, seller figures.
+
+Scoping differs from the area rule of ``AreaQuerySet``: a producer sees the orders of the
+groups they belong to (wherever the groups are), an area officer the orders of groups located
+in their area, and a buyer the orders placed under their account -- or, without an account,
+one order by its number and the phone number given at checkout (see ``for_buyer``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from pracharat.core.models import AreaQuerySet, area_q
+
+
+def _is_anonymous(user) -> bool:
+    return user is None or not user.is_authenticated
+
+
+class ProducerGroupQuerySet(AreaQuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def visible_to(self, user):
+        """Groups are a public shop window: every active group, plus the user's own."""
+        if _is_anonymous(user):
+            return self.active()
+        if user.is_superuser:
+            return self
+        return self.filter(Q(active=True) | Q(members__user=user)).distinct()
+
+    def managed_by(self, user):
+        """Groups whose products and orders the user may change: their own (any role),
+        everything for a superuser."""
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(members__user=user).distinct()
+
+    def owned_by(self, user):
+        """Groups where the user may manage members, the PromptPay ID and the profile."""
+        from pracharat.market.models import MemberRole
+
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            members__user=user, members__role__in=[MemberRole.OWNER, MemberRole.MANAGER]
+        ).distinct()
+
+
+class ProductQuerySet(AreaQuerySet):
+    area_field = "group__area_code"
+
+    def active(self):
+        """On sale: the product and its group are active."""
+        return self.filter(active=True, group__active=True)
+
+    def in_stock(self):
+        return self.filter(stock__gt=0)
+
+    def in_category(self, category):
+        """``category`` is a Category or its slug."""
+        if isinstance(category, str):
+            return self.filter(category__slug=category)
+        return self.filter(category=category)
+
+    def price_between(self, min_price=None, max_price=None):
+        qs = self
+        if min_price is not None:
+            qs = qs.filter(price__gte=min_price)
+        if max_price is not None:
+            qs = qs.filter(price__lte=max_price)
+        return qs
+
+    def for_listing(self):
+        """What a product card needs, in a fixed number of queries whatever the length."""
+        from pracharat.market.models import ProductPhoto
+
+        return self.select_related("group", "category").prefetch_related(
+            models.Prefetch(
+                "photos",
+                queryset=ProductPhoto.objects.order_by("position", "pk"),
+                to_attr="photo_list",
+            )
+        )
+
+    def visible_to(self, user):
+        """Products on sale for everyone; inactive ones only for their group's members."""
+        if _is_anonymous(user):
+            return self.active()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(active=True, group__active=True) | Q(group__members__user=user)
+        ).distinct()
+
+    def managed_by(self, user):
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(group__members__user=user).distinct()
+
+
+class OrderQuerySet(AreaQuerySet):
+    """``area_code`` on an order is its producer group's (seller's) area at checkout."""
+
+    def visible_to(self, user):
+        """Members see their groups' orders, area officers the orders of groups in their
+        area, buyers the orders they placed while logged in. Anonymous users see none
+        (they look one order up with ``for_buyer``)."""
+        from pracharat.accounts.scoping import area_codes_for
+
+        if _is_anonymous(user):
+            return self.none()
+        codes = area_codes_for(user)
+        if codes is None:
+            return self
+        rule = Q(group__members__user=user) | Q(buyer=user)
+        if codes:
+            rule |= area_q(codes)
+        return self.filter(rule).distinct()
+
+    def for_buyer(self, number: str, phone: str):
+        """The one order a buyer without an account may see: number + checkout phone."""
+        from pracharat.core.lib.phone import PhoneError, normalise_phone
+
+        try:
+            phone = normalise_phone(phone)
+        except PhoneError:
+            return self.none()
+        return self.filter(number=(number or "").strip().upper(), buyer_phone=phone)
+
+    def of_group(self, group):
+        return self.filter(group=group)
+
+    def to_fulfil(self):
+        """Orders waiting for the seller: payment to check or parcel to send."""
+        from pracharat.market.models import OrderStatus
+
+        return self.filter(status__in=[OrderStatus.PAYMENT_REVIEW, OrderStatus.PAID]).order_by(
+            "created"
+        )
+
+    def open(self):
+        from pracharat.market.models import OrderStatus
+
+        return self.exclude(status__in=[OrderStatus.DELIVERED, OrderStatus.CANCELLED])
+
+    def paid(self):
+        """Orders whose money has arrived (paid, shipped or delivered)."""
+        from pracharat.market.models import OrderStatus
+
+        return self.filter(status__in=OrderStatus.paid_states())
+
+    def with_details(self):
+        return self.select_related("group", "subdistrict__district__province").prefetch_related(
+            "lines"
+        )
+
+    def income_by_month(self):
+        """``[{"month": date, "orders": n, "income": Decimal, "shipping": Decimal}, ...]``
+        over paid orders, newest month first. Income is the goods subtotal; shipping apart."""
+        return (
+            self.paid()
+            .annotate(month=TruncMonth("paid_at"))
+            .values("month")
+            .annotate(orders=Count("pk"), income=Sum("subtotal"), shipping=Sum("shipping_fee"))
+            .order_by("-month")
+        )
+
+
+class OrderLineQuerySet(models.QuerySet):
+    def best_sellers(self, limit: int = 10):
+        """``[{"product_id", "title", "quantity", "revenue"}, ...]`` over paid orders."""
+        from pracharat.market.models import OrderStatus
+
+        return (
+            self.filter(order__status__in=OrderStatus.paid_states())
+            .values("product_id", "title")
+            .annotate(quantity=Sum("quantity"), revenue=Sum(F("unit_price") * F("quantity")))
+            .order_by("-quantity", "title")[:limit]
+        )
+
+
+class PaymentQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def awaiting_check(self):
+        return self.filter(confirmed_at__isnull=True, rejected_at__isnull=True)
+
+
+class TrackingEventQuerySet(models.QuerySet):
+    def for_barcode(self, barcode: str):
+        return self.filter(barcode=barcode).order_by("occurred_at", "pk")
