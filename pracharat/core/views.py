@@ -5,7 +5,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pracharat.core.lib.thaidate import fiscal_year_of
-
 from pracharat.geo.models import Region
 
 
