@@ -1,0 +1,45 @@
+"""Shared set-up for benchmarks: Django on a scratch database (never the real var/)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+
+
+def setup(database_url: str | None = None) -> str:
+    """Configure Django on a fresh scratch SQLite file (or ``database_url``) and migrate it.
+    Returns a label for reports."""
+    scratch = tempfile.mkdtemp(prefix="pracharat-bench-")
+    os.environ["PRACHARAT_VAR_DIR"] = scratch
+    os.makedirs(os.path.join(scratch, "static"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pracharat.settings")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.db import connection
+
+    return connection.vendor
+
+
+def timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
+    """Run ``fn`` ``repeat`` times; p50/p95/max in milliseconds."""
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[max(0, int(len(samples) * 0.95) - 1)],
+        "max": samples[-1],
+    }
