@@ -228,6 +228,8 @@ class AccountingSession(models.Model):
     started_at = models.DateTimeField(_("started"))
     updated_at = models.DateTimeField(_("last update"))
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    # stopped_at, or updated_at while open: the end of what we know, for day-overlap queries.
+    ended_at = models.DateTimeField(_("last known activity"))
     input_octets = models.BigIntegerField(_("bytes in (upload)"), default=0)
     output_octets = models.BigIntegerField(_("bytes out (download)"), default=0)
     session_time = models.BigIntegerField(_("session time (s)"), default=0)
@@ -242,15 +244,17 @@ class AccountingSession(models.Model):
         verbose_name = _("accounting session")
         verbose_name_plural = _("accounting sessions")
         indexes = [
-            # The rollup's read: a point's sessions overlapping one day.
-            models.Index(fields=["service_point", "started_at"], name="network_sess_point_start"),
+            # The incremental rollup's read: a point's sessions still going on or after a day
+            # (for recent days, a handful per point).
+            models.Index(fields=["service_point", "ended_at"], name="network_sess_point_end"),
             # Accounting-On/Off and health: open sessions of a device / a point.
             models.Index(
                 fields=["nas", "status"],
                 name="network_sess_nas_open",
                 condition=Q(status="open"),
             ),
-            models.Index(fields=["area_code", "started_at"], name="network_sess_area_start"),
+            # The whole-country rollup's read: sessions started on one day.
+            models.Index(fields=["started_at"], name="network_sess_started"),
         ]
 
     def __str__(self) -> str:

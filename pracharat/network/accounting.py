@@ -1,0 +1,472 @@
+"""RADIUS accounting into committed sessions (RFC 2866), in batches, idempotently.
+
+Every source of accounting - packets from ``pracharat radius``, rows of a FreeRADIUS ``radacct``
+table, the simulator - is turned into :class:`SessionEvent` / :class:`NasEvent` and goes through
+:func:`apply_events`, one transaction per batch (group commit).
+
+Merging is order-independent, so retransmissions, repeats, late Starts and out-of-order
+Interim-Updates all converge on the same row:
+
+- counters and session time only grow (the largest report wins; they are cumulative);
+- ``started_at`` is the earliest known start: the Start's time, or an update's time minus its
+  Acct-Session-Time (which is how a Stop without a Start still makes a whole session);
+- ``updated_at`` is the latest report; a Stop closes the session for good, and a later Interim
+  (delayed in the network) cannot reopen it;
+- Accounting-On/Off (the NAS rebooted, RFC 2866 §5.1) closes that NAS's open sessions at their
+  last report, with terminate cause NAS-Reboot / NAS-Request, as the traffic ended then.
+
+Each changed session marks the (point, day) pairs it spans for :mod:`.rollups`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
+
+from pracharat.network.models import (
+    AccountingSession,
+    Nas,
+    RollupMark,
+    ServicePoint,
+    SessionStatus,
+)
+from pracharat.network.privacy import pseudonym
+from pracharat.network.radius import AcctStatusType
+from pracharat.network.radius.dictionary import value_name
+from pracharat.network.radius.server import AccountingRequest
+
+logger = logging.getLogger(__name__)
+
+START, INTERIM, STOP = "start", "interim", "stop"
+ON, OFF = "on", "off"
+
+# A session is marked dirty on at most this many days (a NAS that never sends a Stop must not
+# make every Interim recompute a year).
+MAX_SESSION_DAYS = 31
+# Event-Timestamp further than this from the arrival time is a NAS with a wrong clock.
+CLOCK_TOLERANCE = timedelta(days=2)
+EPOCH_SANITY = datetime(2015, 1, 1, tzinfo=UTC)
+BIGINT_MAX = 2**63 - 1
+
+
+@dataclass(slots=True)
+class SessionEvent:
+    """One report about one user session, whatever it came from."""
+
+    session_key: str
+    kind: str  # START / INTERIM / STOP
+    at: datetime  # when the NAS says it happened (aware)
+    service_point_id: int
+    area_code: str
+    nas_id: int | None = None
+    acct_session_id: str = ""
+    user_hash: str = ""
+    calling_station_hash: str = ""
+    session_time: int | None = None
+    input_octets: int = 0
+    output_octets: int = 0
+    terminate_cause: str = ""
+
+
+@dataclass(slots=True)
+class NasEvent:
+    """Accounting-On / Accounting-Off from one NAS."""
+
+    nas_id: int
+    kind: str  # ON / OFF
+    at: datetime
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed_by_nas: int = 0
+    marks: int = 0
+    skipped: int = 0  # packets about no known NAS, or of types we do not store
+
+    def add(self, other: ApplyResult) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# -- the NAS table the listener works from ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NasEntry:
+    nas_id: int
+    service_point_id: int
+    area_code: str
+    secret: bytes = field(repr=False)
+
+
+class NasDirectory:
+    """In-memory copy of the active NAS table, for ``lookup_secret`` (which runs on the event
+    loop and must not touch the database) and for mapping packets to points.
+
+    RFC 2865 §3 selects the secret by source address; NAS-Identifier tells apart devices
+    behind one address. ``refresh()`` reloads it; the listener calls it every few seconds.
+    """
+
+    def __init__(self) -> None:
+        self._by_pair: dict[tuple[str, str], NasEntry] = {}
+        self._by_ip: dict[str, list[NasEntry]] = {}
+        self._lock = threading.Lock()
+        self.loaded_at = 0.0
+
+    def refresh(self) -> None:
+        rows = Nas.objects.active().values_list(
+            "pk",
+            "nas_ip",
+            "nas_identifier",
+            "service_point_id",
+            "service_point__area_code",
+            "secret",
+        )
+        by_pair: dict[tuple[str, str], NasEntry] = {}
+        by_ip: dict[str, list[NasEntry]] = {}
+        for pk, ip, ident, point, area_code, secret in rows:
+            entry = NasEntry(pk, point, area_code, secret.encode())
+            by_pair[(ip, ident or "")] = entry
+            by_ip.setdefault(ip, []).append(entry)
+        with self._lock:
+            self._by_pair, self._by_ip = by_pair, by_ip
+            self.loaded_at = time.monotonic()
+
+    def find(self, nas_ip: str, nas_identifier: str | None) -> NasEntry | None:
+        with self._lock:
+            entry = self._by_pair.get((nas_ip, nas_identifier or ""))
+            if entry is None:
+                entry = self._by_pair.get((nas_ip, ""))
+            if entry is None:
+                candidates = self._by_ip.get(nas_ip, [])
+                # One device at that address: it is that one whatever it calls itself.
+                entry = candidates[0] if len(candidates) == 1 else None
+            return entry
+
+    def lookup_secret(self, nas_ip: str, nas_identifier: str | None) -> bytes | None:
+        entry = self.find(nas_ip, nas_identifier)
+        return entry.secret if entry else None
+
+    def __len__(self) -> int:
+        return len(self._by_pair)
+
+
+# -- packets to events --------------------------------------------------------------------
+
+
+def event_time(reported: datetime | None, received: datetime, delay: int | None) -> datetime:
+    """Event-Timestamp when it is plausible (RFC 2869 §5.3), else arrival minus
+    Acct-Delay-Time (RFC 2866 §5.2)."""
+    if (
+        reported is not None
+        and reported > EPOCH_SANITY
+        and abs(reported - received) < (CLOCK_TOLERANCE)
+    ):
+        return reported
+    return received - timedelta(seconds=min(delay or 0, 86_400))
+
+
+def events_from_requests(
+    requests: Iterable[AccountingRequest], directory: NasDirectory
+) -> tuple[list[SessionEvent | NasEvent], int]:
+    """Events in arrival order, and how many requests carried nothing to store."""
+    events: list[SessionEvent | NasEvent] = []
+    skipped = 0
+    for request in requests:
+        packet = request.packet
+        ident = packet.get("NAS-Identifier")
+        entry = directory.find(request.nas_ip, ident if isinstance(ident, str) else None)
+        status = packet.status_type
+        if entry is None or status is None:
+            skipped += 1
+            continue
+        delay = packet.get("Acct-Delay-Time")
+        at = event_time(
+            packet.event_time, request.received_at, delay if isinstance(delay, int) else None
+        )
+        if status in (AcctStatusType.ACCOUNTING_ON, AcctStatusType.ACCOUNTING_OFF):
+            kind = ON if status == AcctStatusType.ACCOUNTING_ON else OFF
+            events.append(NasEvent(entry.nas_id, kind, at))
+            continue
+        kind = {
+            AcctStatusType.START: START,
+            AcctStatusType.INTERIM_UPDATE: INTERIM,
+            AcctStatusType.STOP: STOP,
+        }.get(status)
+        if kind is None:  # tunnel accounting, Failed: acknowledged, not stored
+            skipped += 1
+            continue
+        session_time = packet.get("Acct-Session-Time")
+        cause = packet.get("Acct-Terminate-Cause")
+        user = packet.get("User-Name")
+        calling = packet.get("Calling-Station-Id")
+        acct_session_id = packet.get("Acct-Session-Id")
+        events.append(
+            SessionEvent(
+                session_key=request.session_key,
+                kind=kind,
+                at=at,
+                service_point_id=entry.service_point_id,
+                area_code=entry.area_code,
+                nas_id=entry.nas_id,
+                acct_session_id=acct_session_id[:64] if isinstance(acct_session_id, str) else "",
+                user_hash=pseudonym(user) if isinstance(user, str) else "",
+                calling_station_hash=pseudonym(calling) if isinstance(calling, str) else "",
+                session_time=session_time if isinstance(session_time, int) else None,
+                input_octets=packet.input_octets,
+                output_octets=packet.output_octets,
+                terminate_cause=(
+                    value_name("Acct-Terminate-Cause", cause) or str(cause)
+                    if isinstance(cause, int)
+                    else ""
+                ),
+            )
+        )
+    return events, skipped
+
+
+# -- merging ------------------------------------------------------------------------------
+
+_MERGED_FIELDS = (
+    "acct_session_id",
+    "nas",
+    "user_hash",
+    "calling_station_hash",
+    "started_at",
+    "updated_at",
+    "stopped_at",
+    "ended_at",
+    "input_octets",
+    "output_octets",
+    "session_time",
+    "terminate_cause",
+    "status",
+)
+
+
+def _snapshot(session: AccountingSession) -> tuple:
+    return tuple(getattr(session, "nas_id" if name == "nas" else name) for name in _MERGED_FIELDS)
+
+
+def merge(session: AccountingSession, event: SessionEvent) -> None:
+    """Fold one report into a session row (in place). Order-independent and idempotent."""
+    seconds = max(0, event.session_time or 0)
+    start = event.at if event.kind == START else event.at - timedelta(seconds=seconds)
+    if session.started_at is None or start < session.started_at:
+        session.started_at = start
+    if session.updated_at is None or event.at > session.updated_at:
+        session.updated_at = event.at
+    session.input_octets = min(BIGINT_MAX, max(session.input_octets or 0, event.input_octets))
+    session.output_octets = min(BIGINT_MAX, max(session.output_octets or 0, event.output_octets))
+    session.session_time = max(session.session_time or 0, seconds)
+    if event.nas_id and not session.nas_id:
+        session.nas_id = event.nas_id
+    for name in ("acct_session_id", "user_hash", "calling_station_hash"):
+        if not getattr(session, name) and getattr(event, name):
+            setattr(session, name, getattr(event, name))
+    if event.kind == STOP:
+        if session.stopped_at is None or event.at > session.stopped_at:
+            session.stopped_at = event.at
+        if event.terminate_cause:
+            session.terminate_cause = event.terminate_cause[:32]
+        session.status = SessionStatus.CLOSED
+    if session.stopped_at is not None and session.updated_at > session.stopped_at:
+        # A late Interim with a newer clock than the Stop: the Stop still ends the session.
+        session.stopped_at = session.updated_at
+    session.ended_at = session.stopped_at or session.updated_at
+
+
+def local_days(start: datetime, end: datetime) -> list[date]:
+    """Local (TIME_ZONE) calendar days that [start, end] touches, at most MAX_SESSION_DAYS,
+    the most recent kept."""
+    first = timezone.localdate(start)
+    last = timezone.localdate(max(start, end))
+    count = min((last - first).days + 1, MAX_SESSION_DAYS)
+    return [last - timedelta(days=n) for n in range(count - 1, -1, -1)]
+
+
+# -- applying ------------------------------------------------------------------------------
+
+
+def apply_events(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
+    """Store a batch of events in one transaction. Safe to repeat; retried once if another
+    writer inserted one of the same sessions meanwhile."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _apply(events)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("accounting batch raced another writer; retrying")
+    raise AssertionError("unreachable")
+
+
+def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
+    result = ApplyResult()
+    marks: set[tuple[int, date]] = set()
+    seen_points: dict[int, datetime] = {}
+    seen_nas: dict[int, datetime] = {}
+    pending: list[SessionEvent] = []
+    for event in events:
+        if isinstance(event, NasEvent):
+            result.add(_apply_sessions(pending, marks))
+            pending = []
+            result.closed_by_nas += _close_nas_sessions(event, marks)
+            seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
+        else:
+            pending.append(event)
+            point = event.service_point_id
+            seen_points[point] = max(event.at, seen_points.get(point, event.at))
+            if event.nas_id:
+                seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
+    result.add(_apply_sessions(pending, marks))
+    if marks:
+        RollupMark.objects.bulk_create(
+            [RollupMark(service_point_id=point, day=day) for point, day in sorted(marks)]
+        )
+    result.marks = len(marks)
+    _touch(seen_points, seen_nas)
+    return result
+
+
+def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) -> ApplyResult:
+    result = ApplyResult()
+    if not events:
+        return result
+    by_key: dict[str, list[SessionEvent]] = {}
+    for event in events:
+        by_key.setdefault(event.session_key, []).append(event)
+    existing: dict[str, AccountingSession] = {}
+    keys = list(by_key)
+    for offset in range(0, len(keys), 500):
+        chunk = AccountingSession.objects.filter(session_key__in=keys[offset : offset + 500])
+        if transaction.get_connection().features.has_select_for_update:
+            chunk = chunk.select_for_update()
+        existing.update({s.session_key: s for s in chunk})
+    to_create: list[AccountingSession] = []
+    to_update: list[AccountingSession] = []
+    for key, group in by_key.items():
+        session = existing.get(key)
+        first = group[0]
+        if session is None:
+            session = AccountingSession(
+                session_key=key,
+                service_point_id=first.service_point_id,
+                area_code=first.area_code,
+                input_octets=0,
+                output_octets=0,
+                session_time=0,
+                status=SessionStatus.OPEN,
+            )
+            before = None
+        else:
+            before = _snapshot(session)
+        for event in group:
+            merge(session, event)
+        if before is None:
+            to_create.append(session)
+        elif _snapshot(session) != before:
+            to_update.append(session)
+        else:
+            result.unchanged += 1
+            continue
+        for day in local_days(session.started_at, session.ended_at):
+            marks.add((session.service_point_id, day))
+    if to_create:
+        AccountingSession.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        AccountingSession.objects.bulk_update(to_update, _MERGED_FIELDS, batch_size=500)
+    result.created = len(to_create)
+    result.updated = len(to_update)
+    return result
+
+
+def _close_nas_sessions(event: NasEvent, marks: set[tuple[int, date]]) -> int:
+    cause = "NAS-Reboot" if event.kind == ON else "NAS-Request"
+    sessions = list(
+        AccountingSession.objects.open()
+        .filter(nas_id=event.nas_id, started_at__lte=event.at)
+        .only("pk", "service_point_id", "started_at", "updated_at")
+    )
+    for session in sessions:
+        session.status = SessionStatus.CLOSED
+        session.stopped_at = session.ended_at = session.updated_at
+        session.terminate_cause = cause
+        for day in local_days(session.started_at, session.updated_at):
+            marks.add((session.service_point_id, day))
+    AccountingSession.objects.bulk_update(
+        sessions, ["status", "stopped_at", "ended_at", "terminate_cause"], batch_size=500
+    )
+    Nas.objects.filter(pk=event.nas_id).update(last_reboot=event.at)
+    return len(sessions)
+
+
+def _touch(seen_points: dict[int, datetime], seen_nas: dict[int, datetime]) -> None:
+    """Liveness: the newest report per point and per NAS (never moving backwards)."""
+    if not seen_points and not seen_nas:
+        return
+    now = timezone.now()
+    # A NAS whose clock runs ahead must not make a point look alive in the future.
+    nas_seen = {pk: min(at, now) for pk, at in seen_nas.items()}
+    if nas_seen:
+        current = dict(Nas.objects.filter(pk__in=nas_seen).values_list("pk", "last_seen"))
+        rows = [
+            Nas(pk=pk, last_seen=at)
+            for pk, at in nas_seen.items()
+            if pk in current and (current[pk] is None or current[pk] < at)
+        ]
+        Nas.objects.bulk_update(rows, ["last_seen"], batch_size=500)
+    points = {pk: min(at, now) for pk, at in seen_points.items()}
+    if points:
+        current_points = {
+            pk: (seen, traffic)
+            for pk, seen, traffic in ServicePoint.objects.filter(pk__in=points).values_list(
+                "pk", "last_seen", "last_traffic"
+            )
+        }
+        rows = []
+        for pk, at in points.items():
+            if pk not in current_points:
+                continue
+            seen, traffic = current_points[pk]
+            if (seen is None or seen < at) or (traffic is None or traffic < at):
+                rows.append(
+                    ServicePoint(
+                        pk=pk,
+                        last_seen=max(at, seen) if seen else at,
+                        last_traffic=max(at, traffic) if traffic else at,
+                    )
+                )
+        ServicePoint.objects.bulk_update(rows, ["last_seen", "last_traffic"], batch_size=500)
+
+
+# -- the listener's handler ----------------------------------------------------------------
+
+
+class RequestHandler:
+    """``handle(batch)`` for :class:`~pracharat.network.radius.server.AccountingServer`: runs
+    in a worker thread, stores the batch in one transaction, and only then returns (so the
+    server answers only committed requests). Raises on database errors, so nothing is
+    answered and the NAS retransmits."""
+
+    def __init__(self, directory: NasDirectory) -> None:
+        self.directory = directory
+        self.totals = ApplyResult()
+
+    def __call__(self, batch: list[AccountingRequest]) -> None:
+        close_old_connections()
+        events, skipped = events_from_requests(batch, self.directory)
+        result = apply_events(events)
+        result.skipped += skipped
+        self.totals.add(result)
