@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.lib.phone import PhoneError, normalise_phone
-from pracharat.core.models import AreaCodeField, AreaQuerySet, TimeStamped
+from pracharat.core.models import AreaCodeField, AreaQuerySet, TimeStamped, area_q
 
 
 class Role(models.TextChoices):
@@ -133,14 +133,12 @@ class AgencyKind(models.TextChoices):
 
 class AgencyQuerySet(AreaQuerySet):
     def visible_to(self, user):
-        """An agency's own staff always see it, wherever it sits."""
-        from pracharat.accounts.scoping import agency_ids_for, area_codes_for
+        """Agencies in the user's areas; an agency's own staff always see it, wherever it sits."""
+        from pracharat.accounts.scoping import agency_ids_for, area_codes_for  # import cycle
 
         codes = area_codes_for(user)
         if codes is None:
             return self
-        from pracharat.core.models import area_q
-
         return self.filter(area_q(codes) | Q(pk__in=agency_ids_for(user)))
 
 
@@ -181,10 +179,6 @@ class Agency(TimeStamped):
         return self.name_th
 
 
-class MembershipQuerySet(AreaQuerySet):
-    pass
-
-
 class Membership(TimeStamped):
     """A role held by a person, in an agency (or none, for volunteers), over an area."""
 
@@ -204,7 +198,7 @@ class Membership(TimeStamped):
         blank=True, help_text=_("Where the role applies; empty for the whole country.")
     )
 
-    objects = MembershipQuerySet.as_manager()
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
