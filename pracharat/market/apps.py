@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class MarketConfig(AppConfig):
     name = "pracharat.market"
     verbose_name = _("Market")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from pracharat.core import registry
+        from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
+
+        registry.demo_loader(demo.load)
+        for model in (
+            models.ProducerGroup,
+            models.GroupMember,
+            models.Category,
+            models.Product,
+            models.ShippingRate,
+            models.Order,
+            models.Payment,
+        ):
+            auditlog.register(model)

@@ -312,6 +312,10 @@ class Product(TimeStamped):
         return self.active and self.stock > 0
 
 
+class SearchDocumentField(models.TextField):
+    """Segmented text of a search document; ``search.py`` gives it the ``matches`` lookup."""
+
+
 class ProductIndex(models.Model):
     """The product's search document: its text segmented into tokens by
     ``lib.thaisearch.index_text`` (Thai syllables, folded Latin words, numbers).
@@ -330,8 +334,8 @@ class ProductIndex(models.Model):
         db_column="rowid",
         related_name="search_index",
     )
-    title = models.TextField()
-    body = models.TextField()
+    title = SearchDocumentField()
+    body = SearchDocumentField()
 
     class Meta:
         verbose_name = _("search index entry")
@@ -356,9 +360,7 @@ class ProductPhoto(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("product")
     )
-    image = models.ImageField(
-        _("photo"), upload_to=photo_path, width_field="width", height_field="height"
-    )
+    image = models.ImageField(_("photo"), upload_to=photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=thumb_path)
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)

@@ -210,7 +210,7 @@ class Migration(migrations.Migration):
             name='ProductPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to=pracharat.market.models.photo_path, verbose_name='photo', width_field='width')),
+                ('image', models.ImageField(upload_to=pracharat.market.models.photo_path, verbose_name='photo')),
                 ('thumbnail', models.ImageField(upload_to=pracharat.market.models.thumb_path, verbose_name='thumbnail')),
                 ('width', models.PositiveIntegerField(default=0, editable=False, verbose_name='width')),
                 ('height', models.PositiveIntegerField(default=0, editable=False, verbose_name='height')),

@@ -13,6 +13,8 @@ Django's state is an ordinary model, so the ORM can read, write and cascade-dele
 import django.db.models.deletion
 from django.db import migrations, models
 
+import pracharat.market.models
+
 FTS5_CREATE = (
     "CREATE VIRTUAL TABLE market_productindex USING fts5("
     "title, body, tokenize=\"unicode61 categories 'L* N* Co M*'\")"
@@ -67,8 +69,8 @@ class Migration(migrations.Migration):
                                 to="market.product",
                             ),
                         ),
-                        ("title", models.TextField()),
-                        ("body", models.TextField()),
+                        ("title", pracharat.market.models.SearchDocumentField()),
+                        ("body", pracharat.market.models.SearchDocumentField()),
                     ],
                     options={
                         "verbose_name": "search index entry",

@@ -1,0 +1,658 @@
+"""Market writes: catalogue edits, checkout, payments, shipping, tracking, cancelling.
+
+Every function is transactional and is called alike by views, the API, webhooks and
+commands. Each order status change goes through ``_transition``: it locks the order row,
+refuses a change ``models.TRANSITIONS`` does not allow (``OrderStateError``, message in the
+active language), writes an ``OrderEvent`` and mails buyer and seller after commit.
+
+Stock is taken with a conditional UPDATE (``stock = stock - q WHERE stock >= q``) in product
+id order: on PostgreSQL a concurrent checkout waits for the row lock and re-checks the
+condition on the committed value, so two buyers can never both take the last jar; on SQLite
+writers are serialised by the IMMEDIATE transaction mode set in settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pracharat.core.lib.env import env_str
+from pracharat.core.lib.phone import PhoneError, normalise_phone
+from pracharat.market import notifications, search
+from pracharat.market.lib import images, promptpay, s10
+from pracharat.market.models import (
+    DELIVERED_STATUS,
+    TRANSITIONS,
+    GroupMember,
+    MemberRole,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    ProducerGroup,
+    Product,
+    ProductPhoto,
+    ShippingRate,
+    ShippingService,
+    TrackingEvent,
+    TrackingSource,
+)
+
+log = logging.getLogger(__name__)
+
+#: Environment variable holding the shared secret of the payment provider's webhook.
+PAYMENT_WEBHOOK_SECRET_ENV = "MARKET_PAYMENT_WEBHOOK_SECRET"  # noqa: S105 - a name, not a secret
+#: Most units of one product in one checkout (a typo guard: 1000 instead of 10).
+MAX_QUANTITY = 999
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class MarketError(Exception):
+    """A refused market action; ``str(exc)`` is a message for the person, translated."""
+
+
+class CheckoutError(MarketError):
+    pass
+
+
+class OutOfStock(CheckoutError):
+    def __init__(self, product: Product, available: int):
+        self.product, self.available = product, available
+        super().__init__(
+            _("Only %(available)d left of “%(title)s”.")
+            % {"available": available, "title": product.title}
+        )
+
+
+class OrderStateError(MarketError):
+    def __init__(self, order: Order, to_status: str):
+        self.order, self.to_status = order, to_status
+        super().__init__(
+            _("Order %(number)s is “%(current)s” and cannot become “%(wanted)s”.")
+            % {
+                "number": order.number,
+                "current": OrderStatus(order.status).label,
+                "wanted": OrderStatus(to_status).label,
+            }
+        )
+
+
+class PaymentError(MarketError):
+    pass
+
+
+class WebhookError(MarketError):
+    """A webhook request to refuse; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        self.status = status
+        super().__init__(message)
+
+
+# --- Producer groups and catalogue -------------------------------------------------------------
+
+
+def save_group(group: ProducerGroup) -> ProducerGroup:
+    """Validate (PromptPay ID, registration number) and save a group."""
+    group.full_clean()
+    group.save()
+    if group.pk:
+        for product in group.products.select_related("group", "category"):
+            search.index_product(product)  # the group name is part of each document
+    return group
+
+
+@transaction.atomic
+def add_member(group: ProducerGroup, user, role: str = MemberRole.MEMBER) -> GroupMember:
+    """Make ``user`` a member of ``group`` (or change their role), and give them the
+    accounts-level producer role over the group's village, so shared pages know them."""
+    from pracharat.accounts.models import Membership, Role
+
+    member, _created = GroupMember.objects.update_or_create(
+        group=group, user=user, defaults={"role": role}
+    )
+    Membership.objects.get_or_create(
+        user=user, role=Role.PRODUCER, agency=None, area_code=group.area_code
+    )
+    return member
+
+
+@transaction.atomic
+def save_product(product: Product) -> Product:
+    """Validate, save and (re)index a product. Use for every create and edit."""
+    product.full_clean()
+    product.save()
+    search.index_product(product)
+    return product
+
+
+@transaction.atomic
+def delete_product(product: Product) -> None:
+    """Delete a product; past orders keep their copied title and price."""
+    for photo in product.photos.all():
+        delete_photo(photo)
+    product.delete()  # cascades to its ProductIndex row
+
+
+def _processed(upload, max_side: int = images.PHOTO_MAX_SIDE) -> images.Processed:
+    size = getattr(upload, "size", None)
+    if size is not None and size > images.MAX_UPLOAD_BYTES:
+        raise MarketError(
+            _("The file is too large; the limit is %(mb)d MB.")
+            % {"mb": images.MAX_UPLOAD_BYTES // 1_048_576}
+        )
+    data = upload.read(images.MAX_UPLOAD_BYTES + 1)
+    try:
+        return images.process(data, max_side=max_side)
+    except images.ImageError as exc:
+        raise MarketError(_("The picture was refused: %(reason)s") % {"reason": exc}) from exc
+
+
+def add_photo(product: Product, upload, *, alt: str = "") -> ProductPhoto:
+    """Check ``upload`` (an uploaded file) is a real image within the size limit, store it
+    re-encoded (EXIF-rotated, metadata stripped) with a light thumbnail, after the others."""
+    processed = _processed(upload)
+    last = product.photos.order_by("-position").values_list("position", flat=True).first()
+    photo = ProductPhoto(
+        product=product,
+        alt=alt,
+        position=(last + 1) if last is not None else 0,
+        width=processed.width,
+        height=processed.height,
+    )
+    photo.image.save("photo.jpg", ContentFile(processed.photo), save=False)
+    photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
+    photo.save()
+    return photo
+
+
+def delete_photo(photo: ProductPhoto) -> None:
+    image, thumb = photo.image, photo.thumbnail
+    photo.delete()
+    transaction.on_commit(lambda: (image.delete(save=False), thumb.delete(save=False)))
+
+
+# --- Shipping ----------------------------------------------------------------------------------
+
+
+def shipping_fee(service: str, weight_grams: int) -> Decimal:
+    """Postage for a parcel: the cheapest rate line of ``service`` that covers the weight.
+
+    Raises ``CheckoutError`` when the parcel is heavier than the table's last line."""
+    rate = (
+        ShippingRate.objects.filter(service=service, max_weight_grams__gte=max(weight_grams, 1))
+        .order_by("max_weight_grams")
+        .first()
+    )
+    if rate is None:
+        raise CheckoutError(
+            _("A parcel of %(kg)s kg is too heavy for %(service)s; split the order.")
+            % {"kg": f"{weight_grams / 1000:.1f}", "service": ShippingService(service).label}
+        )
+    return rate.price
+
+
+def shipping_options(weight_grams: int) -> list[tuple[str, str, Decimal]]:
+    """``[(service, label, fee), ...]`` for the services that can carry the weight."""
+    options = []
+    for service in ShippingService:
+        try:
+            options.append((service.value, str(service.label), shipping_fee(service, weight_grams)))
+        except CheckoutError:
+            continue
+    return options
+
+
+# --- Checkout ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BuyerDetails:
+    """Who receives the parcels and where. ``subdistrict`` is a geo.SubDistrict (or its
+    code); ``postcode`` defaults to the sub-district's."""
+
+    name: str
+    phone: str
+    address_line1: str
+    subdistrict: object
+    email: str = ""
+    address_line2: str = ""
+    postcode: str = ""
+    note: str = ""
+
+    def cleaned(self) -> BuyerDetails:
+        from pracharat.geo.models import SubDistrict
+
+        errors = {}
+        name = " ".join((self.name or "").split())
+        if not name:
+            errors["name"] = _("Give the receiver's name.")
+        try:
+            phone = normalise_phone(self.phone)
+        except PhoneError:
+            phone = ""
+            errors["phone"] = _("Give a Thai phone number, e.g. 081 234 5678.")
+        if not (self.address_line1 or "").strip():
+            errors["address_line1"] = _("Give the house number and street or village.")
+        sub = self.subdistrict
+        if not isinstance(sub, SubDistrict):
+            sub = SubDistrict.objects.filter(pk=str(sub or "")).first()
+            if sub is None:
+                errors["subdistrict"] = _("Choose the sub-district from the list.")
+        postcode = (self.postcode or "").strip() or (sub.postcode if sub else "")
+        if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+            errors["postcode"] = _("A postcode has 5 digits.")
+        if errors:
+            raise ValidationError(errors)
+        return BuyerDetails(
+            name=name[:150],
+            phone=phone,
+            address_line1=self.address_line1.strip()[:200],
+            address_line2=(self.address_line2 or "").strip()[:200],
+            subdistrict=sub,
+            email=(self.email or "").strip(),
+            postcode=postcode,
+            note=(self.note or "").strip(),
+        )
+
+
+def _new_number() -> str:
+    from pracharat.market.models import new_order_number
+
+    for _attempt in range(10):
+        number = new_order_number()
+        if not Order.objects.filter(number=number).exists():
+            return number
+    raise RuntimeError("could not draw a free order number")  # 25**8 numbers: not reached
+
+
+def checkout(
+    items: Mapping[int | str, int],
+    buyer: BuyerDetails,
+    *,
+    shipping_service: str = ShippingService.REGISTERED,
+    user=None,
+) -> list[Order]:
+    """Turn a cart (``{product_id: quantity}``) into one order per producer group.
+
+    All or nothing: stock of every line is taken, or ``OutOfStock`` / ``CheckoutError`` /
+    ``ValidationError`` (buyer details) is raised and nothing changes. Each order gets its
+    postage from ``ShippingRate`` by total weight and a PromptPay payload for its exact total
+    (when the group has a PromptPay ID). Orders are returned in group-name order.
+    """
+    if shipping_service not in ShippingService.values:
+        raise CheckoutError(_("Choose a shipping service."))
+    quantities: dict[int, int] = {}
+    for pid, qty in items.items():
+        qty = int(qty)
+        if qty > MAX_QUANTITY:
+            raise CheckoutError(_("At most %(n)d of one product per order.") % {"n": MAX_QUANTITY})
+        if qty > 0:
+            quantities[int(pid)] = qty
+    if not quantities:
+        raise CheckoutError(_("Your cart is empty."))
+    buyer = buyer.cleaned()
+    buyer_user = user if user is not None and user.is_authenticated else None
+
+    with transaction.atomic():
+        products = {
+            p.pk: p
+            for p in Product.objects.select_related("group", "category").filter(pk__in=quantities)
+        }
+        for pid in quantities:
+            product = products.get(pid)
+            if product is None or not product.active or not product.group.active:
+                raise CheckoutError(
+                    _("“%(title)s” is no longer on sale; remove it from the cart.")
+                    % {"title": product.title if product else f"#{pid}"}
+                )
+        for pid in sorted(quantities):  # one lock order for every checkout: no deadlock
+            taken = Product.objects.filter(pk=pid, active=True, stock__gte=quantities[pid]).update(
+                stock=F("stock") - quantities[pid]
+            )
+            if not taken:
+                left = Product.objects.filter(pk=pid).values_list("stock", flat=True).first() or 0
+                raise OutOfStock(products[pid], left)
+
+        by_group: dict[int, list[Product]] = defaultdict(list)
+        for pid in quantities:
+            by_group[products[pid].group_id].append(products[pid])
+        orders = []
+        for group_products in sorted(by_group.values(), key=lambda ps: ps[0].group.name_th):
+            orders.append(
+                _create_order(group_products, quantities, buyer, shipping_service, buyer_user)
+            )
+    return orders
+
+
+def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> Order:
+    group = products[0].group
+    subtotal = sum((p.price * quantities[p.pk] for p in products), Decimal("0.00"))
+    weight = sum(p.weight_grams * quantities[p.pk] for p in products)
+    fee = shipping_fee(service, weight)
+    total = subtotal + fee
+    payload = ""
+    if group.promptpay_id:
+        try:
+            payload = promptpay.payload(group.promptpay_id, total)
+        except promptpay.PromptPayError:
+            log.warning("group %s has an invalid PromptPay ID; order without QR", group.code)
+    order = Order.objects.create(
+        number=_new_number(),
+        group=group,
+        area_code=group.area_code,
+        buyer=user,
+        buyer_name=buyer.name,
+        buyer_phone=buyer.phone,
+        buyer_email=buyer.email,
+        address_line1=buyer.address_line1,
+        address_line2=buyer.address_line2,
+        subdistrict=buyer.subdistrict,
+        postcode=buyer.postcode,
+        note=buyer.note,
+        shipping_service=service,
+        weight_grams=weight,
+        subtotal=subtotal,
+        shipping_fee=fee,
+        total=total,
+        promptpay_id=group.promptpay_id if payload else "",
+        promptpay_payload=payload,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=p,
+            title=p.title_th,
+            unit=p.unit,
+            unit_price=p.price,
+            quantity=quantities[p.pk],
+            weight_grams=p.weight_grams,
+        )
+        for p in sorted(products, key=lambda p: p.title_th)
+    )
+    OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=user)
+    transaction.on_commit(partial(notifications.order_changed, order.pk))
+    return order
+
+
+# --- Status changes ----------------------------------------------------------------------------
+
+
+def _transition(order: Order, to_status: str, *, actor=None, note: str = "", **fields) -> Order:
+    """Lock the order, check the move is allowed, apply it with ``fields``, record it."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not locked.can_become(to_status):
+        raise OrderStateError(locked, to_status)
+    from_status = locked.status
+    locked.status = to_status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "updated", *fields])
+    OrderEvent.objects.create(
+        order=locked, from_status=from_status, to_status=to_status, actor=_user(actor), note=note
+    )
+    transaction.on_commit(partial(notifications.order_changed, locked.pk, note))
+    for name in ("status", "updated", *fields):
+        setattr(order, name, getattr(locked, name))
+    return order
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _note(order: Order, note: str, actor=None) -> None:
+    OrderEvent.objects.create(
+        order=order, from_status=order.status, to_status=order.status, actor=_user(actor), note=note
+    )
+
+
+@transaction.atomic
+def confirm_payment(
+    order: Order, *, actor, payment: Payment | None = None, note: str = ""
+) -> Payment:
+    """The seller confirms the money has arrived (checked in their bank app).
+
+    Confirms ``payment`` (a transfer slip awaiting check) or, when none is given, the latest
+    slip awaiting check, or else records a seller-confirmed payment of the order total."""
+    if payment is None:
+        payment = order.payments.awaiting_check().order_by("-created").first()
+    if payment is not None and payment.order_id != order.pk:
+        raise PaymentError(_("This payment belongs to another order."))
+    if payment is not None and (payment.confirmed_at or payment.rejected_at):
+        raise PaymentError(_("This payment has already been checked."))
+    now = timezone.now()
+    _transition(order, OrderStatus.PAID, actor=actor, note=note, paid_at=now)
+    if payment is None:
+        payment = Payment(order=order, method=PaymentMethod.SELLER, amount=order.total, note=note)
+    payment.confirmed_by = _user(actor)
+    payment.confirmed_at = now
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def reject_slip(payment: Payment, *, actor, note: str = "") -> Payment:
+    """The seller could not find the slip's money: back to waiting for payment."""
+    if payment.method != PaymentMethod.SLIP or payment.confirmed_at or payment.rejected_at:
+        raise PaymentError(_("Only a transfer slip awaiting check can be rejected."))
+    payment.rejected_at = timezone.now()
+    payment.note = note or payment.note
+    payment.save(update_fields=["rejected_at", "note"])
+    order = payment.order
+    if not order.payments.awaiting_check().exists():
+        _transition(order, OrderStatus.PENDING_PAYMENT, actor=actor, note=note)
+    return payment
+
+
+@transaction.atomic
+def record_slip(
+    order: Order, upload, *, amount: Decimal | None = None, note: str = "", actor=None
+) -> Payment:
+    """A buyer uploads a transfer slip (a photo or screenshot from their bank app). It is
+    checked to be an image and kept; the order waits for the seller to check the money."""
+    if not order.can_pay:
+        raise OrderStateError(order, OrderStatus.PAYMENT_REVIEW)
+    processed = _processed(upload, max_side=2000)
+    payment = Payment(
+        order=order, method=PaymentMethod.SLIP, amount=amount or order.total, note=note
+    )
+    payment.slip.save("slip.jpg", ContentFile(processed.photo), save=False)
+    payment.save()
+    if order.status == OrderStatus.PAYMENT_REVIEW:
+        _note(order, _("Another transfer slip was uploaded."), actor)
+        transaction.on_commit(partial(notifications.order_changed, order.pk))
+    else:
+        _transition(order, OrderStatus.PAYMENT_REVIEW, actor=actor, note=note)
+    return payment
+
+
+def webhook_secret() -> str:
+    return env_str(PAYMENT_WEBHOOK_SECRET_ENV)
+
+
+def sign(raw_body: bytes, secret: str) -> str:
+    """The signature header value a provider sends: ``sha256=<hex HMAC-SHA256 of the body>``."""
+    return "sha256=" + hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(raw_body: bytes, header: str, secret: str) -> bool:
+    """Constant-time check of ``header`` (``sha256=<hex>`` or bare hex) over the raw body."""
+    if not secret or not header:
+        return False
+    given = header.strip()
+    if given.lower().startswith("sha256="):
+        given = given[7:]
+    expected = sign(raw_body, secret)[7:]
+    return hmac.compare_digest(given.lower(), expected)
+
+
+def record_webhook_payment(
+    raw_body: bytes, signature: str, *, secret: str | None = None
+) -> tuple[Payment, bool]:
+    """A payment provider tells us money arrived. Returns ``(payment, created)``.
+
+    Body (JSON, UTF-8): ``{"reference": "...", "order": "PR-…", "amount": "120.50"}``,
+    signed with HMAC-SHA256 of the exact raw body under the shared secret
+    (``MARKET_PAYMENT_WEBHOOK_SECRET``), sent as ``X-Signature: sha256=<hex>``.
+
+    Idempotent by ``reference``: a repeated delivery returns the recorded payment with
+    ``created=False``. The amount must equal the order total to the satang, else nothing is
+    recorded (``WebhookError`` 422). Money for an order that cannot take it (cancelled or
+    already paid) is recorded and the seller is told, so it can be refunded.
+    """
+    secret = webhook_secret() if secret is None else secret
+    if not secret:
+        raise WebhookError("payment webhook is not configured", status=503)
+    if not verify_signature(raw_body, signature, secret):
+        raise WebhookError("bad signature", status=401)
+    try:
+        data = json.loads(raw_body.decode("utf-8"))
+        reference = str(data["reference"]).strip()
+        number = str(data["order"]).strip().upper()
+        amount = Decimal(str(data["amount"]))
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, InvalidOperation) as exc:
+        raise WebhookError(f"malformed body: {exc}", status=400) from exc
+    if not reference or len(reference) > 100:
+        raise WebhookError("reference must be 1-100 characters", status=400)
+
+    existing = Payment.objects.select_related("order").filter(provider_reference=reference).first()
+    if existing is not None:
+        return _same_delivery(existing, number, amount), False
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(number=number).first()
+        if order is None:
+            raise WebhookError(f"no order {number}", status=404)
+        if amount != order.total:
+            raise WebhookError(
+                f"amount {amount} does not match the order total {order.total}", status=422
+            )
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    order=order,
+                    method=PaymentMethod.WEBHOOK,
+                    amount=amount,
+                    provider_reference=reference,
+                    confirmed_at=now,
+                )
+        except IntegrityError:  # the same delivery raced us and won
+            existing = Payment.objects.get(provider_reference=reference)
+            return _same_delivery(existing, number, amount), False
+        if order.can_become(OrderStatus.PAID):
+            _transition(order, OrderStatus.PAID, note=f"ref {reference}", paid_at=now)
+        else:
+            note = _(
+                "Payment %(ref)s of %(amount)s baht arrived while the order was "
+                "“%(status)s”: check and refund."
+            ) % {
+                "ref": reference,
+                "amount": amount,
+                "status": OrderStatus(order.status).label,
+            }
+            _note(order, note)
+            transaction.on_commit(partial(notifications.payment_needs_attention, order.pk, note))
+    return payment, True
+
+
+def _same_delivery(existing: Payment, number: str, amount: Decimal) -> Payment:
+    if existing.order.number != number or existing.amount != amount:
+        raise WebhookError("reference already used for a different payment", status=409)
+    return existing
+
+
+@transaction.atomic
+def ship(order: Order, tracking_number: str, *, actor) -> Order:
+    """The seller posted the parcel: record its Thailand Post number (UPU S10, check digit
+    verified) and move the order to shipped. The buyer gets the number by e-mail."""
+    try:
+        code = s10.validate(tracking_number)
+    except s10.S10Error as exc:
+        raise MarketError(
+            _("The tracking number is not valid: %(reason)s") % {"reason": exc}
+        ) from exc
+    if not code.endswith("TH"):
+        raise MarketError(_("A Thailand Post tracking number ends with TH."))
+    return _transition(
+        order, OrderStatus.SHIPPED, actor=actor, tracking_number=code, shipped_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def apply_tracking_event(
+    *,
+    barcode: str,
+    status: str,
+    occurred_at: datetime,
+    description: str = "",
+    location: str = "",
+    postcode: str = "",
+    source: str = TrackingSource.POLL,
+) -> tuple[TrackingEvent, bool]:
+    """Store a Thailand Post scan once (unique barcode + status + time) and, on final
+    delivery (status 501), move the shipped order to delivered. Returns ``(event, created)``."""
+    barcode = "".join(barcode.split()).upper()
+    order = (
+        Order.objects.filter(tracking_number=barcode)
+        .exclude(status=OrderStatus.CANCELLED)
+        .order_by("-shipped_at")
+        .first()
+    )
+    event, created = TrackingEvent.objects.get_or_create(
+        barcode=barcode,
+        status=str(status)[:3],
+        occurred_at=occurred_at,
+        defaults={
+            "order": order,
+            "description": description[:200],
+            "location": location[:200],
+            "postcode": (postcode or "")[:5],
+            "source": source,
+        },
+    )
+    delivered = created and order is not None and status == DELIVERED_STATUS
+    if delivered and order.status == OrderStatus.SHIPPED:
+        note = " ".join(filter(None, [description, location]))
+        _transition(order, OrderStatus.DELIVERED, note=note, delivered_at=occurred_at)
+    return event, created
+
+
+@transaction.atomic
+def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
+    """Cancel an order that has not been shipped and put its items back in stock.
+    A paid order's money must be returned by the seller; the history says so."""
+    was_paid = order.status == OrderStatus.PAID
+    note = reason
+    if was_paid:
+        note = " ".join(filter(None, [reason, _("The buyer had paid: refund the payment.")]))
+    _transition(order, OrderStatus.CANCELLED, actor=actor, note=note, cancelled_at=timezone.now())
+    for product_id, quantity in order.lines.filter(product__isnull=False).values_list(
+        "product_id", "quantity"
+    ):
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    return order
+
+
+def allowed_next(order: Order) -> set[str]:
+    """Statuses the order may move to next (for showing the right buttons)."""
+    return set(TRANSITIONS.get(order.status, set()))
