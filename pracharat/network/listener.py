@@ -1,0 +1,148 @@
+"""The RADIUS accounting listener wired to the database: what ``pracharat radius`` runs.
+
+The pure server core (:mod:`.radius.server`) verifies, batches, dedupes and answers; this
+module gives it the NAS table (:class:`~.accounting.NasDirectory`, reloaded every few seconds
+so a new device works without a restart) and the handler that commits each batch. Beside it,
+a maintenance loop brings rollups and point health up to date every ``maintenance_interval``
+seconds, so dashboards follow the feed without a cron job.
+
+:class:`ListenerThread` runs the same thing in a background thread, for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.db import close_old_connections, connections
+
+from pracharat.core.lib.env import ConfigError, env_str
+from pracharat.network.accounting import NasDirectory, RequestHandler
+from pracharat.network.radius.server import AccountingServer, ServerConfig
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BIND = "127.0.0.1:1813"
+
+
+def parse_bind(value: str) -> tuple[str, int]:
+    """``host:port`` (``[v6]:port`` for IPv6) into a pair; fails fast on nonsense."""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError(f"RADIUS_BIND={value!r} is not host:port")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def default_bind() -> tuple[str, int]:
+    return parse_bind(env_str("RADIUS_BIND", DEFAULT_BIND))
+
+
+@dataclass
+class ListenerOptions:
+    host: str = "127.0.0.1"
+    port: int = 1813
+    refresh_interval: float = 10.0  # seconds between NAS table reloads
+    maintenance_interval: float = 60.0  # seconds between rollup + health runs; 0 disables
+    server: ServerConfig | None = None
+
+
+def maintenance() -> None:
+    """One round of rollups and health checks (in its own thread, with its own connection)."""
+    from pracharat.network import health, rollups
+
+    close_old_connections()
+    result = rollups.rollup_pending()
+    if result.marks:
+        logger.info("rollup: %d marks, %d point-days", result.marks, result.point_days)
+    health.check_points()
+
+
+async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> AccountingServer:
+    """Serve until ``stop`` is set; ``started(server)`` is called once the socket is bound."""
+    directory = NasDirectory()
+    background = ThreadPoolExecutor(1, thread_name_prefix="radius-maintenance")
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(background, directory.refresh)
+    handler = RequestHandler(directory)
+    server = AccountingServer(directory.lookup_secret, handler, options.server)
+    await server.start(options.host, options.port)
+    logger.info("%d RADIUS devices known", len(directory))
+
+    async def every(interval: float, job, name: str) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await loop.run_in_executor(background, job)
+            except Exception:
+                logger.exception("%s failed; trying again in %.0f s", name, interval)
+
+    def reload_devices() -> None:
+        close_old_connections()
+        directory.refresh()
+        server.forget_secrets()
+
+    tasks = [asyncio.create_task(every(options.refresh_interval, reload_devices, "NAS reload"))]
+    if options.maintenance_interval > 0:
+        tasks.append(
+            asyncio.create_task(every(options.maintenance_interval, maintenance, "maintenance"))
+        )
+    try:
+        if started is not None:
+            started(server)
+        await stop.wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await server.stop()
+
+        def close() -> None:
+            connections.close_all()
+
+        await loop.run_in_executor(background, close)
+        background.shutdown(wait=True)
+    return server
+
+
+class ListenerThread:
+    """The listener in a background thread: ``start()`` returns the bound address."""
+
+    def __init__(self, options: ListenerOptions) -> None:
+        self.options = options
+        self.server: AccountingServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="radius-listener", daemon=True)
+        self.error: BaseException | None = None
+
+    def _main(self) -> None:
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+
+            def started(server: AccountingServer) -> None:
+                self.server = server
+                self._ready.set()
+
+            await run(self.options, self._stop, started)
+
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # reported to the caller of start()
+            self.error = exc
+            self._ready.set()
+
+    def start(self, timeout: float = 10.0) -> tuple[str, int]:
+        self._thread.start()
+        if not self._ready.wait(timeout) or self.server is None:
+            raise RuntimeError(f"RADIUS listener did not start: {self.error!r}")
+        return self.server.address
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout)

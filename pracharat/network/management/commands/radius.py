@@ -1,0 +1,61 @@
+"""`pracharat radius`: the RADIUS accounting listener (RFC 2866), also run by `pracharat serve`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from django.core.management.base import BaseCommand
+
+from pracharat.network.listener import ListenerOptions, default_bind, parse_bind, run
+from pracharat.network.radius.server import ServerConfig
+
+
+class Command(BaseCommand):
+    help = (
+        "Receive RADIUS accounting from the service points' access controllers and store it. "
+        "Binds RADIUS_BIND (default 127.0.0.1:1813); rollups and health checks run beside it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", help="host:port, overrides RADIUS_BIND")
+        parser.add_argument("--max-batch", type=int, default=200, help="requests per commit")
+        parser.add_argument(
+            "--max-delay", type=float, default=0.05, help="seconds a request waits for company"
+        )
+        parser.add_argument(
+            "--maintenance-interval",
+            type=float,
+            default=60.0,
+            help="seconds between rollup and health runs (0: never)",
+        )
+
+    def handle(self, *args, bind, max_batch, max_delay, maintenance_interval, **options):
+        logging.basicConfig(
+            level=logging.INFO if options["verbosity"] >= 1 else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        host, port = parse_bind(bind) if bind else default_bind()
+        opts = ListenerOptions(
+            host=host,
+            port=port,
+            maintenance_interval=maintenance_interval,
+            server=ServerConfig(max_batch=max_batch, max_delay=max_delay),
+        )
+
+        async def main():
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            import signal
+
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+
+            def started(server):
+                self.stdout.write(f"RADIUS accounting on {host}:{server.address[1]} (Ctrl-C stops)")
+
+            return await run(opts, stop, started)
+
+        server = asyncio.run(main())
+        self.stdout.write(json.dumps(server.stats.as_dict()))
