@@ -1,6 +1,39 @@
 from django.urls import path
 
-from pracharat.market import views
+from pracharat.market.views import orders, seller, shop
 
 app_name = "market"
-urlpatterns = [path("", views.index, name="index")]
+
+ORDER = "<str:number>"
+
+urlpatterns = [
+    # Shop window
+    path("", shop.index, name="index"),
+    path("products/<int:pk>/", shop.product, name="product"),
+    path("groups/", shop.groups, name="groups"),
+    path("groups/<slug:code>/", shop.group, name="group"),
+    path("feed.csv", shop.feed, name="feed"),
+    # Buyer
+    path("cart/", orders.cart_view, name="cart"),
+    path("cart/add/<int:pk>/", orders.cart_add, name="cart_add"),
+    path("checkout/", orders.checkout, name="checkout"),
+    path("checkout/address/", orders.checkout_address, name="checkout_address"),
+    path("checkout/done/", orders.checkout_done, name="checkout_done"),
+    path("orders/lookup/", orders.lookup, name="lookup"),
+    path(f"orders/{ORDER}/", orders.order, name="order"),
+    path(f"orders/{ORDER}/receipt/", orders.receipt, name="receipt"),
+    path(f"orders/{ORDER}/slip/", orders.slip, name="slip"),
+    # Seller
+    path("seller/", seller.dashboard, name="seller"),
+    path("seller/orders/", seller.orders, name="seller_orders"),
+    path("seller/orders.csv", seller.orders_csv, name="seller_orders_csv"),
+    path(f"seller/orders/{ORDER}/", seller.order_detail, name="seller_order"),
+    path(f"seller/orders/{ORDER}/confirm/", seller.confirm_payment, name="seller_confirm"),
+    path(f"seller/orders/{ORDER}/reject-slip/", seller.reject_slip, name="seller_reject"),
+    path(f"seller/orders/{ORDER}/ship/", seller.ship, name="seller_ship"),
+    path(f"seller/orders/{ORDER}/cancel/", seller.cancel, name="seller_cancel"),
+    path("seller/report/", seller.report, name="seller_report"),
+    path("seller/products/", seller.products, name="seller_products"),
+    path("seller/products/add/", seller.product_edit, name="seller_product_add"),
+    path("seller/products/<int:pk>/", seller.product_edit, name="seller_product_edit"),
+]

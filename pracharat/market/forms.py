@@ -1,0 +1,294 @@
+"""Forms of the market's pages. Bounds and formats match the API's schemas (``api.py``):
+prices are exact decimals in baht, phone numbers are Thai, tracking numbers are UPU S10."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from pracharat.core.lib.phone import PhoneError, normalise_phone
+from pracharat.geo.models import SubDistrict
+from pracharat.market.lib import s10
+from pracharat.market.models import Category, Product, ShippingService
+
+MAX_PRICE = Decimal("99999999.99")
+MAX_QUANTITY = 99
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's search box and filters (GET). Invalid filters are dropped, not fatal:
+    a shared link with a stray parameter still shows products."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    min_price = forms.DecimalField(
+        label=_("Lowest price"),
+        required=False,
+        min_value=0,
+        max_value=MAX_PRICE,
+        decimal_places=2,
+    )
+    max_price = forms.DecimalField(
+        label=_("Highest price"),
+        required=False,
+        min_value=0,
+        max_value=MAX_PRICE,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args, categories=(), provinces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.slug, c.name) for c in categories
+        ]
+        self.fields["province"].choices = [("", _("All provinces"))] + [
+            (p.code, p.name) for p in provinces
+        ]
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``search.search_products`` from the valid fields."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": (data.get("q") or "").strip(),
+            "category": data.get("category") or None,
+            "area": data.get("province") or None,
+            "min_price": data.get("min_price"),
+            "max_price": data.get("max_price"),
+        }
+
+
+class AddToCartForm(forms.Form):
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        initial=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_QUANTITY, "inputmode": "numeric"}),
+    )
+
+
+class CartLineForm(forms.Form):
+    """Change one line of the cart: a quantity of 0 removes it."""
+
+    product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_QUANTITY)],
+    )
+
+
+def clean_thai_phone(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except PhoneError:
+        raise forms.ValidationError(
+            _("Enter a Thai phone number, e.g. 081 234 5678."), code="phone"
+        ) from None
+
+
+class CheckoutForm(forms.Form):
+    """Buyer and address. The sub-district is picked from the address search (postcode or
+    place name); the postcode comes with it. Shipping is chosen per group: one field per
+    group in the cart, named ``shipping_<group id>``."""
+
+    buyer_name = forms.CharField(label=_("Full name"), max_length=150)
+    buyer_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    buyer_email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("We send the order and its tracking number here."),
+    )
+    address_line1 = forms.CharField(
+        label=_("House number, street"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    address_line2 = forms.CharField(
+        label=_("Building, moo, soi (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    address_search = forms.CharField(
+        label=_("Postcode or sub-district"),
+        max_length=100,
+        required=False,
+        help_text=_("Type the postcode (e.g. 65150) or a place name, then choose below."),
+    )
+    subdistrict = forms.CharField(label=_("Sub-district"), max_length=6)
+    note = forms.CharField(
+        label=_("Note to the seller (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, parcels=(), **kwargs):
+        """``parcels``: the cart's groups (``cart.CartGroup``), each offering the services
+        that can carry its weight, with the fee in the label."""
+        super().__init__(*args, **kwargs)
+        self.parcels = list(parcels)
+        for parcel in self.parcels:
+            options = parcel.shipping_options()
+            parcel.options = options
+            services = [service for service, _label, _fee in options]
+            self.fields[f"shipping_{parcel.group.pk}"] = forms.ChoiceField(
+                label=_("Shipping from %(group)s") % {"group": parcel.group.name},
+                choices=[(service, f"{label} · ฿{fee:,.2f}") for service, label, fee in options],
+                initial=(
+                    ShippingService.REGISTERED
+                    if ShippingService.REGISTERED in services
+                    else (services[0] if services else None)
+                ),
+                widget=forms.RadioSelect,
+            )
+            parcel.field_name = f"shipping_{parcel.group.pk}"
+
+    def clean_buyer_phone(self):
+        return clean_thai_phone(self.cleaned_data["buyer_phone"])
+
+    def clean_subdistrict(self):
+        code = self.cleaned_data["subdistrict"].strip()
+        sub = (
+            SubDistrict.objects.select_related("district__province").filter(code=code).first()
+            if code.isdigit()
+            else None
+        )
+        if sub is None:
+            raise forms.ValidationError(
+                _("Choose your sub-district from the list."), code="subdistrict"
+            )
+        return sub
+
+    def shipping_choices(self) -> dict[int, str]:
+        """``{group id: service}`` as chosen per parcel."""
+        return {p.group.pk: self.cleaned_data[p.field_name] for p in self.parcels}
+
+    def bound_parcels(self):
+        """``(parcel, bound shipping field)`` pairs for the template."""
+        return [(p, self[p.field_name]) for p in self.parcels]
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("Order number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"placeholder": "PR-XXXXXXXX", "autocapitalize": "characters"}
+        ),
+    )
+    phone = forms.CharField(
+        label=_("Phone used for the order"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_number(self):
+        number = "".join(self.cleaned_data["number"].split()).upper()
+        if not number.startswith("PR-"):
+            number = "PR-" + number.removeprefix("PR")
+        return number
+
+
+class SlipForm(forms.Form):
+    slip = forms.ImageField(
+        label=_("Transfer slip (photo or screenshot)"),
+        help_text=_("JPEG or PNG, at most 5 MB."),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_slip(self):
+        slip = self.cleaned_data["slip"]
+        if slip.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
+        return slip
+
+
+class ShipForm(forms.Form):
+    tracking_number = forms.CharField(
+        label=_("Thailand Post tracking number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"placeholder": "EE123456785TH", "autocapitalize": "characters"}
+        ),
+    )
+
+    def clean_tracking_number(self):
+        try:
+            return s10.validate(self.cleaned_data["tracking_number"])
+        except s10.S10Error as exc:
+            raise forms.ValidationError(
+                _(
+                    "This is not a valid Thailand Post tracking number "
+                    "(13 characters like EE123456785TH, with a correct check digit): %(detail)s"
+                ),
+                code="s10",
+                params={"detail": str(exc)},
+            ) from None
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the buyer)"), max_length=500, required=False)
+
+
+class ProductForm(forms.ModelForm):
+    photo = forms.ImageField(
+        label=_("Add a photo"),
+        required=False,
+        help_text=_("JPEG or PNG, at most 5 MB; it is resized to a light thumbnail."),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "group",
+            "sku",
+            "category",
+            "title_th",
+            "title_en",
+            "description_th",
+            "description_en",
+            "price",
+            "unit",
+            "weight_grams",
+            "stock",
+            "active",
+        ]
+        widgets = {
+            "description_th": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if groups is not None:
+            self.fields["group"].queryset = groups
+            self.fields["group"].empty_label = None
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["category"].empty_label = None
+
+
+class ImportForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=None)
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
+        return upload

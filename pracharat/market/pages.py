@@ -1,0 +1,168 @@
+"""Reads for the market's pages and API: what a page shows, in a fixed number of queries.
+
+Scoping lives in ``querysets``; these helpers combine those named reads for one screen.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from pracharat.geo.models import Province
+from pracharat.market.lib import qr
+from pracharat.market.models import (
+    Category,
+    Order,
+    OrderStatus,
+    ProducerGroup,
+    Product,
+    ProductPhoto,
+    TrackingEvent,
+)
+
+#: Products per catalogue page: a phone screen scrolls through 24 thumbnails quickly.
+PAGE_SIZE = 24
+
+#: Session key listing the order numbers this browser may open without an account
+#: (those it checked out, or looked up with number + phone).
+SESSION_ORDERS = "market_orders"
+
+
+def categories():
+    return list(Category.objects.all())
+
+
+def provinces_with_groups():
+    """Provinces where at least one active group sells: the catalogue's province filter."""
+    codes = {
+        code[:2]
+        for code in ProducerGroup.objects.active().values_list("area_code", flat=True).distinct()
+    }
+    return list(Province.objects.filter(code__in=codes).order_by("name_th"))
+
+
+def product_detail(pk: int, user):
+    """The product page's product, its group and village, photos in order."""
+    return (
+        Product.objects.visible_to(user)
+        .select_related("group__village__subdistrict__district__province", "category")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=ProductPhoto.objects.order_by("position", "pk"),
+                to_attr="photo_list",
+            )
+        )
+        .filter(pk=pk)
+    )
+
+
+def group_products(group, user, limit: int = 60):
+    return (
+        Product.objects.visible_to(user)
+        .filter(group=group)
+        .for_listing()
+        .order_by("-active", "title_th", "pk")[:limit]
+    )
+
+
+def groups_for_listing():
+    return ProducerGroup.objects.active().select_related("village__subdistrict__district__province")
+
+
+# --- Buyer side -------------------------------------------------------------------------------
+
+
+def remember_order(session, number: str) -> None:
+    numbers = list(session.get(SESSION_ORDERS, []))
+    if number not in numbers:
+        numbers.append(number)
+        session[SESSION_ORDERS] = numbers[-50:]
+
+
+def buyer_order(request, number: str):
+    """The order this browser may open: one it placed or looked up (session), one placed
+    under the logged-in account, or one the user may see as seller/officer. ``None`` else."""
+    number = (number or "").strip().upper()
+    qs = Order.objects.with_details().select_related("subdistrict__district__province")
+    if number in request.session.get(SESSION_ORDERS, []):
+        return qs.filter(number=number).first()
+    if request.user.is_authenticated:
+        return qs.filter(
+            pk__in=Order.objects.visible_to(request.user).filter(number=number)
+        ).first()
+    return None
+
+
+def order_history(order):
+    return list(order.events.select_related("actor").order_by("created", "pk"))
+
+
+def order_tracking(order):
+    if not order.tracking_number:
+        return []
+    return list(TrackingEvent.objects.for_barcode(order.tracking_number))
+
+
+def order_qr(order) -> str:
+    """Inline SVG of the order's PromptPay QR (fixed at checkout for the exact total), or ""
+    when the group has no PromptPay ID."""
+    if not order.promptpay_payload:
+        return ""
+    label = _("PromptPay QR: pay %(amount)s baht for order %(number)s") % {
+        "amount": f"{order.total:,.2f}",
+        "number": order.number,
+    }
+    return qr.svg(order.promptpay_payload, label=label)
+
+
+# --- Seller side ------------------------------------------------------------------------------
+
+
+def seller_groups(user):
+    return ProducerGroup.objects.managed_by(user).order_by("name_th")
+
+
+def seller_orders(user):
+    """Orders of the groups the user sells for (every group for a superuser)."""
+    return Order.objects.filter(group__in=ProducerGroup.objects.managed_by(user).values("pk"))
+
+
+def seller_order(user, number: str):
+    return (
+        seller_orders(user)
+        .with_details()
+        .select_related("subdistrict__district__province")
+        .filter(number=(number or "").strip().upper())
+        .first()
+    )
+
+
+def seller_products(user):
+    return (
+        Product.objects.managed_by(user)
+        .select_related("group", "category")
+        .order_by("group__name_th", "-active", "title_th", "pk")
+    )
+
+
+def status_counts(orders) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = dict.fromkeys(OrderStatus.values, 0)
+    for row in orders.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def orders_by_number(numbers):
+    return (
+        Order.objects.with_details()
+        .select_related("subdistrict__district__province")
+        .filter(number__in=list(numbers))
+        .order_by("group__name_th", "pk")
+    )
+
+
+def confirmed_payment(order):
+    return order.payments.confirmed().order_by("-confirmed_at").first()

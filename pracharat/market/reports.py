@@ -1,0 +1,187 @@
+"""Seller figures and exports: income by month (with its bar chart), best sellers, the orders
+CSV and the product feed for other marketplaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone, translation
+
+from pracharat.core.lib import thaidate
+from pracharat.market.models import OrderLine
+
+ZERO = Decimal("0.00")
+
+
+def month_label(month: dt.date, short: bool = False) -> str:
+    """``พ.ย. 2569`` / ``พฤศจิกายน 2569`` in Thai (BE), ``Nov 2026`` in English."""
+    if (translation.get_language() or "th").startswith("th"):
+        names = thaidate.THAI_MONTHS_SHORT if short else thaidate.THAI_MONTHS
+        return f"{names[month.month - 1]} {month.year + thaidate.BE_OFFSET}"
+    return month.strftime("%b %Y" if short else "%B %Y")
+
+
+def _month_start(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return value.replace(day=1)
+
+
+def income_by_month(orders, months: int = 12) -> list[dict]:
+    """The last ``months`` months up to this one, oldest first, each
+    ``{"month", "label", "short", "orders", "income", "shipping", "percent"}``; months without
+    sales are present with zero, so the chart shows gaps. ``percent`` scales the bars."""
+    by_month: dict[dt.date, dict] = {}
+    for row in orders.income_by_month():
+        if row["month"] is None:
+            continue
+        by_month[_month_start(row["month"])] = row
+    today = timezone.localdate().replace(day=1)
+    starts = []
+    year, month = today.year, today.month
+    for _i in range(months):
+        starts.append(dt.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    starts.reverse()
+    rows = []
+    for start in starts:
+        row = by_month.get(start, {})
+        rows.append(
+            {
+                "month": start,
+                "label": month_label(start),
+                "short": month_label(start, short=True),
+                "orders": row.get("orders", 0),
+                "income": row.get("income") or ZERO,
+                "shipping": row.get("shipping") or ZERO,
+            }
+        )
+    top = max((r["income"] for r in rows), default=ZERO)
+    for r in rows:
+        r["percent"] = int(r["income"] * 100 / top) if top else 0
+    return rows
+
+
+def income_chart(rows: list[dict]) -> dict:
+    """Geometry for an inline SVG bar chart (no script, no library): one bar per month."""
+    bar, gap, height = 24, 8, 120
+    bars = []
+    for i, r in enumerate(rows):
+        h = round(height * r["percent"] / 100)
+        bars.append(
+            {
+                "x": i * (bar + gap),
+                "y": height - h,
+                "h": h,
+                "w": bar,
+                "label_x": i * (bar + gap) + bar // 2,
+                "row": r,
+            }
+        )
+    return {"bars": bars, "width": len(rows) * (bar + gap), "height": height}
+
+
+def best_sellers(orders, limit: int = 10):
+    return list(OrderLine.objects.filter(order__in=orders.values("pk")).best_sellers(limit))
+
+
+ORDER_CSV_HEADER = [
+    "number",
+    "created",
+    "status",
+    "group",
+    "buyer_name",
+    "buyer_phone",
+    "buyer_email",
+    "address",
+    "postcode",
+    "items",
+    "subtotal",
+    "shipping_service",
+    "shipping_fee",
+    "total",
+    "paid_at",
+    "tracking_number",
+    "shipped_at",
+]
+
+
+def _iso(value) -> str:
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def order_csv_rows(orders):
+    """Rows of the seller's orders CSV (UTF-8, one order a line, items joined by "; ")."""
+    yield ORDER_CSV_HEADER
+    qs = orders.with_details().select_related("subdistrict__district__province").order_by("created")
+    for o in qs:
+        yield [
+            o.number,
+            _iso(o.created),
+            o.status,
+            o.group.code,
+            o.buyer_name,
+            o.buyer_phone,
+            o.buyer_email,
+            " ".join(o.address_lines()[1:]),
+            o.postcode,
+            "; ".join(f"{line.title} x{line.quantity}" for line in o.lines.all()),
+            f"{o.subtotal:.2f}",
+            o.shipping_service,
+            f"{o.shipping_fee:.2f}",
+            f"{o.total:.2f}",
+            _iso(o.paid_at),
+            o.tracking_number,
+            _iso(o.shipped_at),
+        ]
+
+
+FEED_HEADER = [
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "price",
+    "availability",
+    "brand",
+    "condition",
+    "shipping_weight",
+    "product_type",
+]
+
+
+def feed_rows(products, absolute):
+    """The product feed (Google Merchant-style columns most marketplaces accept):
+    ``absolute(path)`` turns a site path into a full URL."""
+    from django.urls import reverse
+
+    yield FEED_HEADER
+    for p in products:
+        photo = p.first_photo
+        yield [
+            str(p.pk),
+            p.title_th,
+            " ".join((p.description_th or p.title_th).split())[:5000],
+            absolute(reverse("market:product", args=[p.pk])),
+            absolute(photo.image.url) if photo else "",
+            f"{p.price:.2f} THB",
+            "in stock" if p.stock > 0 else "out of stock",
+            p.group.name_th,
+            "new",
+            f"{p.weight_grams} g",
+            p.category.name_th,
+        ]
+
+
+def csv_safe(value: str) -> str:
+    """Cells a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,150 @@
+"""The shop window: catalogue with Thai search and filters, product pages with Open Graph
+tags, group pages and the product feed."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from pracharat.market.tests.conftest import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_in_thai_lists_products_with_prices(client, chili_products, cloth):
+    response = client.get(reverse("market:index"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "ตลาดชุมชน" in body or "Village market" not in body
+    assert "น้ำพริกเผา" in body and "ผ้าทอมือลายดอกแก้ว" in body
+    assert "650.00" in body and "65.00" in body
+
+
+def test_thai_search_finds_both_chili_pastes_not_the_cloth(client, chili_products, cloth):
+    response = client.get(reverse("market:index"), {"q": "น้ำพริก"})
+    body = response.content.decode()
+    assert "น้ำพริกเผา" in body and "น้ำพริกตาแดง" in body
+    assert "ผ้าทอมือ" not in body
+
+
+def test_mixed_thai_english_search(client, chili_products, cloth):
+    body = client.get(reverse("market:index"), {"q": "chili น้ำพริกเผา"}).content.decode()
+    assert "น้ำพริกเผา" in body
+    assert "ผ้าทอมือ" not in body
+
+
+def test_filters_category_province_and_price(client, chili_products, cloth):
+    url = reverse("market:index")
+    body = client.get(url, {"category": "textiles"}).content.decode()
+    assert "ผ้าทอมือ" in body and "น้ำพริกเผา" not in body
+    body = client.get(url, {"province": "65"}).content.decode()
+    assert "น้ำพริกเผา" in body and "ผ้าทอมือ" not in body
+    body = client.get(url, {"min_price": "56", "max_price": "64.99"}).content.decode()
+    assert "น้ำพริกนรก" in body and "น้ำพริกเผา" not in body and "น้ำพริกตาแดง" not in body
+
+
+def test_bad_filters_are_ignored_not_fatal(client, chili_products):
+    response = client.get(reverse("market:index"), {"min_price": "abc", "province": "zz"})
+    assert response.status_code == 200
+    assert "น้ำพริกเผา" in response.content.decode()
+
+
+def test_paging(client, chili_group):
+    for i in range(30):
+        make_product(chili_group, f"สินค้า {i}", "10.00")
+    first = client.get(reverse("market:index")).content.decode()
+    second = client.get(reverse("market:index"), {"page": 2}).content.decode()
+    assert 'rel="next"' in first and 'rel="prev"' in second
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_catalogue_queries_do_not_grow_with_products(
+    client, chili_group, n, django_assert_max_num_queries
+):
+    for i in range(n):
+        make_product(chili_group, f"น้ำพริกสูตร {i}", "10.00")
+    client.get(reverse("market:index"))  # session, translations warm
+    with django_assert_max_num_queries(8):
+        client.get(reverse("market:index"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("market:index"), {"q": "น้ำพริก", "province": "65"})
+
+
+def test_product_page_has_open_graph_and_price(client, chili_products):
+    product = chili_products["pao"]
+    response = client.get(reverse("market:product", args=[product.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<meta property="og:title" content="น้ำพริกเผา' in body
+    assert '<meta property="product:price:amount" content="65.00">' in body
+    assert '<meta property="product:price:currency" content="THB">' in body
+    assert (
+        f'<meta property="og:url" content="http://testserver/market/products/{product.pk}/">'
+        in body
+    )
+    assert "twitter:card" in body
+    assert "กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม" in body
+
+
+def test_product_page_og_image_is_an_absolute_thumbnail_url(
+    client, chili_products, settings, tmp_path
+):
+    from pracharat.market import actions
+
+    settings.MEDIA_ROOT = tmp_path
+    product = chili_products["pao"]
+    actions.add_photo(product, _jpeg())
+    body = client.get(reverse("market:product", args=[product.pk])).content.decode()
+    assert '<meta property="og:image" content="http://testserver/media/market/products/' in body
+    assert "/thumbs/" in body
+
+
+def test_product_in_english_falls_back_to_thai(client, chili_products):
+    client.cookies["pracharat_language"] = "en"
+    body = client.get(reverse("market:product", args=[chili_products["pao"].pk])).content.decode()
+    assert "Roasted chili paste" in body
+    body = client.get(reverse("market:product", args=[chili_products["narok"].pk])).content.decode()
+    assert "น้ำพริกนรก" in body
+
+
+def test_inactive_product_is_not_found_for_buyers(client, chili_products):
+    product = chili_products["pao"]
+    product.active = False
+    product.save()
+    assert client.get(reverse("market:product", args=[product.pk])).status_code == 404
+
+
+def test_group_page_shows_story_village_and_products(client, chili_products):
+    response = client.get(reverse("market:group", args=["khlong-mem-chili"]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "บ้านคลองเมม" in body and "/geo/65060209/" in body
+    assert "น้ำพริกตาแดง" in body
+    assert client.get(reverse("market:group", args=["nope"])).status_code == 404
+
+
+def test_feed_csv(client, chili_products, cloth):
+    response = client.get(reverse("market:feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    by_id = {r["id"]: r for r in rows}
+    pao = by_id[str(chili_products["pao"].pk)]
+    assert pao["price"] == "65.00 THB"
+    assert pao["availability"] == "in stock"
+    assert pao["condition"] == "new"
+    assert pao["brand"] == "กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม"
+    assert pao["link"] == f"http://testserver/market/products/{chili_products['pao'].pk}/"
+    assert pao["shipping_weight"] == "250 g"
+    assert Decimal(by_id[str(cloth.pk)]["price"].split()[0]) == Decimal("650.00")
+
+
+def _jpeg():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 30, 30)).save(buf, "JPEG")
+    return SimpleUploadedFile("chili.jpg", buf.getvalue(), content_type="image/jpeg")

@@ -1,0 +1,278 @@
+"""The buyer's side: session cart, checkout (one order per group, each with its PromptPay
+QR), and the order page reached without an account (order number + phone)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pracharat.geo.models import SubDistrict
+from pracharat.geo.querysets import address_candidates
+from pracharat.market import actions, cart, pages
+from pracharat.market.forms import (
+    AddToCartForm,
+    CartLineForm,
+    CheckoutForm,
+    LookupForm,
+    SlipForm,
+)
+from pracharat.market.models import OrderStatus, Product
+
+#: Session key of the orders made by the last checkout (the confirmation page).
+SESSION_LAST_CHECKOUT = "market_last_checkout"
+
+#: Failed order look-ups allowed per client address in ``LOOKUP_WINDOW`` seconds.
+LOOKUP_LIMIT = 10
+LOOKUP_WINDOW = 600
+
+
+# --- Cart -------------------------------------------------------------------------------------
+
+
+@require_POST
+def cart_add(request, pk: int):
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    form = AddToCartForm(request.POST)
+    if not form.is_valid() or not product.available:
+        messages.error(request, _("This product cannot be added to the cart now."))
+        return redirect("market:product", pk=pk)
+    try:
+        cart.add(request.session, product.pk, form.cleaned_data["quantity"])
+    except ValueError:
+        messages.error(request, _("Your cart is full; check out first."))
+        return redirect("market:cart")
+    messages.success(request, _("“%(title)s” is in your cart.") % {"title": product.title})
+    if request.POST.get("next") == "cart":
+        return redirect("market:cart")
+    return redirect("market:product", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def cart_view(request):
+    if request.method == "POST":
+        form = CartLineForm(request.POST)
+        if form.is_valid():
+            cart.set_quantity(
+                request.session, form.cleaned_data["product"], form.cleaned_data["quantity"]
+            )
+        else:
+            messages.error(request, _("Give a quantity from 0 to 99."))
+        return redirect("market:cart")
+    summary = cart.summary(request.session)
+    return render(request, "market/cart.html", {"cart": summary})
+
+
+# --- Checkout ---------------------------------------------------------------------------------
+
+
+def _subdistrict_rows(text: str, selected: SubDistrict | None):
+    rows = list(address_candidates(text)) if text else []
+    if selected is not None and all(s.code != selected.code for s in rows):
+        rows.insert(0, selected)
+    return rows
+
+
+def _selected_subdistrict(code: str | None) -> SubDistrict | None:
+    code = (code or "").strip()
+    if not code.isdigit() or len(code) != 6:
+        return None
+    return SubDistrict.objects.select_related("district__province").filter(code=code).first()
+
+
+@require_GET
+def checkout_address(request):
+    """htmx fragment: the sub-districts matching the postcode or place name typed so far,
+    as radio buttons of the checkout form."""
+    text = request.GET.get("address_search", "")[:100]
+    selected = _selected_subdistrict(request.GET.get("subdistrict"))
+    return render(
+        request,
+        "market/_subdistricts.html",
+        {"rows": _subdistrict_rows(text, selected), "selected": selected, "searched": bool(text)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    summary = cart.summary(request.session)
+    if summary.is_empty:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("market:cart")
+    finding = request.method == "POST" and "find" in request.POST
+    if request.method == "POST" and not finding:
+        form = CheckoutForm(request.POST, parcels=summary.groups)
+        if form.is_valid():
+            orders = _place_orders(request, form, summary)
+            if orders:
+                return redirect("market:checkout_done")
+    else:
+        initial = {}
+        if request.user.is_authenticated:
+            initial = {
+                "buyer_name": request.user.get_full_name(),
+                "buyer_phone": request.user.phone or "",
+                "buyer_email": request.user.email or "",
+            }
+        form = CheckoutForm(
+            request.POST if finding else None, initial=initial, parcels=summary.groups
+        )
+    search_text = (form["address_search"].value() or "").strip()
+    selected = _selected_subdistrict(form["subdistrict"].value())
+    return render(
+        request,
+        "market/checkout.html",
+        {
+            "cart": summary,
+            "form": form,
+            "show_errors": not finding,
+            "rows": _subdistrict_rows(search_text, selected),
+            "selected": selected,
+            "searched": bool(search_text),
+        },
+    )
+
+
+def _place_orders(request, form, summary):
+    data = form.cleaned_data
+    buyer = actions.BuyerDetails(
+        name=data["buyer_name"],
+        phone=data["buyer_phone"],
+        email=data["buyer_email"],
+        address_line1=data["address_line1"],
+        address_line2=data["address_line2"],
+        subdistrict=data["subdistrict"],
+        note=data["note"],
+    )
+    items = cart.contents(request.session)
+    try:
+        orders = actions.checkout_per_parcel(
+            items, buyer, services=form.shipping_choices(), user=request.user
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = {"name": "buyer_name", "phone": "buyer_phone"}.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+        return None
+    except actions.MarketError as exc:
+        form.add_error(None, str(exc))
+        return None
+    cart.clear(request.session)
+    for order in orders:
+        pages.remember_order(request.session, order.number)
+    request.session[SESSION_LAST_CHECKOUT] = [o.number for o in orders]
+    return orders
+
+
+@require_GET
+def checkout_done(request):
+    numbers = request.session.get(SESSION_LAST_CHECKOUT) or []
+    if not numbers:
+        return redirect("market:index")
+    orders = list(pages.orders_by_number(numbers))
+    for order in orders:
+        order.qr_svg = pages.order_qr(order) if order.can_pay else ""
+    return render(request, "market/checkout_done.html", {"orders": orders})
+
+
+# --- The buyer's order ------------------------------------------------------------------------
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Find an order by its number and the phone given at checkout. A wrong pair says only
+    "not found" (never whether the number exists), and failures are limited per client."""
+    form = LookupForm(request.POST or None, initial={"number": request.GET.get("number", "")[:20]})
+    throttle_key = f"market:lookup:{_client(request)}"
+    if request.method == "POST":
+        failures = cache.get(throttle_key, 0)
+        if failures >= LOOKUP_LIMIT:
+            form.is_valid()
+            form.add_error(None, _("Too many attempts. Wait ten minutes and try again."))
+            return render(request, "market/lookup.html", {"form": form}, status=429)
+        if form.is_valid():
+            order = (
+                pages.Order.objects.for_buyer(
+                    form.cleaned_data["number"], form.cleaned_data["phone"]
+                )
+                .only("number")
+                .first()
+            )
+            if order is not None:
+                pages.remember_order(request.session, order.number)
+                return redirect("market:order", number=order.number)
+            cache.set(throttle_key, failures + 1, LOOKUP_WINDOW)
+            form.add_error(None, _("No order matches this number and phone number."))
+    return render(request, "market/lookup.html", {"form": form})
+
+
+def _order_or_lookup(request, number):
+    order = pages.buyer_order(request, number)
+    if order is None:
+        raise Http404
+    return order
+
+
+@require_GET
+def order(request, number: str):
+    item = pages.buyer_order(request, number)
+    if item is None:
+        # Not opened from this browser yet: ask for the phone, without saying if it exists.
+        return redirect(reverse("market:lookup") + "?" + urlencode({"number": number[:20]}))
+    return render(
+        request,
+        "market/order.html",
+        {
+            "order": item,
+            "qr_svg": pages.order_qr(item) if item.can_pay else "",
+            "history": pages.order_history(item),
+            "tracking": pages.order_tracking(item),
+            "slip_form": SlipForm() if item.can_pay else None,
+            "statuses": OrderStatus,
+        },
+    )
+
+
+@require_GET
+def receipt(request, number: str):
+    item = _order_or_lookup(request, number)
+    return render(
+        request,
+        "market/receipt.html",
+        {"order": item, "payment": pages.confirmed_payment(item)},
+    )
+
+
+@require_POST
+def slip(request, number: str):
+    item = _order_or_lookup(request, number)
+    form = SlipForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.record_slip(
+                item,
+                form.cleaned_data["slip"],
+                actor=request.user if request.user.is_authenticated else None,
+            )
+        except actions.MarketError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Thank you. The seller will check the transfer and confirm.")
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("market:order", number=item.number)

@@ -1,0 +1,260 @@
+"""The seller's pages: orders to fulfil, confirm payment, ship, cancel, income and best
+sellers, CSV export, products and their bulk CSV import. Every read goes through the
+querysets scoped to the groups the user sells for: another group's order is a 404."""
+
+from __future__ import annotations
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pracharat.market import actions, pages, reports
+from pracharat.market.forms import CancelForm, ProductForm, ShipForm
+from pracharat.market.models import OrderStatus, Payment, PaymentMethod
+
+
+def seller_required(view):
+    """Logged in and a member of at least one producer group (403 otherwise)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        groups = list(pages.seller_groups(request.user))
+        if not groups:
+            raise PermissionDenied(_("Only members of a producer group may open seller pages."))
+        request.seller_groups = groups
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@seller_required
+def dashboard(request):
+    orders = pages.seller_orders(request.user)
+    to_fulfil = list(orders.to_fulfil().with_details()[:100])
+    waiting = list(
+        orders.filter(status=OrderStatus.PENDING_PAYMENT).with_details().order_by("-created")[:50]
+    )
+    return render(
+        request,
+        "market/seller/dashboard.html",
+        {
+            "groups": request.seller_groups,
+            "to_fulfil": to_fulfil,
+            "waiting": waiting,
+            "counts": pages.status_counts(orders),
+            "statuses": OrderStatus,
+        },
+    )
+
+
+@require_GET
+@seller_required
+def orders(request):
+    qs = pages.seller_orders(request.user).select_related("group").order_by("-created", "-pk")
+    status = request.GET.get("status", "")
+    if status in OrderStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "market/seller/orders.html",
+        {"page": page, "status": status, "statuses": OrderStatus.choices},
+    )
+
+
+def _seller_order(request, number):
+    order = pages.seller_order(request.user, number)
+    if order is None:
+        raise Http404
+    return order
+
+
+@require_GET
+@seller_required
+def order_detail(request, number: str):
+    order = _seller_order(request, number)
+    payments = list(order.payments.select_related("confirmed_by").order_by("created", "pk"))
+    next_states = actions.allowed_next(order)
+    return render(
+        request,
+        "market/seller/order.html",
+        {
+            "order": order,
+            "payments": payments,
+            "slips_to_check": [
+                p
+                for p in payments
+                if p.method == PaymentMethod.SLIP and not p.confirmed_at and not p.rejected_at
+            ],
+            "history": pages.order_history(order),
+            "tracking": pages.order_tracking(order),
+            "can_confirm": OrderStatus.PAID in next_states,
+            "can_ship": OrderStatus.SHIPPED in next_states,
+            "can_cancel": OrderStatus.CANCELLED in next_states,
+            "ship_form": ShipForm(),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+def _done(request, order, message):
+    messages.success(request, message)
+    return redirect("market:seller_order", number=order.number)
+
+
+@require_POST
+@seller_required
+def confirm_payment(request, number: str):
+    order = _seller_order(request, number)
+    payment = None
+    if request.POST.get("payment"):
+        payment = get_object_or_404(
+            Payment.objects.filter(order=order), pk=request.POST.get("payment")
+        )
+    try:
+        actions.confirm_payment(order, actor=request.user, payment=payment)
+    except actions.MarketError as exc:
+        messages.error(request, str(exc))
+        return redirect("market:seller_order", number=order.number)
+    return _done(request, order, _("Payment confirmed. Pack the parcel and ship it."))
+
+
+@require_POST
+@seller_required
+def reject_slip(request, number: str):
+    order = _seller_order(request, number)
+    payment = get_object_or_404(Payment.objects.filter(order=order), pk=request.POST.get("payment"))
+    try:
+        actions.reject_slip(payment, actor=request.user, note=request.POST.get("note", "")[:500])
+    except actions.MarketError as exc:
+        messages.error(request, str(exc))
+        return redirect("market:seller_order", number=order.number)
+    return _done(request, order, _("The slip was rejected; the order waits for payment again."))
+
+
+@require_POST
+@seller_required
+def ship(request, number: str):
+    order = _seller_order(request, number)
+    form = ShipForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.ship(order, form.cleaned_data["tracking_number"], actor=request.user)
+        except actions.MarketError as exc:
+            form.add_error("tracking_number", str(exc))
+        else:
+            return _done(request, order, _("Shipped. The buyer can follow the parcel now."))
+    for error in form.errors.get("tracking_number", []):
+        messages.error(request, error)
+    return redirect("market:seller_order", number=order.number)
+
+
+@require_POST
+@seller_required
+def cancel(request, number: str):
+    order = _seller_order(request, number)
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        actions.cancel(order, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+    except actions.MarketError as exc:
+        messages.error(request, str(exc))
+        return redirect("market:seller_order", number=order.number)
+    return _done(request, order, _("The order is cancelled and its items are back in stock."))
+
+
+@require_GET
+@seller_required
+def report(request):
+    orders = pages.seller_orders(request.user)
+    rows = reports.income_by_month(orders)
+    return render(
+        request,
+        "market/seller/report.html",
+        {
+            "rows": rows,
+            "chart": reports.income_chart(rows),
+            "best": reports.best_sellers(orders),
+            "total": sum((r["income"] for r in rows), reports.ZERO),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+@seller_required
+def orders_csv(request):
+    writer = csv.writer(_Echo())
+    rows = reports.order_csv_rows(pages.seller_orders(request.user))
+    body = (writer.writerow([reports.csv_safe(c) for c in row]) for row in rows)
+    response = StreamingHttpResponse(_with_bom(body), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+    return response
+
+
+def _with_bom(lines):
+    """A UTF-8 byte order mark first, so spreadsheet programs read the Thai text right."""
+    yield "\ufeff"
+    yield from lines
+
+
+# --- Products ---------------------------------------------------------------------------------
+
+
+@require_GET
+@seller_required
+def products(request):
+    return render(
+        request,
+        "market/seller/products.html",
+        {"products": pages.seller_products(request.user), "groups": request.seller_groups},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seller_required
+def product_edit(request, pk: int | None = None):
+    groups = pages.seller_groups(request.user)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(pages.seller_products(request.user), pk=pk)
+    form = ProductForm(
+        request.POST or None, request.FILES or None, instance=instance, groups=groups
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # a refused photo leaves the product unsaved too
+                product = actions.save_product(form.save(commit=False))
+                if form.cleaned_data.get("photo"):
+                    actions.add_photo(product, form.cleaned_data["photo"], alt=product.title_th)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except actions.MarketError as exc:
+            form.add_error("photo", str(exc))
+        else:
+            messages.success(request, _("“%(title)s” is saved.") % {"title": product.title})
+            return redirect("market:seller_products")
+    photos = list(instance.photos.all()) if instance else []
+    return render(
+        request,
+        "market/seller/product_form.html",
+        {"form": form, "product": instance, "photos": photos},
+    )

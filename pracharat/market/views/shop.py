@@ -1,0 +1,109 @@
+"""The shop window: catalogue with Thai search, product pages with Open Graph tags, producer
+group pages, and the product feed for other marketplaces."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from pracharat.market import cart, pages, reports
+from pracharat.market.forms import AddToCartForm, CatalogueForm
+from pracharat.market.models import ProducerGroup, Product
+from pracharat.market.search import search_products
+
+
+@require_GET
+def index(request):
+    form = CatalogueForm(
+        request.GET or None,
+        categories=pages.categories(),
+        provinces=pages.provinces_with_groups(),
+    )
+    filters = form.filters() if request.GET else {"q": ""}
+    paginator = Paginator(search_products(**filters), pages.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "market/index.html",
+        {
+            "form": form,
+            "page": page,
+            "products": page.object_list,
+            "searching": any(v for k, v in filters.items()),
+            "query": query.urlencode(),
+            "cart_count": cart.count(request.session),
+        },
+    )
+
+
+@require_GET
+def product(request, pk: int):
+    item = pages.product_detail(pk, request.user).first()
+    if item is None:
+        raise Http404
+    photos = item.photo_list
+    cover = photos[0] if photos else None
+    return render(
+        request,
+        "market/product.html",
+        {
+            "product": item,
+            "group": item.group,
+            "photos": photos,
+            "og_image": request.build_absolute_uri(cover.thumbnail.url) if cover else "",
+            "og_url": request.build_absolute_uri(item_url(item)),
+            "form": AddToCartForm(),
+        },
+    )
+
+
+def item_url(item: Product) -> str:
+    from django.urls import reverse
+
+    return reverse("market:product", args=[item.pk])
+
+
+@require_GET
+def group(request, code: str):
+    item = get_object_or_404(
+        ProducerGroup.objects.visible_to(request.user).select_related(
+            "village__subdistrict__district__province"
+        ),
+        code=code,
+    )
+    return render(
+        request,
+        "market/group.html",
+        {"group": item, "products": pages.group_products(item, request.user)},
+    )
+
+
+@require_GET
+def groups(request):
+    return render(request, "market/groups.html", {"groups": pages.groups_for_listing()})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def feed(request):
+    """Every product on sale as CSV, for listing on other marketplaces (e.g. Thailand Post's
+    online mall): id, title, description, link, image_link, price "120.00 THB", ..."""
+    products = Product.objects.active().for_listing().order_by("pk")
+    writer = csv.writer(_Echo())
+    rows = reports.feed_rows(products.iterator(chunk_size=500), request.build_absolute_uri)
+    response = StreamingHttpResponse(
+        (writer.writerow([reports.csv_safe(c) for c in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="pracharat-products.csv"'
+    return response
