@@ -1,0 +1,114 @@
+"""Thai product search through the database index, on whichever backend the run uses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pracharat.market import actions, search
+from pracharat.market.models import ProductIndex
+
+from .conftest import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(chili_products, cloth):
+    rice = make_product(
+        chili_products["pao"].group,
+        "ข้าวหอมมะลิ",
+        "85.00",
+        title_en="Jasmine rice",
+        description_th="ข้าวหอมมะลิใหม่ ทานกับน้ำพริกอร่อย",
+        category="rice",
+        grams=1000,
+    )
+    return {**chili_products, "cloth": cloth, "rice": rice}
+
+
+def titles(results) -> list[str]:
+    return [p.title_th for p in results]
+
+
+def test_a_thai_word_finds_it_inside_compounds(catalogue):
+    found = titles(search.search_products("น้ำพริก"))
+    assert {"น้ำพริกเผา", "น้ำพริกตาแดง", "น้ำพริกนรก"} <= set(found)
+    # The title match ranks above the mention in the rice's description.
+    assert found.index("ข้าวหอมมะลิ") > found.index("น้ำพริกเผา")
+
+
+def test_every_query_word_must_match(catalogue):
+    assert titles(search.search_products("น้ำพริก เผา")) == ["น้ำพริกเผา"]
+    assert titles(search.search_products("น้ำพริกเผา")) == ["น้ำพริกเผา"]
+    assert titles(search.search_products("ผ้าทอ")) == ["ผ้าทอมือลายดอกแก้ว"]
+
+
+def test_english_and_mixed_queries(catalogue):
+    assert titles(search.search_products("Roasted CHILI")) == ["น้ำพริกเผา"]
+    assert titles(search.search_products("chili น้ำพริก ตาแดง")) == ["น้ำพริกตาแดง"]
+    assert titles(search.search_products("jasmine")) == ["ข้าวหอมมะลิ"]
+
+
+def test_no_false_hit_inside_a_longer_syllable(catalogue):
+    assert search.search_products("ทอด").count() == 0  # not inside ทอ (weave)
+
+
+def test_filters_category_area_and_price(catalogue):
+    assert titles(search.search_products("", category="textiles")) == ["ผ้าทอมือลายดอกแก้ว"]
+    assert "ผ้าทอมือลายดอกแก้ว" not in titles(search.search_products("", area="65"))
+    assert titles(search.search_products("", area="50")) == ["ผ้าทอมือลายดอกแก้ว"]
+    cheap = titles(search.search_products("น้ำพริก", max_price=Decimal("60.00")))
+    assert set(cheap) == {"น้ำพริกตาแดง", "น้ำพริกนรก"}
+    assert titles(search.search_products("น้ำพริก", min_price=Decimal("61"), category="food")) == [
+        "น้ำพริกเผา"
+    ]
+
+
+def test_inactive_products_and_groups_are_not_found(catalogue):
+    pao = catalogue["pao"]
+    pao.active = False
+    actions.save_product(pao)
+    assert "น้ำพริกเผา" not in titles(search.search_products("น้ำพริก"))
+    group = catalogue["tadaeng"].group
+    group.active = False
+    actions.save_group(group)
+    assert search.search_products("น้ำพริก").count() == 0
+
+
+def test_edits_are_reindexed_and_deletes_leave_no_row(catalogue):
+    narok = catalogue["narok"]
+    narok.title_th = "แจ่วบอง"
+    actions.save_product(narok)
+    assert titles(search.search_products("แจ่วบอง")) == ["แจ่วบอง"]
+    assert "แจ่วบอง" not in titles(search.search_products("นรก"))
+    actions.delete_product(narok)
+    assert not ProductIndex.objects.filter(product_id=narok.pk).exists()
+    assert search.search_products("แจ่วบอง").count() == 0
+
+
+def test_punctuation_only_query_finds_nothing_and_empty_lists_all(catalogue):
+    assert search.search_products("!!! ...").count() == 0
+    assert search.search_products("").count() == 5
+
+
+def test_limit_offset_and_relevance(catalogue):
+    first = list(search.search_products("น้ำพริก", limit=2))
+    rest = list(search.search_products("น้ำพริก", limit=10, offset=2))
+    assert len(first) == 2 and not {p.pk for p in first} & {p.pk for p in rest}
+    assert first[0].relevance >= first[1].relevance > 0
+
+
+def test_reindex_all_rebuilds(catalogue):
+    ProductIndex.objects.all().delete()
+    assert search.search_products("น้ำพริก").count() == 0
+    assert search.reindex_all() == 5
+    assert search.search_products("น้ำพริก").count() == 4
+
+
+def test_listing_query_count_does_not_grow(catalogue, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # products + photos prefetch
+        results = list(search.search_products("น้ำพริก"))
+        for product in results:
+            _ = product.group.name, product.category.name, product.first_photo
