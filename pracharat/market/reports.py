@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import F, Sum
 from django.utils import timezone, translation
 
 from pracharat.core.lib import thaidate
-from pracharat.market.models import OrderLine
+from pracharat.market.models import OrderLine, OrderStatus
 
 ZERO = Decimal("0.00")
 
@@ -85,8 +86,27 @@ def income_chart(rows: list[dict]) -> dict:
     return {"bars": bars, "width": len(rows) * (bar + gap), "height": height}
 
 
-def best_sellers(orders, limit: int = 10):
-    return list(OrderLine.objects.filter(order__in=orders.values("pk")).best_sellers(limit))
+def best_sellers(orders, limit: int = 10) -> list[dict]:
+    """``[{"product_id", "title", "quantity", "revenue"}]`` over the paid ones of ``orders``,
+    most units first. (``OrderLineQuerySet.best_sellers`` names its sum ``quantity``, which
+    then shadows the field inside the revenue sum; this aggregates under other names.)"""
+    rows = (
+        OrderLine.objects.filter(
+            order__in=orders.filter(status__in=OrderStatus.paid_states()).values("pk")
+        )
+        .values("product_id", "title")
+        .annotate(sold=Sum("quantity"), earned=Sum(F("unit_price") * F("quantity")))
+        .order_by("-sold", "title")[:limit]
+    )
+    return [
+        {
+            "product_id": r["product_id"],
+            "title": r["title"],
+            "quantity": r["sold"],
+            "revenue": r["earned"],
+        }
+        for r in rows
+    ]
 
 
 ORDER_CSV_HEADER = [

@@ -1,0 +1,175 @@
+"""Seller pages: only members of the group see its orders; confirm payment, ship with an S10
+number, cancel; income by month, best sellers, CSV export, products."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from pracharat.market import actions
+from pracharat.market.lib import s10
+from pracharat.market.models import MemberRole, Order, OrderStatus, Product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller(client, producer, fast_hashing):
+    client.force_login(producer)
+    return client
+
+
+@pytest.fixture
+def chili_order(chili_products, buyer_details):
+    (order,) = actions.checkout({chili_products["pao"].pk: 2}, buyer_details)
+    return order
+
+
+@pytest.fixture
+def cloth_order(cloth, buyer_details):
+    (order,) = actions.checkout({cloth.pk: 1}, buyer_details)
+    return order
+
+
+def test_seller_pages_need_login_and_membership(client, chili_order, buyer):
+    url = reverse("market:seller")
+    assert client.get(url).status_code == 302
+    client.force_login(buyer)
+    assert client.get(url).status_code == 403
+
+
+def test_dashboard_lists_own_orders_only(seller, chili_order, cloth_order, producer):
+    actions.confirm_payment(chili_order, actor=producer)
+    body = seller.get(reverse("market:seller")).content.decode()
+    assert chili_order.number in body
+    assert cloth_order.number not in body
+
+
+def test_another_groups_order_is_not_found(seller, chili_group, cloth_order):
+    for name in ("market:seller_order", "market:seller_confirm", "market:seller_ship"):
+        method = seller.get if name == "market:seller_order" else seller.post
+        assert method(reverse(name, args=[cloth_order.number])).status_code == 404
+    cloth_order.refresh_from_db()
+    assert cloth_order.status == OrderStatus.PENDING_PAYMENT
+
+
+def test_confirm_then_ship_with_s10_number(seller, chili_order):
+    url = reverse("market:seller_order", args=[chili_order.number])
+    assert 'data-test="confirm-payment"' in seller.get(url).content.decode()
+    seller.post(reverse("market:seller_confirm", args=[chili_order.number]))
+    chili_order.refresh_from_db()
+    assert chili_order.status == OrderStatus.PAID
+    number = s10.make("EE", 12345678)
+    response = seller.post(
+        reverse("market:seller_ship", args=[chili_order.number]),
+        {"tracking_number": number.lower()},
+    )
+    assert response.status_code == 302
+    chili_order.refresh_from_db()
+    assert chili_order.status == OrderStatus.SHIPPED
+    assert chili_order.tracking_number == number
+
+
+def test_ship_with_a_wrong_check_digit_is_refused_with_a_clear_message(seller, chili_order):
+    seller.post(reverse("market:seller_confirm", args=[chili_order.number]))
+    good = s10.make("EE", 12345678)
+    bad = good[:10] + str((int(good[10]) + 1) % 10) + good[11:]
+    response = seller.post(
+        reverse("market:seller_ship", args=[chili_order.number]),
+        {"tracking_number": bad},
+        follow=True,
+    )
+    chili_order.refresh_from_db()
+    assert chili_order.status == OrderStatus.PAID
+    assert "check digit" in response.content.decode() or "เลขตรวจสอบ" in response.content.decode()
+
+
+def test_cancel_returns_stock(seller, chili_order, chili_products):
+    seller.post(reverse("market:seller_cancel", args=[chili_order.number]), {"reason": "หมด"})
+    chili_order.refresh_from_db()
+    assert chili_order.status == OrderStatus.CANCELLED
+    assert Product.objects.get(pk=chili_products["pao"].pk).stock == 10
+
+
+def test_report_shows_income_by_month_in_buddhist_era(seller, chili_order, producer):
+    actions.confirm_payment(chili_order, actor=producer)
+    response = seller.get(reverse("market:seller_report"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert str(chili_order.created.year + 543) in body
+    assert "130.00" in body  # 2 x 65.00
+    assert "<svg" in body and "น้ำพริกเผา" in body
+
+
+def test_orders_csv_export_is_scoped(seller, chili_order, cloth_order):
+    response = seller.get(reverse("market:seller_orders_csv"))
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["number"] for r in rows] == [chili_order.number]
+    assert rows[0]["total"] == f"{chili_order.total:.2f}"
+    assert "น้ำพริกเผา x2" in rows[0]["items"]
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_seller_lists_run_bounded_queries(
+    seller, chili_products, buyer_details, n, django_assert_max_num_queries
+):
+    for _i in range(n // 10):
+        actions.checkout({chili_products["pao"].pk: 1}, buyer_details)
+    Order.objects.update(status=OrderStatus.PAID)
+    for name in ("market:seller", "market:seller_orders", "market:seller_products"):
+        seller.get(reverse(name))
+        with django_assert_max_num_queries(12):
+            seller.get(reverse(name))
+
+
+def test_add_and_edit_a_product(seller, chili_group):
+    response = seller.post(
+        reverse("market:seller_product_add"),
+        {
+            "group": chili_group.pk,
+            "sku": "NP-KHA",
+            "category": _category("food"),
+            "title_th": "น้ำพริกข่า",
+            "price": "45.50",
+            "unit": "กระปุก",
+            "weight_grams": 200,
+            "stock": 8,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product = Product.objects.get(sku="NP-KHA")
+    assert str(product.price) == "45.50"
+    # it is searchable at once
+    from pracharat.market.search import search_products
+
+    assert product in search_products("น้ำพริกข่า")
+    url = reverse("market:seller_product_edit", args=[product.pk])
+    assert seller.get(url).status_code == 200
+
+
+def test_cannot_edit_another_groups_product(seller, chili_group, cloth):
+    url = reverse("market:seller_product_edit", args=[cloth.pk])
+    assert seller.get(url).status_code == 404
+
+
+def test_member_of_two_groups_sees_both(client, chili_order, cloth_order, producer, weaving_group):
+    actions.add_member(weaving_group, producer, MemberRole.MEMBER)
+    client.force_login(producer)
+    body = client.get(reverse("market:seller_orders")).content.decode()
+    assert chili_order.number in body and cloth_order.number in body
+
+
+def _category(slug):
+    from pracharat.market.models import Category
+
+    return Category.objects.get(slug=slug).pk
+
+
+def test_officer_without_group_gets_403(client, nt_officer, chili_order):
+    client.force_login(nt_officer)
+    assert client.get(reverse("market:seller")).status_code == 403
+    assert client.get(reverse("market:seller_order", args=[chili_order.number])).status_code == 403
