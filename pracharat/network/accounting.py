@@ -176,6 +176,11 @@ def event_time(reported: datetime | None, received: datetime, delay: int | None)
     return received - timedelta(seconds=min(delay or 0, 86_400))
 
 
+def _text(value: object, limit: int) -> str:
+    """A string attribute fit for a text column: PostgreSQL refuses NUL characters."""
+    return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
+
+
 def events_from_requests(
     requests: Iterable[AccountingRequest], directory: NasDirectory
 ) -> tuple[list[SessionEvent | NasEvent], int]:
@@ -219,7 +224,7 @@ def events_from_requests(
                 service_point_id=entry.service_point_id,
                 area_code=entry.area_code,
                 nas_id=entry.nas_id,
-                acct_session_id=acct_session_id[:64] if isinstance(acct_session_id, str) else "",
+                acct_session_id=_text(acct_session_id, 64),
                 user_hash=pseudonym(user) if isinstance(user, str) else "",
                 calling_station_hash=pseudonym(calling) if isinstance(calling, str) else "",
                 session_time=session_time if isinstance(session_time, int) else None,

@@ -67,7 +67,13 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(background, directory.refresh)
     handler = RequestHandler(directory)
-    server = AccountingServer(directory.lookup_secret, handler, options.server)
+    # One writer thread with one database connection, closed on the way out.
+    writer = ThreadPoolExecutor(1, thread_name_prefix="radius-writer")
+
+    async def handle(batch) -> None:
+        await loop.run_in_executor(writer, handler, batch)
+
+    server = AccountingServer(directory.lookup_secret, handle, options.server)
     await server.start(options.host, options.port)
     logger.info("%d RADIUS devices known", len(directory))
 
@@ -102,8 +108,9 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
         def close() -> None:
             connections.close_all()
 
-        await loop.run_in_executor(background, close)
-        background.shutdown(wait=True)
+        for executor in (writer, background):
+            await loop.run_in_executor(executor, close)
+            executor.shutdown(wait=True)
     return server
 
 

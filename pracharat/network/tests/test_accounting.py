@@ -259,3 +259,8 @@ def test_apply_events_rolls_back_the_whole_batch_on_error(khlong_mem_nas, monkey
     assert not AccountingSession.objects.exists()
     assert not RollupMark.objects.exists()
     assert ServicePoint.objects.get().last_traffic is None
+
+
+def test_nul_characters_in_ids_do_not_break_the_batch(store):
+    store([request("Start", session="abc\x00def")])
+    assert only_session().acct_session_id == "abcdef"
