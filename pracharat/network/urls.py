@@ -1,6 +1,19 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from pracharat.network import views
 
 app_name = "network"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("points/<str:code>/", views.point, name="point"),
+    re_path(r"^map/(?P<code>\d{2})/$", views.area_map, name="map"),
+    path("area/", views.area, name="country"),
+    re_path(r"^area/(?P<code>\d{2}|\d{4})/$", views.area, name="area"),
+    path("incidents/", views.incidents, name="incidents"),
+    path("incidents/<int:pk>/", views.incident, name="incident"),
+    re_path(
+        r"^incidents/(?P<pk>\d+)/(?P<action>acknowledge|note|resolve)/$",
+        views.incident_action,
+        name="incident_action",
+    ),
+]

@@ -1,5 +1,388 @@
-from django.shortcuts import render
+"""Network pages: the national picture, a point's public page, province maps, area dashboards
+and the incident desk for agency officers. Views parse, call a queryset, dashboard read or
+action, and render; figures come from ``dashboards``, charts from ``charts``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pracharat.core.lib import thaidate
+from pracharat.core.lib.area import BadAreaCode, clean
+from pracharat.geo.models import District, Province, SubDistrict
+from pracharat.network import actions, charts, dashboards
+from pracharat.network.forms import (
+    AcknowledgeForm,
+    FaultReportForm,
+    NoteForm,
+    PointSearchForm,
+    ResolveForm,
+)
+from pracharat.network.models import (
+    FaultReport,
+    Incident,
+    IncidentStatus,
+    PointStatus,
+    ServicePoint,
+)
+
+STATUS_BADGES = {
+    PointStatus.ACTIVE: "ok",
+    PointStatus.DEGRADED: "warn",
+    PointStatus.DOWN: "bad",
+    PointStatus.DECOMMISSIONED: "",
+}
+SEARCH_LIMIT = 50
+
+
+def _status_rows(counts: dict[str, int]) -> list[dict]:
+    return [
+        {
+            "status": value,
+            "label": label,
+            "badge": STATUS_BADGES[value],
+            "count": counts.get(value, 0),
+        }
+        for value, label in PointStatus.choices
+    ]
+
+
+def _day_label(day) -> str:
+    return thaidate.THAI_MONTHS_SHORT[day.month - 1] if day.day == 1 else str(day.day)
+
+
+def _month_label(day) -> str:
+    return thaidate.THAI_MONTHS_SHORT[day.month - 1]
+
+
+def _search(query: str, status: str):
+    points = ServicePoint.objects.with_place()
+    if status:
+        points = points.with_status(status)
+    query = query.strip()
+    if query:
+        points = points.filter(
+            Q(code__iexact=query)
+            | Q(code__istartswith=query)
+            | Q(village__name_th__contains=query)
+            | Q(village__name_en__icontains=query)
+            | Q(place_name__icontains=query)
+        )
+    return points.order_by("area_code", "code")[:SEARCH_LIMIT]
 
 
 def index(request):
-    return render(request, "network/index.html")
+    form = PointSearchForm(request.GET or None)
+    results = None
+    if (
+        form.is_bound
+        and form.is_valid()
+        and (form.cleaned_data["q"] or form.cleaned_data["status"])
+    ):
+        results = list(_search(form.cleaned_data["q"], form.cleaned_data["status"]))
+    summary = dashboards.national_summary()
+    return render(
+        request,
+        "network/index.html",
+        {
+            "form": form,
+            "results": results,
+            "search_limit": SEARCH_LIMIT,
+            "summary": summary,
+            "statuses": _status_rows(summary["status_counts"]),
+            "points_total": sum(summary["status_counts"].values()),
+            "provinces": dashboards.province_table(summary["today"]),
+            "badges": STATUS_BADGES,
+        },
+    )
+
+
+def point(request, code: str):
+    sp = get_object_or_404(ServicePoint.objects.with_place(), code=code)
+    form = FaultReportForm()
+    status = 200
+    if request.method == "POST":
+        form = FaultReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                actions.submit_fault_report(
+                    sp, form.to_input(), ip_address=request.META.get("REMOTE_ADDR")
+                )
+            except actions.RateLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Your report has been sent to the provider of this point."),
+                )
+                return redirect(reverse("network:point", args=[sp.code]) + "#report")
+        else:
+            status = 400
+    usage = dashboards.point_usage(sp)
+    district = sp.village.subdistrict.district
+    neighbours = [
+        (lat, lon)
+        for lat, lon in SubDistrict.objects.in_area(district.code)
+        .exclude(latitude=None)
+        .values_list("latitude", "longitude")
+    ]
+    lat = sp.latitude or sp.village.latitude
+    lon = sp.longitude or sp.village.longitude
+    locator = None
+    if lat is not None and lon is not None:
+        locator = charts.locator(
+            lat, lon, reference=neighbours, title=_("Where the point is in its district")
+        )
+    incident = sp.incidents.exclude(status=IncidentStatus.RESOLVED).first()
+    days = usage["days"]
+    chart = charts.bar_chart(
+        [d.users for d in days],
+        [_day_label(d.day) for d in days],
+        title=_("Users per day, last 30 days"),
+        label_every=5,
+        highlight_last=True,
+    )
+    return render(
+        request,
+        "network/point.html",
+        {
+            "sp": sp,
+            "district": district,
+            "badge": STATUS_BADGES.get(sp.status, ""),
+            "usage": usage,
+            "chart": chart,
+            "locator": locator,
+            "lat": lat,
+            "lon": lon,
+            "incident": incident,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def area_map(request, code: str):
+    province = get_object_or_404(Province, code=code)
+    points = list(
+        ServicePoint.objects.in_area(code)
+        .select_related("village__subdistrict__district")
+        .only(
+            "code",
+            "status",
+            "latitude",
+            "longitude",
+            "place_name",
+            "area_code",
+            "village__name_th",
+            "village__name_en",
+            "village__latitude",
+            "village__longitude",
+            "village__subdistrict__district__name_th",
+            "village__subdistrict__district__name_en",
+            "village__subdistrict__district__code",
+        )
+        .order_by("area_code", "code")
+    )
+    reference = list(
+        SubDistrict.objects.in_area(code)
+        .exclude(latitude=None)
+        .values_list("latitude", "longitude")
+    )
+    located = []
+    districts: dict[str, dict] = {}
+    for p in points:
+        lat = p.latitude or p.village.latitude
+        lon = p.longitude or p.village.longitude
+        if lat is not None and lon is not None:
+            located.append((lat, lon, p.status))
+        d = p.village.subdistrict.district
+        row = districts.setdefault(d.code, {"district": d, "counts": {}, "total": 0})
+        row["counts"][p.status] = row["counts"].get(p.status, 0) + 1
+        row["total"] += 1
+    for row in districts.values():
+        row["cells"] = [row["counts"].get(value, 0) for value, _ in PointStatus.choices]
+    counts = {}
+    for p in points:
+        counts[p.status] = counts.get(p.status, 0) + 1
+    attention = [p for p in points if p.status in (PointStatus.DOWN, PointStatus.DEGRADED)]
+    return render(
+        request,
+        "network/map.html",
+        {
+            "province": province,
+            "scatter": charts.status_dots(
+                located, reference=reference, title=_("Service points by status")
+            ),
+            "statuses": _status_rows(counts),
+            "districts": sorted(districts.values(), key=lambda r: r["district"].code),
+            "attention": attention[:200],
+            "attention_count": len(attention),
+            "badges": STATUS_BADGES,
+            "status_choices": PointStatus.choices,
+            "colours": charts.STATUS_COLOURS,
+        },
+    )
+
+
+def _area_object(code: str):
+    if code == "":
+        return None
+    if len(code) == 2:
+        return get_object_or_404(Province, code=code)
+    if len(code) == 4:
+        return get_object_or_404(District.objects.select_related("province"), code=code)
+    raise Http404
+
+
+def area(request, code: str = ""):
+    try:
+        code = clean(code)
+    except BadAreaCode as exc:
+        raise Http404 from exc
+    place = _area_object(code)
+    pic = dashboards.picture(code, rank_key=request.GET.get("rank", "users"))
+    days = pic.days
+    day_chart = charts.bar_chart(
+        [d.users for d in days],
+        [_day_label(d.day) for d in days],
+        title=_("Users per day, last 30 days"),
+        label_every=5,
+        highlight_last=True,
+    )
+    session_chart = charts.bar_chart(
+        [d.sessions for d in days],
+        [_day_label(d.day) for d in days],
+        title=_("Sessions per day, last 30 days"),
+        label_every=5,
+        highlight_last=True,
+    )
+    month_chart = charts.bar_chart(
+        [m.users for m in pic.months],
+        [_month_label(m.day) for m in pic.months],
+        title=_("Users per month (sum of daily users), last 12 months"),
+    )
+    incidents = None
+    if request.user.is_authenticated:
+        visible = Incident.objects.visible_to(request.user).unresolved().with_point()
+        if code:
+            visible = visible.in_area(code)
+        incidents = list(visible.order_by("sla_due")[:20])
+    children = []
+    if len(code) == 0:
+        children = list(Province.objects.order_by("name_th"))
+    elif len(code) == 2:
+        children = list(place.districts.order_by("name_th"))
+    return render(
+        request,
+        "network/area.html",
+        {
+            "code": code,
+            "place": place,
+            "pic": pic,
+            "statuses": _status_rows(pic.status_counts),
+            "day_chart": day_chart,
+            "session_chart": session_chart,
+            "month_chart": month_chart,
+            "incidents": incidents,
+            "children": children,
+            "badges": STATUS_BADGES,
+        },
+    )
+
+
+@login_required
+def incidents(request):
+    show = request.GET.get("show", "open")
+    qs = (
+        Incident.objects.visible_to(request.user)
+        .select_related("service_point__village", "agency")
+        .order_by("sla_due" if show == "open" else "-opened_at")
+    )
+    if show == "open":
+        qs = qs.unresolved()
+    elif show == "resolved":
+        qs = qs.resolved()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "network/incidents.html", {"page": page, "show": show, "badges": STATUS_BADGES}
+    )
+
+
+def _visible_incident(request, pk: int) -> Incident:
+    return get_object_or_404(
+        Incident.objects.visible_to(request.user).select_related(
+            "service_point__village__subdistrict__district__province", "agency"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def incident(request, pk: int):
+    return _render_incident(request, _visible_incident(request, pk))
+
+
+def _render_incident(request, item: Incident, forms=None, status=200):
+    forms = forms or {}
+    can_work = actions.can_work_on(request.user, item)
+    return render(
+        request,
+        "network/incident.html",
+        {
+            "incident": item,
+            "sp": item.service_point,
+            "events": item.events.select_related("actor"),
+            "reports": FaultReport.objects.filter(incident=item).order_by("-created")[:50],
+            "can_work": can_work,
+            "can_note": actions.can_note(request.user, item),
+            "ack_form": forms.get("acknowledge", AcknowledgeForm()),
+            "note_form": forms.get("note", NoteForm()),
+            "resolve_form": forms.get("resolve", ResolveForm()),
+            "badges": STATUS_BADGES,
+        },
+        status=status,
+    )
+
+
+INCIDENT_ACTIONS = {
+    "acknowledge": (AcknowledgeForm, lambda i, u, d: actions.acknowledge_incident(i, u, d["note"])),
+    "note": (NoteForm, lambda i, u, d: actions.add_incident_note(i, u, d["note"])),
+    "resolve": (ResolveForm, lambda i, u, d: actions.resolve_incident(i, u, d["resolution"])),
+}
+DONE_MESSAGES = {
+    "acknowledge": gettext_lazy("Incident acknowledged."),
+    "note": gettext_lazy("Note added."),
+    "resolve": gettext_lazy("Incident resolved."),
+}
+
+
+@login_required
+@require_POST
+def incident_action(request, pk: int, action: str):
+    item = _visible_incident(request, pk)
+    if action not in INCIDENT_ACTIONS:
+        raise Http404
+    form_class, run = INCIDENT_ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            run(item, request.user, form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, DONE_MESSAGES[action])
+            return redirect("network:incident", pk=item.pk)
+    return _render_incident(request, item, forms={action: form}, status=400)

@@ -1,0 +1,221 @@
+"""User-initiated writes of the network pillar: public fault reports and officers' incident work.
+
+Each function is one transaction, called alike by the views and the API. Incident changes
+leave an ``IncidentEvent`` (the visible history) and an auditlog entry (the Incident model is
+registered in apps.py; the actor comes from auditlog's middleware on web requests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pracharat.accounts.models import Role
+from pracharat.accounts.scoping import agency_ids_for, area_codes_for, has_role
+from pracharat.network.models import (
+    FaultReport,
+    Incident,
+    IncidentEvent,
+    IncidentEventKind,
+    IncidentSource,
+    IncidentStatus,
+    ServicePoint,
+)
+from pracharat.network.privacy import client_hash
+
+# How many public reports one client may send per hour, about one point and in all, and how
+# many one point takes from everyone (a flood from many addresses still stops somewhere).
+REPORTS_PER_POINT_PER_CLIENT = getattr(settings, "NETWORK_REPORTS_PER_POINT_PER_CLIENT", 3)
+REPORTS_PER_CLIENT = getattr(settings, "NETWORK_REPORTS_PER_CLIENT", 10)
+REPORTS_PER_POINT = getattr(settings, "NETWORK_REPORTS_PER_POINT", 30)
+RATE_WINDOW = dt.timedelta(hours=1)
+# Time the provider has to fix a point after a report (the outage detector sets its own).
+REPORT_SLA = dt.timedelta(hours=getattr(settings, "NETWORK_REPORT_SLA_HOURS", 24))
+
+
+class RateLimited(Exception):
+    """Too many reports from this client (or to this point) in the last hour."""
+
+    message = _("Too many reports in the last hour. Thank you; please try again later.")
+
+
+@dataclass
+class ReportInput:
+    problem: str
+    description: str = ""
+    contact: str = ""
+    photo: object | None = None
+
+
+def check_report_rate(point: ServicePoint, ip_hash: str, now: dt.datetime | None = None) -> None:
+    """Raise :class:`RateLimited` when a new report would go over a limit (reads only)."""
+    since = (now or timezone.now()) - RATE_WINDOW
+    mine = FaultReport.objects.recent_from(ip_hash, since)
+    if mine.filter(service_point=point).count() >= REPORTS_PER_POINT_PER_CLIENT:
+        raise RateLimited
+    if mine.count() >= REPORTS_PER_CLIENT:
+        raise RateLimited
+    if (
+        FaultReport.objects.filter(service_point=point, created__gte=since).count()
+        >= REPORTS_PER_POINT
+    ):
+        raise RateLimited
+
+
+def _open_incident(point: ServicePoint, *, source: str, summary: str, now, actor=None):
+    """The point's unresolved incident, or a new one assigned to its provider. The point row
+    is locked first so two reports at once cannot both open one (a unique constraint backs
+    this up on every database)."""
+    ServicePoint.objects.select_for_update().filter(pk=point.pk).first()
+    existing = Incident.objects.unresolved().filter(service_point=point).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                service_point=point,
+                area_code=point.area_code,
+                agency=point.provider,
+                source=source,
+                summary=summary[:200],
+                opened_at=now,
+                sla_due=now + REPORT_SLA,
+            )
+    except IntegrityError:
+        return Incident.objects.unresolved().get(service_point=point), False
+    IncidentEvent.objects.create(
+        incident=incident, at=now, kind=IncidentEventKind.OPENED, actor=actor, note=summary
+    )
+    return incident, True
+
+
+@transaction.atomic
+def submit_fault_report(
+    point: ServicePoint, data: ReportInput, *, ip_address: str | None, now=None
+) -> FaultReport:
+    """Record a public report and join it to the point's open incident, opening one for the
+    provider agency when there is none. Raises :class:`RateLimited` before writing anything."""
+    now = now or timezone.now()
+    ip_hash = client_hash(ip_address)
+    check_report_rate(point, ip_hash, now)
+    report = FaultReport(
+        service_point=point,
+        area_code=point.area_code,
+        created=now,
+        problem=data.problem,
+        description=data.description,
+        contact=data.contact,
+        ip_hash=ip_hash,
+    )
+    if data.photo:
+        report.photo = data.photo
+    problem_label = report.get_problem_display()
+    incident, opened = _open_incident(
+        point, source=IncidentSource.REPORT, summary=str(problem_label), now=now
+    )
+    report.incident = incident
+    report.save()
+    if not opened:
+        IncidentEvent.objects.create(
+            incident=incident,
+            at=now,
+            kind=IncidentEventKind.REPORTED,
+            note=f"{problem_label}: {data.description}"[:2000],
+        )
+    return report
+
+
+# --- Officers ----------------------------------------------------------------------------------
+
+
+def can_view_incident(user, incident: Incident) -> bool:
+    return Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
+
+
+def can_work_on(user, incident: Incident) -> bool:
+    """Acknowledge and resolve: officers of the assigned agency, operators of the area, and
+    superusers. Provincial officers and inspectors follow incidents and may add notes."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if incident.agency_id and incident.agency_id in agency_ids_for(user):
+        return has_role(user, Role.AGENCY_OFFICER, Role.OPERATOR)
+    if has_role(user, Role.OPERATOR):
+        codes = area_codes_for(user, roles={Role.OPERATOR})
+        return codes is None or any(incident.area_code.startswith(c) for c in codes)
+    return False
+
+
+def can_note(user, incident: Incident) -> bool:
+    return can_work_on(user, incident) or (
+        has_role(user, Role.PROVINCIAL_OFFICER, Role.INSPECTOR, Role.AGENCY_OFFICER)
+        and can_view_incident(user, incident)
+    )
+
+
+def _locked(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+@transaction.atomic
+def acknowledge_incident(incident: Incident, user, note: str = "", now=None) -> Incident:
+    if not can_work_on(user, incident):
+        raise PermissionDenied
+    now = now or timezone.now()
+    incident = _locked(incident)
+    if incident.status != IncidentStatus.OPEN:
+        raise ValidationError(_("Only an open incident can be acknowledged."))
+    incident.status = IncidentStatus.ACKNOWLEDGED
+    incident.acknowledged_at = now
+    incident.save(update_fields=["status", "acknowledged_at", "updated"])
+    IncidentEvent.objects.create(
+        incident=incident, at=now, kind=IncidentEventKind.ACKNOWLEDGED, actor=user, note=note
+    )
+    return incident
+
+
+@transaction.atomic
+def add_incident_note(incident: Incident, user, note: str, now=None) -> IncidentEvent:
+    if not can_note(user, incident):
+        raise PermissionDenied
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Write a note."))
+    return IncidentEvent.objects.create(
+        incident=incident,
+        at=now or timezone.now(),
+        kind=IncidentEventKind.NOTE,
+        actor=user,
+        note=note,
+    )
+
+
+@transaction.atomic
+def resolve_incident(incident: Incident, user, resolution: str, now=None) -> Incident:
+    if not can_work_on(user, incident):
+        raise PermissionDenied
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError(_("Say what was done to fix it."))
+    now = now or timezone.now()
+    incident = _locked(incident)
+    if incident.status == IncidentStatus.RESOLVED:
+        raise ValidationError(_("This incident is already resolved."))
+    incident.status = IncidentStatus.RESOLVED
+    incident.resolved_at = now
+    incident.acknowledged_at = incident.acknowledged_at or now
+    incident.resolution = resolution
+    incident.save(
+        update_fields=["status", "resolved_at", "acknowledged_at", "resolution", "updated"]
+    )
+    IncidentEvent.objects.create(
+        incident=incident, at=now, kind=IncidentEventKind.RESOLVED, actor=user, note=resolution
+    )
+    return incident

@@ -1,0 +1,493 @@
+"""The network API at /api/v1/network/: the public service-point registry, daily usage (JSON and
+CSV), GeoJSON for maps, and incidents for the officers who handle them.
+
+Public reads need no auth and never include device secrets or anything about people; incident
+endpoints take a bearer token or the browser session (CSRF applies to session writes).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+
+from pracharat.accounts.api_auth import token_or_session
+from pracharat.core.api_schemas import ErrorOut, with_errors
+from pracharat.geo.models import Province
+from pracharat.network import actions
+from pracharat.network.models import (
+    AreaDailyUsage,
+    DailyUsage,
+    Incident,
+    IncidentStatus,
+    PointStatus,
+    ServicePoint,
+)
+
+router = Router(tags=["network"])
+
+AREA_PATTERN = r"^(?:\d{2}|\d{4}|\d{6}|\d{8})$"
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,23}$"
+MAX_USAGE_DAYS = 3 * 366
+DEFAULT_USAGE_DAYS = 30
+CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+GEOJSON_CONTENT = {"application/geo+json": {"schema": {"type": "object"}}}
+
+
+class ProviderOut(Schema):
+    slug: str
+    name_th: str
+    name_en: str
+
+
+class PointOut(Schema):
+    code: str
+    place_name: str
+    village_code: str = Field(..., alias="village_id")
+    area_code: str
+    latitude: float | None
+    longitude: float | None
+    programme: str
+    provider: ProviderOut | None
+    installed_on: dt.date | None
+    bandwidth_down_mbps: int
+    bandwidth_up_mbps: int
+    monthly_cost: float | None
+    ssid: str
+    status: str
+    last_seen: dt.datetime | None
+    online_users: int
+
+
+class PointPage(Schema):
+    count: int
+    items: list[PointOut]
+
+
+class PlaceOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+
+
+class OpenIncidentOut(Schema):
+    status: str
+    opened_at: dt.datetime
+
+
+class PointDetail(PointOut):
+    village: PlaceOut
+    subdistrict: PlaceOut
+    district: PlaceOut
+    province: PlaceOut
+    open_incident: OpenIncidentOut | None
+
+
+class UsageDay(Schema):
+    day: dt.date
+    sessions: int
+    unique_users: int
+    session_seconds: int
+    bytes_in: int
+    bytes_out: int
+    peak_concurrent: int
+
+
+class PointFilter(Schema):
+    area: str | None = Field(None, pattern=AREA_PATTERN, description="DOPA area code prefix")
+    status: PointStatus | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class AreaFilter(Schema):
+    area: str | None = Field(None, pattern=AREA_PATTERN, description="DOPA area code prefix")
+    status: PointStatus | None = None
+
+
+class Period(Schema):
+    start: dt.date | None = Field(None, description="First day (YYYY-MM-DD); default 30 days ago")
+    end: dt.date | None = Field(None, description="Last day (YYYY-MM-DD), inclusive; default today")
+
+
+def _points(area: str | None, status: str | None):
+    qs = ServicePoint.objects.select_related("provider").order_by("area_code", "code")
+    if area:
+        qs = qs.in_area(area)
+    if status:
+        qs = qs.with_status(status)
+    return qs
+
+
+def _period(period: Period) -> tuple[dt.date, dt.date]:
+    """The inclusive range asked for; reversed or longer than three years is a 422."""
+    end = period.end or timezone.localdate()
+    start = period.start or end - dt.timedelta(days=DEFAULT_USAGE_DAYS - 1)
+    if start > end:
+        raise ValidationError("start must be on or before end")
+    if (end - start).days + 1 > MAX_USAGE_DAYS:
+        raise ValidationError(f"ask for at most {MAX_USAGE_DAYS} days at a time")
+    return start, end
+
+
+def _usage_rows(point: ServicePoint, start: dt.date, end: dt.date) -> list[dict]:
+    """Every day of the period, zeros where nothing was recorded."""
+    stored = {
+        r["day"]: r
+        for r in DailyUsage.objects.filter(service_point=point)
+        .between(start, end)
+        .values(
+            "day",
+            "sessions",
+            "unique_users",
+            "session_seconds",
+            "bytes_in",
+            "bytes_out",
+            "peak_concurrent",
+        )
+    }
+    rows = []
+    day = start
+    while day <= end:
+        rows.append(
+            stored.get(day)
+            or {
+                "day": day,
+                "sessions": 0,
+                "unique_users": 0,
+                "session_seconds": 0,
+                "bytes_in": 0,
+                "bytes_out": 0,
+                "peak_concurrent": 0,
+            }
+        )
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def _point(code: str) -> ServicePoint:
+    return get_object_or_404(
+        ServicePoint.objects.select_related("provider", "village__subdistrict__district__province"),
+        code=code,
+    )
+
+
+@router.get(
+    "/service-points",
+    response=with_errors(PointPage),
+    summary="Service points, filtered by area and status, paginated",
+)
+def service_points(request, filters: Query[PointFilter]):
+    qs = _points(filters.area, filters.status)
+    return {
+        "count": qs.count(),
+        "items": list(qs[filters.offset : filters.offset + filters.limit]),
+    }
+
+
+@router.get(
+    "/service-points.geojson",
+    response={200: dict, 422: ErrorOut},
+    url_name="network_points_geojson",
+    summary="Service points with their status as a GeoJSON FeatureCollection (for maps)",
+    openapi_extra={"responses": {"200": {"content": GEOJSON_CONTENT}}},
+)
+def service_points_geojson(request, filters: Query[AreaFilter]):
+    labels = dict(PointStatus.choices)
+    rows = (
+        _points(filters.area, filters.status)
+        .select_related(None)
+        .values_list(
+            "code",
+            "place_name",
+            "status",
+            "latitude",
+            "longitude",
+            "village__name_th",
+            "village__latitude",
+            "village__longitude",
+        )
+    )
+    features = []
+    for code, place, status, lat, lon, village, vlat, vlon in rows:
+        lat, lon = (lat, lon) if lat is not None and lon is not None else (vlat, vlon)
+        if lat is None or lon is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    "code": code,
+                    "place_name": place,
+                    "village": village,
+                    "status": status,
+                    "status_label": str(labels.get(status, status)),
+                },
+            }
+        )
+    response = HttpResponse(
+        _json({"type": "FeatureCollection", "features": features}),
+        content_type="application/geo+json",
+    )
+    return response
+
+
+def _json(data) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@router.get(
+    "/service-points/{code}",
+    response=with_errors(PointDetail, 404),
+    summary="One service point, where it is and whether an incident is open",
+)
+def service_point(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    point = _point(code)
+    sub = point.village.subdistrict
+    incident = point.incidents.exclude(status=IncidentStatus.RESOLVED).first()
+    point.subdistrict = sub
+    point.district = sub.district
+    point.province = sub.district.province
+    point.open_incident = incident
+    return point
+
+
+@router.get(
+    "/service-points/{code}/usage",
+    response=with_errors(list[UsageDay], 404),
+    summary="A point's daily usage in aggregate (every day of the period, at most 3 years)",
+)
+def service_point_usage(
+    request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
+):
+    point = _point(code)
+    start, end = _period(period)
+    return _usage_rows(point, start, end)
+
+
+USAGE_COLUMNS = [
+    "day",
+    "sessions",
+    "unique_users",
+    "session_seconds",
+    "bytes_in",
+    "bytes_out",
+    "peak_concurrent",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    # A BOM so that Excel opens the Thai names as UTF-8.
+    lines = (writer.writerow(r) for r in rows)
+    response = StreamingHttpResponse(
+        _chain("\ufeff", writer.writerow(header), lines), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _chain(*parts):
+    for part in parts:
+        if isinstance(part, str):
+            yield part
+        else:
+            yield from part
+
+
+@router.get(
+    "/service-points/{code}/usage.csv",
+    response={200: str, 404: ErrorOut, 422: ErrorOut},
+    url_name="network_point_usage_csv",
+    summary="A point's daily usage as CSV",
+    openapi_extra={"responses": {"200": {"content": CSV_CONTENT}}},
+)
+def service_point_usage_csv(
+    request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
+):
+    point = _point(code)
+    start, end = _period(period)
+    rows = ([r[c] for c in USAGE_COLUMNS] for r in _usage_rows(point, start, end))
+    return _csv_response(f"{point.code}-{start}-{end}.csv", USAGE_COLUMNS, rows)
+
+
+AREA_COLUMNS = [
+    "area_code",
+    "area_name",
+    "level",
+    "day",
+    "points",
+    "users",
+    "sessions",
+    "session_seconds",
+    "bytes_in",
+    "bytes_out",
+]
+
+
+@router.get(
+    "/areas/{code}/usage.csv",
+    response={200: str, 404: ErrorOut, 422: ErrorOut},
+    url_name="network_area_usage_csv",
+    summary="Daily usage of a province and each of its districts as CSV",
+    openapi_extra={"responses": {"200": {"content": CSV_CONTENT}}},
+)
+def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern=r"^\d{2}$")):
+    province = get_object_or_404(Province, code=code)
+    start, end = _period(period)
+    names = {province.code: province.name_th}
+    names.update(province.districts.values_list("code", "name_th"))
+    rows = (
+        AreaDailyUsage.objects.in_area(code)
+        .between(start, end)
+        .order_by("level", "area_code", "day")
+        .values_list(
+            "area_code",
+            "level",
+            "day",
+            "points",
+            "user_days",
+            "sessions",
+            "session_seconds",
+            "bytes_in",
+            "bytes_out",
+        )
+        .iterator(chunk_size=2000)
+    )
+    lines = ([area, names.get(area, ""), level, *rest] for area, level, *rest in rows)
+    return _csv_response(f"network-{code}-{start}-{end}.csv", AREA_COLUMNS, lines)
+
+
+# --- Incidents (officers) ----------------------------------------------------------------------
+
+
+class AgencyRef(Schema):
+    slug: str
+    name_th: str
+
+
+class IncidentOut(Schema):
+    id: int
+    service_point: str = Field(..., alias="service_point.code")
+    area_code: str
+    agency: AgencyRef | None
+    source: str
+    status: str
+    summary: str
+    opened_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    sla_due: dt.datetime
+    overdue: bool = Field(..., alias="is_overdue")
+
+
+class IncidentPage(Schema):
+    count: int
+    items: list[IncidentOut]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    actor: str | None
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.get_short_name() if obj.actor else None
+
+
+class IncidentFilter(Schema):
+    status: IncidentStatus | None = None
+    area: str | None = Field(None, pattern=AREA_PATTERN)
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class IncidentUpdate(Schema):
+    action: Literal["acknowledge", "note", "resolve"]
+    note: str = Field("", max_length=2000, description="The note, or what was done to resolve")
+
+
+def _visible_incidents(request):
+    return Incident.objects.visible_to(request.auth).select_related("service_point", "agency")
+
+
+class IncidentDetailOut(IncidentOut):
+    resolution: str
+    events: list[EventOut] = Field(..., alias="events_list")
+    reports: int = Field(..., alias="report_count")
+
+
+@router.get(
+    "/incidents",
+    auth=token_or_session,
+    response=with_errors(IncidentPage, 401),
+    summary="Incidents the caller may see, newest first",
+)
+def incidents(request, filters: Query[IncidentFilter]):
+    qs = _visible_incidents(request).order_by("-opened_at", "-pk")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.area:
+        qs = qs.in_area(filters.area)
+    return {"count": qs.count(), "items": list(qs[filters.offset : filters.offset + filters.limit])}
+
+
+def _incident_detail(request, pk: int) -> Incident:
+    from django.db.models import Count
+
+    incident = get_object_or_404(
+        _visible_incidents(request).annotate(report_count=Count("reports")), pk=pk
+    )
+    incident.events_list = list(incident.events.select_related("actor"))
+    return incident
+
+
+@router.get(
+    "/incidents/{incident_id}",
+    auth=token_or_session,
+    response=with_errors(IncidentDetailOut, 401, 404),
+    summary="One incident with its history",
+)
+def incident(request, incident_id: int = Path(..., ge=1, le=2**62)):
+    return _incident_detail(request, incident_id)
+
+
+@router.post(
+    "/incidents/{incident_id}/events",
+    auth=token_or_session,
+    response=with_errors(IncidentDetailOut, 401, 403, 404, 409),
+    summary="Acknowledge, add a note to, or resolve an incident (officers of its agency)",
+)
+def update_incident(request, body: IncidentUpdate, incident_id: int = Path(..., ge=1, le=2**62)):
+    item = _incident_detail(request, incident_id)
+    if body.action in ("note", "resolve") and not body.note.strip():
+        raise ValidationError("note is required for this action")
+    try:
+        if body.action == "acknowledge":
+            actions.acknowledge_incident(item, request.auth, body.note)
+        elif body.action == "note":
+            actions.add_incident_note(item, request.auth, body.note)
+        else:
+            actions.resolve_incident(item, request.auth, body.note)
+    except PermissionDenied as exc:
+        raise HttpError(403, "You may not update this incident.") from exc
+    except ValidationError as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+    return _incident_detail(request, incident_id)

@@ -1,0 +1,346 @@
+"""Aggregate reads for the network pages: the national, province and district pictures.
+
+Every figure comes from the rollups (``AreaDailyUsage`` for curves, ``MonthlyUsage`` for
+rankings, ``DailyUsage`` only below district level), never from sessions, and each picture
+runs a fixed number of queries whatever the number of points or days: at 44,000 points ×
+365 days the national curve reads 77 province rows per day, and the rankings read one month
+of per-point rows through the (month, area_code) index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from pracharat.core.lib import thaidate
+from pracharat.network.models import (
+    AreaDailyUsage,
+    DailyUsage,
+    Incident,
+    MonthlyUsage,
+    PointStatus,
+    ServicePoint,
+)
+
+RECENT_DAYS = 30
+RANK_SIZE = 5
+RANK_KEYS = {"users": "user_days", "sessions": "sessions"}
+
+
+@dataclass
+class DayRow:
+    day: dt.date
+    sessions: int = 0
+    users: int = 0
+    seconds: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    points: int = 0
+
+    @property
+    def bytes_total(self) -> int:
+        return self.bytes_in + self.bytes_out
+
+    @property
+    def hours(self) -> float:
+        return self.seconds / 3600
+
+
+@dataclass
+class FiscalTotals:
+    year: thaidate.FiscalYear
+    sessions: int = 0
+    users: int = 0
+    seconds: int = 0
+    bytes_total: int = 0
+    partial: bool = False
+
+    @property
+    def hours(self) -> float:
+        return self.seconds / 3600
+
+
+@dataclass
+class Picture:
+    """What a dashboard shows for one area ("" is the whole country)."""
+
+    code: str
+    today: dt.date
+    status_counts: dict[str, int]
+    online: int
+    days: list[DayRow]
+    months: list[DayRow]
+    fiscal_years: list[FiscalTotals]
+    rank_month: dt.date
+    rank_key: str
+    best: list = field(default_factory=list)
+    worst: list = field(default_factory=list)
+    idle: list = field(default_factory=list)
+    idle_count: int = 0
+    open_incidents: int = 0
+
+    @property
+    def points_total(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def in_service(self) -> int:
+        return self.points_total - self.status_counts.get(PointStatus.DECOMMISSIONED, 0)
+
+    @property
+    def today_row(self) -> DayRow:
+        return self.days[-1]
+
+    @property
+    def recent_totals(self) -> DayRow:
+        total = DayRow(self.days[0].day)
+        for row in self.days:
+            total.sessions += row.sessions
+            total.users += row.users
+            total.seconds += row.seconds
+            total.bytes_in += row.bytes_in
+            total.bytes_out += row.bytes_out
+        return total
+
+
+def _daily_source(code: str):
+    """The cheapest rollup that holds per-day sums for ``code``."""
+    if code == "":
+        return AreaDailyUsage.objects.provinces()
+    if len(code) == 2:
+        return AreaDailyUsage.objects.provinces().filter(area_code=code)
+    if len(code) == 4:
+        return AreaDailyUsage.objects.districts().filter(area_code=code)
+    return DailyUsage.objects.in_area(code)
+
+
+def _row(day: dt.date, values: dict) -> DayRow:
+    return DayRow(
+        day=day,
+        sessions=values.get("sessions_sum") or 0,
+        users=values.get("users") or 0,
+        seconds=values.get("seconds") or 0,
+        bytes_in=values.get("bytes_in_sum") or 0,
+        bytes_out=values.get("bytes_out_sum") or 0,
+        points=values.get("points_sum") or values.get("points") or 0,
+    )
+
+
+def daily_series(code: str, start: dt.date, end: dt.date) -> list[DayRow]:
+    """One row per day from ``start`` to ``end`` inclusive, zeros where nothing was used."""
+    rows = {r["day"]: r for r in _daily_source(code).between(start, end).per_day()}
+    out = []
+    day = start
+    while day <= end:
+        out.append(_row(day, rows.get(day, {})))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_series(code: str, start: dt.date, end: dt.date) -> list[DayRow]:
+    """One row per calendar month (``day`` is its first day) from ``start``'s month to
+    ``end``'s, summed in the database."""
+    rows = (
+        _daily_source(code)
+        .between(start, end)
+        .annotate(m=TruncMonth("day"))
+        .order_by("m")
+        .values("m")
+        .annotate(
+            sessions_sum=Sum("sessions"),
+            users=Sum("user_days" if len(code) < 6 else "unique_users"),
+            seconds=Sum("session_seconds"),
+            bytes_in_sum=Sum("bytes_in"),
+            bytes_out_sum=Sum("bytes_out"),
+        )
+    )
+    by_month = {}
+    for r in rows:
+        month = r["m"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        by_month[month] = r
+    out = []
+    month = _month_start(start)
+    while month <= end:
+        out.append(_row(month, by_month.get(month, {})))
+        month = _month_start(month, -1)
+    return out
+
+
+def _fiscal_totals(months: list[DayRow], today: dt.date) -> list[FiscalTotals]:
+    current = thaidate.fiscal_year_of(today)
+    previous = thaidate.fiscal_year(current.be - 1)
+    result = []
+    for year in (current, previous):
+        totals = FiscalTotals(year, partial=year.end >= today)
+        for row in months:
+            if year.start <= row.day <= year.end:
+                totals.sessions += row.sessions
+                totals.users += row.users
+                totals.seconds += row.seconds
+                totals.bytes_total += row.bytes_total
+        result.append(totals)
+    return result
+
+
+def ranking(code: str, month: dt.date, key: str = "users", *, worst: bool = False, size=RANK_SIZE):
+    """Best (or worst) points of the area in ``month`` by users (user-days) or sessions."""
+    qs = MonthlyUsage.objects.for_month(month).exclude(
+        service_point__status=PointStatus.DECOMMISSIONED
+    )
+    if code:
+        qs = qs.in_area(code)
+    return list(
+        qs.ranked(RANK_KEYS.get(key, "user_days"), worst=worst).select_related(
+            "service_point__village"
+        )[:size]
+    )
+
+
+def idle_points(code: str, month: dt.date, size: int = RANK_SIZE) -> tuple[list, int]:
+    """In-service points with no use at all in ``month`` (they have no monthly row): the true
+    bottom of the ranking, which ``MonthlyUsage`` alone cannot show."""
+    used = MonthlyUsage.objects.for_month(month)
+    points = ServicePoint.objects.in_service()
+    if code:
+        used = used.in_area(code)
+        points = points.in_area(code)
+    idle = points.exclude(pk__in=used.values("service_point_id"))
+    listed = list(idle.select_related("village").order_by("area_code", "code")[:size])
+    count = len(listed) if len(listed) < size else idle.count()
+    return listed, count
+
+
+def picture(code: str, *, today: dt.date | None = None, rank_key: str = "users") -> Picture:
+    """Everything the area dashboard shows, in about ten queries."""
+    today = today or timezone.localdate()
+    points = ServicePoint.objects.in_area(code) if code else ServicePoint.objects.all()
+    status_counts = points.status_counts()
+    online = points.online().count()
+    days = daily_series(code, today - dt.timedelta(days=RECENT_DAYS - 1), today)
+    previous_fy = thaidate.fiscal_year(thaidate.fiscal_year_of(today).be - 1)
+    all_months = monthly_series(code, previous_fy.start, today)
+    rank_month = _month_start(today)
+    incidents = Incident.objects.unresolved()
+    if code:
+        incidents = incidents.in_area(code)
+    idle, idle_count = idle_points(code, rank_month)
+    key = rank_key if rank_key in RANK_KEYS else "users"
+    return Picture(
+        code=code,
+        today=today,
+        status_counts=status_counts,
+        online=online,
+        days=days,
+        months=all_months[-12:],
+        fiscal_years=_fiscal_totals(all_months, today),
+        rank_month=rank_month,
+        rank_key=key,
+        best=ranking(code, rank_month, key),
+        worst=ranking(code, rank_month, key, worst=True),
+        idle=idle,
+        idle_count=idle_count,
+        open_incidents=incidents.count(),
+    )
+
+
+def national_summary(today: dt.date | None = None) -> dict:
+    """The index page's numbers: points by status, online now, today's use (four queries)."""
+    today = today or timezone.localdate()
+    points = ServicePoint.objects.all()
+    today_totals = (
+        AreaDailyUsage.objects.provinces()
+        .filter(day=today)
+        .aggregate(sessions=Sum("sessions"), users=Sum("user_days"), points=Sum("points"))
+    )
+    return {
+        "today": today,
+        "status_counts": points.status_counts(),
+        "online": points.online().count(),
+        "sessions": today_totals["sessions"] or 0,
+        "users": today_totals["users"] or 0,
+        "points_used": today_totals["points"] or 0,
+        "open_incidents": Incident.objects.unresolved().count(),
+    }
+
+
+def province_table(today: dt.date | None = None) -> list[dict]:
+    """Per province: points by status and today's users, for the index's province list
+    (three queries whatever the size)."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import Substr
+
+    from pracharat.geo.models import Province
+
+    today = today or timezone.localdate()
+    counts = {
+        r["prov"]: r
+        for r in ServicePoint.objects.order_by()
+        .annotate(prov=Substr("area_code", 1, 2))
+        .values("prov")
+        .annotate(
+            total=Count("pk"),
+            down=Count("pk", filter=Q(status=PointStatus.DOWN)),
+            degraded=Count("pk", filter=Q(status=PointStatus.DEGRADED)),
+        )
+    }
+    users = dict(
+        AreaDailyUsage.objects.provinces().filter(day=today).values_list("area_code", "user_days")
+    )
+    rows = []
+    for province in Province.objects.order_by("name_th"):
+        row = counts.get(province.code)
+        if not row:
+            continue
+        rows.append(
+            {
+                "province": province,
+                "total": row["total"],
+                "down": row["down"],
+                "degraded": row["degraded"],
+                "users_today": users.get(province.code, 0),
+            }
+        )
+    return rows
+
+
+def point_usage(point: ServicePoint, today: dt.date | None = None) -> dict:
+    """A point's last 30 days, one query: per-day rows (zeros filled) and their sums."""
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=RECENT_DAYS - 1)
+    rows = {r.day: r for r in DailyUsage.objects.filter(service_point=point).between(start, today)}
+    days = []
+    day = start
+    while day <= today:
+        r = rows.get(day)
+        days.append(
+            DayRow(
+                day=day,
+                sessions=r.sessions if r else 0,
+                users=r.unique_users if r else 0,
+                seconds=r.session_seconds if r else 0,
+                bytes_in=r.bytes_in if r else 0,
+                bytes_out=r.bytes_out if r else 0,
+                points=r.peak_concurrent if r else 0,  # the point's peak concurrent users
+            )
+        )
+        day += dt.timedelta(days=1)
+    total = DayRow(start)
+    for row in days:
+        total.sessions += row.sessions
+        total.users += row.users
+        total.seconds += row.seconds
+        total.bytes_in += row.bytes_in
+        total.bytes_out += row.bytes_out
+        total.points = max(total.points, row.points)
+    return {"days": days, "today": days[-1], "total": total, "start": start, "end": today}
