@@ -28,6 +28,7 @@ from pracharat.market.models import (
 )
 
 pytestmark = pytest.mark.django_db
+SECRET = "s3cret"
 
 
 def jpeg(size=(640, 480), colour="red") -> SimpleUploadedFile:
@@ -157,7 +158,7 @@ def test_a_slip_must_be_a_picture(order):
     assert not Payment.objects.exists()
 
 
-def _webhook(order, reference="TXN-1", amount=None, secret="s3cret"):
+def _webhook(order, reference="TXN-1", amount=None, secret=SECRET):
     body = (
         f'{{"reference": "{reference}", "order": "{order.number}", '
         f'"amount": "{amount or order.total}"}}'
@@ -167,10 +168,10 @@ def _webhook(order, reference="TXN-1", amount=None, secret="s3cret"):
 
 def test_webhook_payment_is_signed_and_idempotent(order):
     body, signature = _webhook(order)
-    payment, created = actions.record_webhook_payment(body, signature, secret="s3cret")
+    payment, created = actions.record_webhook_payment(body, signature, secret=SECRET)
     assert created and payment.method == PaymentMethod.WEBHOOK
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
-    again, created = actions.record_webhook_payment(body, signature, secret="s3cret")
+    again, created = actions.record_webhook_payment(body, signature, secret=SECRET)
     assert not created and again.pk == payment.pk
     assert Payment.objects.count() == 1
     assert OrderEvent.objects.filter(order=order, to_status=OrderStatus.PAID).count() == 1
@@ -179,11 +180,11 @@ def test_webhook_payment_is_signed_and_idempotent(order):
 def test_webhook_refuses_bad_signatures_and_wrong_amounts(order):
     body, _sig = _webhook(order)
     with pytest.raises(actions.WebhookError) as caught:
-        actions.record_webhook_payment(body, actions.sign(body, "other"), secret="s3cret")
+        actions.record_webhook_payment(body, actions.sign(body, "other"), secret=SECRET)
     assert caught.value.status == 401
     body, signature = _webhook(order, amount=Decimal("1.00"))
     with pytest.raises(actions.WebhookError) as caught:
-        actions.record_webhook_payment(body, signature, secret="s3cret")
+        actions.record_webhook_payment(body, signature, secret=SECRET)
     assert caught.value.status == 422
     with pytest.raises(actions.WebhookError) as caught:
         actions.record_webhook_payment(body, signature, secret="")
@@ -195,18 +196,18 @@ def test_webhook_reference_reused_for_another_amount_is_a_conflict(
     order, chili_products, buyer_details
 ):
     body, signature = _webhook(order)
-    actions.record_webhook_payment(body, signature, secret="s3cret")
+    actions.record_webhook_payment(body, signature, secret=SECRET)
     (other,) = actions.checkout({chili_products["tadaeng"].pk: 1}, buyer_details)
     body, signature = _webhook(other)
     with pytest.raises(actions.WebhookError) as caught:
-        actions.record_webhook_payment(body, signature, secret="s3cret")
+        actions.record_webhook_payment(body, signature, secret=SECRET)
     assert caught.value.status == 409
 
 
 def test_money_for_a_cancelled_order_is_kept_and_flagged(order, producer):
     actions.cancel(order, actor=producer)
     body, signature = _webhook(order)
-    payment, created = actions.record_webhook_payment(body, signature, secret="s3cret")
+    payment, created = actions.record_webhook_payment(body, signature, secret=SECRET)
     assert created and payment.confirmed_at
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
