@@ -13,6 +13,9 @@ class MarketConfig(AppConfig):
         from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
 
         registry.demo_loader(demo.load)
+        from pracharat.market.panels import area_panel  # the web side's area panel
+
+        registry.area_panel(area_panel)
         for model in (
             models.ProducerGroup,
             models.GroupMember,

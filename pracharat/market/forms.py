@@ -25,6 +25,9 @@ class CatalogueForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("Category"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
+    area = forms.RegexField(
+        regex=r"^\d{2}(\d{2}){0,3}$", required=False, widget=forms.HiddenInput
+    )  # a district, sub-district or village code, from the area pages' market panel
     min_price = forms.DecimalField(
         label=_("Lowest price"),
         required=False,
@@ -56,7 +59,7 @@ class CatalogueForm(forms.Form):
         return {
             "q": (data.get("q") or "").strip(),
             "category": data.get("category") or None,
-            "area": data.get("province") or None,
+            "area": data.get("province") or data.get("area") or None,
             "min_price": data.get("min_price"),
             "max_price": data.get("max_price"),
         }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pracharat.market.views import orders, seller, shop
+from pracharat.market.webhooks import webhook_urlpatterns
 
 app_name = "market"
 
@@ -36,4 +37,6 @@ urlpatterns = [
     path("seller/products/", seller.products, name="seller_products"),
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),
     path("seller/products/<int:pk>/", seller.product_edit, name="seller_product_edit"),
+    # Payment provider and Thailand Post callbacks (HMAC / bearer, no session)
+    *webhook_urlpatterns,
 ]

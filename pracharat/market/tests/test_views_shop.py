@@ -148,3 +148,29 @@ def _jpeg():
     buf = io.BytesIO()
     Image.new("RGB", (800, 600), (200, 30, 30)).save(buf, "JPEG")
     return SimpleUploadedFile("chili.jpg", buf.getvalue(), content_type="image/jpeg")
+
+
+def test_area_panel_on_the_village_page(client, chili_products):
+    response = client.get("/geo/65060209/")
+    body = response.content.decode()
+    assert 'data-test="market-panel"' in body
+    assert "กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม" in body and "น้ำพริกเผา" in body
+    assert "/market/?area=65060209" in body
+    catalogue = client.get("/market/", {"area": "65060209"}).content.decode()
+    assert "น้ำพริกเผา" in catalogue
+
+
+def test_area_panel_is_empty_where_nobody_sells(client, chili_products):
+    assert 'data-test="market-panel"' not in client.get("/geo/50/").content.decode()
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_area_panel_queries_are_bounded(client, chili_group, n, django_assert_max_num_queries):
+    from django.test import RequestFactory
+
+    from pracharat.market.panels import area_panel
+
+    for i in range(n):
+        make_product(chili_group, f"น้ำพริก {i}", "10.00")
+    with django_assert_max_num_queries(4):
+        assert area_panel(RequestFactory().get("/geo/65/"), "65")
