@@ -177,14 +177,15 @@ class OrderQuerySet(AreaQuerySet):
 
 class OrderLineQuerySet(models.QuerySet):
     def best_sellers(self, limit: int = 10):
-        """``[{"product_id", "title", "quantity", "revenue"}, ...]`` over paid orders."""
+        """``[{"product_id", "title", "units", "revenue"}, ...]`` over paid orders, most units
+        first. (Not named ``quantity``: that would shadow the field inside the revenue sum.)"""
         from pracharat.market.models import OrderStatus
 
         return (
             self.filter(order__status__in=OrderStatus.paid_states())
             .values("product_id", "title")
-            .annotate(quantity=Sum("quantity"), revenue=Sum(F("unit_price") * F("quantity")))
-            .order_by("-quantity", "title")[:limit]
+            .annotate(units=Sum("quantity"), revenue=Sum(F("unit_price") * F("quantity")))
+            .order_by("-units", "title")[:limit]
         )
 
 

@@ -14,7 +14,7 @@ from pracharat.geo.models import SubDistrict, Village
 from pracharat.market import actions
 from pracharat.market.models import Category, GroupKind, MemberRole, ProducerGroup, Product
 
-PRODUCER_PHONE = "0812345678"
+PRODUCER_PHONE = "0861234567"
 _seed_migration = importlib.import_module(
     "pracharat.market.migrations.0003_seed_categories_and_rates"
 )
@@ -42,7 +42,7 @@ def chili_group(ban_khlong_mem, producer):
         kind=GroupKind.OCCUPATION_GROUP,
         village=ban_khlong_mem,
         phone=PRODUCER_PHONE,
-        email="chili@example.org",
+        email="chili@example.org",  # the group's PromptPay is the chair's other number:
         promptpay_id="081-234-5678",
     )
     actions.save_group(group)

@@ -1,0 +1,157 @@
+"""Admin for the market. Saves and deletes of products go through ``actions`` so the search
+index stays right; order status is read-only here (change it through the seller's pages,
+which keep the history and send the e-mails)."""
+
+from django.contrib import admin
+
+from pracharat.market import actions
+from pracharat.market.models import (
+    Category,
+    GroupMember,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    ProducerGroup,
+    Product,
+    ProductPhoto,
+    ShippingRate,
+    TrackingEvent,
+)
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(ProducerGroup)
+class ProducerGroupAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "code", "kind", "area_code", "promptpay_type", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name_th", "name_en", "code", "area_code", "registration_number"]
+    raw_id_fields = ["village"]
+    readonly_fields = ["area_code", "promptpay_type"]
+    inlines = [GroupMemberInline]
+
+    def save_model(self, request, obj, form, change):
+        actions.save_group(obj)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "name_en", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+class ProductPhotoInline(admin.TabularInline):
+    model = ProductPhoto
+    extra = 0
+    fields = ["image", "thumbnail", "alt", "position"]
+    readonly_fields = ["image", "thumbnail"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["title_th", "group", "category", "price", "stock", "active"]
+    list_filter = ["active", "category"]
+    search_fields = ["title_th", "title_en", "sku", "group__name_th"]
+    list_select_related = ["group", "category"]
+    raw_id_fields = ["group"]
+    inlines = [ProductPhotoInline]
+
+    def save_model(self, request, obj, form, change):
+        actions.save_product(obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_product(obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset:
+            actions.delete_product(product)
+
+
+@admin.register(ShippingRate)
+class ShippingRateAdmin(admin.ModelAdmin):
+    list_display = ["service", "max_weight_grams", "price"]
+    list_editable = ["price"]
+    list_filter = ["service"]
+    ordering = ["service", "max_weight_grams"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ["product", "title", "unit", "unit_price", "quantity", "weight_grams"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created", "from_status", "to_status", "actor", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "method",
+        "amount",
+        "provider_reference",
+        "slip",
+        "created",
+        "confirmed_by",
+        "confirmed_at",
+        "rejected_at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "group", "buyer_name", "status", "total", "created"]
+    list_filter = ["status", "shipping_service"]
+    search_fields = ["number", "buyer_name", "buyer_phone", "tracking_number"]
+    list_select_related = ["group"]
+    date_hierarchy = "created"
+    raw_id_fields = ["group", "buyer", "subdistrict"]
+    readonly_fields = [
+        "number",
+        "status",
+        "area_code",
+        "subtotal",
+        "shipping_fee",
+        "total",
+        "weight_grams",
+        "promptpay_id",
+        "promptpay_payload",
+        "paid_at",
+        "shipped_at",
+        "delivered_at",
+        "cancelled_at",
+    ]
+    inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+
+    def has_add_permission(self, request):
+        return False  # orders are made by checkout
+
+
+@admin.register(TrackingEvent)
+class TrackingEventAdmin(admin.ModelAdmin):
+    list_display = ["barcode", "status", "description", "location", "occurred_at", "source"]
+    list_filter = ["status", "source"]
+    search_fields = ["barcode"]
+    raw_id_fields = ["order"]
