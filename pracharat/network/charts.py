@@ -56,14 +56,16 @@ def bar_chart(
     fmt: Callable[[float], str] = compact_number,
     highlight_last: bool = False,
 ) -> SafeString:
-    """A responsive bar chart (``viewBox`` scaling) with a y axis of three ticks and x labels.
+    """A responsive bar chart (``viewBox`` scaling) with a y axis of round ticks and x labels.
 
     ``label_every`` thins the x labels (every 5th day of 30); each bar carries a ``<title>``
     with its exact label and value, which phones show on a tap.
     """
     left, right, top, bottom = 44, 6, 10, 26
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = nice_ceiling(max(values, default=0))
+    step = nice_ceiling(max(values, default=0) / 3)
+    ticks = max(math.ceil(max(values, default=0) / step), 1)
+    top_value = step * ticks
     count = max(len(values), 1)
     slot = plot_w / count
     bar_w = max(slot * 0.75, 1)
@@ -73,9 +75,9 @@ def bar_chart(
         f'font-size="11" font-family="inherit">',
         f"<title>{escape(title)}</title>",
     ]
-    for i in range(4):
-        tick = top_value * i / 3
-        y = top + plot_h - plot_h * i / 3
+    for i in range(ticks + 1):
+        tick = step * i
+        y = top + plot_h - plot_h * i / ticks
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#d9dee5"/><text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '

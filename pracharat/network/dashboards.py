@@ -217,8 +217,7 @@ def idle_points(code: str, month: dt.date, size: int = RANK_SIZE) -> tuple[list,
         points = points.in_area(code)
     idle = points.exclude(pk__in=used.values("service_point_id"))
     listed = list(idle.select_related("village").order_by("area_code", "code")[:size])
-    count = len(listed) if len(listed) < size else idle.count()
-    return listed, count
+    return listed, idle.count()
 
 
 def picture(code: str, *, today: dt.date | None = None, rank_key: str = "users") -> Picture:

@@ -22,22 +22,28 @@ from pracharat.network.models import PointStatus, ServicePoint
 __all__ = ["chiangmai_point", "khlong_mem_usage", "nt_agency", "nt_chiangmai"]
 
 
-def at_today(hour: int, minute: int = 0, days_ago: int = 0) -> dt.datetime:
-    day = timezone.localdate() - dt.timedelta(days=days_ago)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-def use(point: ServicePoint, *, days_ago: int, users: int, hour: int = 9) -> None:
-    """``users`` people each use the point for an hour on that day (sessions, then rollups)."""
+def use(
+    point: ServicePoint,
+    *,
+    users: int,
+    days_ago: int = 0,
+    day: dt.date | None = None,
+    hour: int = 9,
+    sessions_each: int = 1,
+) -> None:
+    """``users`` people each use the point for an hour (``sessions_each`` times) on that day:
+    real accounting events, then the real rollups."""
+    day = day or timezone.localdate() - dt.timedelta(days=days_ago)
     events = []
-    for n in range(users):
-        start = at_today(hour, n % 60, days_ago)
-        key = f"{point.code}-{days_ago}-{n}"
+    for n in range(users * sessions_each):
+        begin = dt.datetime.combine(day, dt.time(hour + n // (users * 60) % 12, n % 60))
+        start = timezone.make_aware(begin)
+        key = f"{point.code}-{day}-{n}"
         common = {
             "session_key": key,
             "service_point_id": point.pk,
             "area_code": point.area_code,
-            "user_hash": f"user-{n}",
+            "user_hash": f"user-{n % users}",
         }
         events.append(SessionEvent(kind=START, at=start, **common))
         events.append(
@@ -63,7 +69,9 @@ def khlong_mem_usage(khlong_mem_point):
     return khlong_mem_point
 
 
-def make_points(count: int, province: str = "65", *, provider=None) -> list[ServicePoint]:
+def make_points(
+    count: int, province: str = "65", *, provider=None, first: int = 0
+) -> list[ServicePoint]:
     """``count`` service points in villages of ``province`` (one village per point, created in
     its sub-districts), every fifth down and every seventh degraded."""
     subdistricts = list(
@@ -72,7 +80,7 @@ def make_points(count: int, province: str = "65", *, provider=None) -> list[Serv
         .values_list("code", "latitude", "longitude")
     )
     villages = []
-    for i in range(count):
+    for i in range(first, first + count):
         sub, lat, lon = subdistricts[i % len(subdistricts)]
         moo = 50 + i // len(subdistricts)
         villages.append(
@@ -88,7 +96,7 @@ def make_points(count: int, province: str = "65", *, provider=None) -> list[Serv
         )
     Village.objects.bulk_create(villages, ignore_conflicts=True)
     points = []
-    for i, village in enumerate(villages):
+    for i, village in enumerate(villages, start=first):
         status = PointStatus.ACTIVE
         if i % 5 == 4:
             status = PointStatus.DOWN
