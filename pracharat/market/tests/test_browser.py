@@ -1,0 +1,150 @@
+"""The market as people use it, in a 360 px Chromium: a buyer searches in Thai, orders from
+two groups and sees two PromptPay QR codes; the seller confirms payment and ships with an S10
+number; the buyer's order page shows the tracking number. Pages stay under 100 KB."""
+
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from pracharat import testing
+from pracharat.market import actions
+from pracharat.market.lib import s10
+from pracharat.market.models import Order, OrderStatus
+from pracharat.market.tests.conftest import make_product
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def shelves(chili_products, cloth, weaving_group):
+    """Chili pastes from Ban Khlong Mem and, from the Chiang Mai group, a northern one."""
+    nuum = make_product(weaving_group, "น้ำพริกหนุ่ม", "79.00", title_en="Green chili dip")
+    return {**chili_products, "nuum": nuum, "cloth": cloth}
+
+
+def _add_from_search(page, title):
+    page.goto("/market/")
+    page.fill("#id_q", "น้ำพริก")
+    page.click("[data-test=search] button[type=submit]")
+    page.click(f"[data-test=results] a.t:text-is('{title}')")
+    assert page.locator("h1").inner_text() == title
+    page.click("[data-test=add-to-cart] button")
+    assert title in page.locator(".messages").inner_text()
+
+
+def test_buyer_orders_from_two_groups_and_seller_ships(page, shelves, producer, browser):
+    _add_from_search(page, "น้ำพริกเผา")
+    _add_from_search(page, "น้ำพริกหนุ่ม")
+
+    page.goto("/market/cart/")
+    assert page.locator("[data-test=cart-group]").count() == 2
+    page.click("[data-test=checkout]")
+    page.fill("#id_buyer_name", "สมศรี ใจงาม")
+    page.fill("#id_buyer_phone", "089 123 4567")
+    page.fill("#id_address_line1", "99/1 ถ.บรมไตรโลกนารถ")
+    page.fill("#id_address_search", "ท่าช้าง พิษณุโลก")  # the htmx autocomplete answers
+    page.check("#sd-650602")
+    page.click("[data-test=place-order]")
+
+    assert page.locator("[data-test=order]").count() == 2
+    assert page.locator("[data-test=promptpay-qr] svg").count() == 2
+    assert Order.objects.count() == 2
+    chili = Order.objects.get(group__code="khlong-mem-chili")
+    assert chili.subdistrict_id == "650602" and chili.buyer_phone == "0891234567"
+    assert f"{chili.total:,.2f}" in page.locator("[data-test=order]").first.inner_text()
+
+    # The seller, on their own phone, logs in, confirms the transfer and ships.
+    seller = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="th-TH",
+        base_url=page.url.split("/market")[0],
+    ).new_page()
+    seller.goto("/accounts/login/?next=/market/seller/")
+    seller.fill("input[name=username]", producer.email)
+    seller.fill("input[name=password]", testing.PASSWORD)
+    seller.click("main button[type=submit]")
+    seller.click(f"a:text-is('{chili.number}')")
+    seller.click("[data-test=confirm-payment]")
+    tracking = s10.make("EE", 12345678)
+    seller.fill("#id_tracking_number", tracking)
+    seller.click("[data-test=ship]")
+    assert seller.locator("[data-test=tracking-number]").inner_text() == tracking
+    chili.refresh_from_db()
+    assert chili.status == OrderStatus.SHIPPED
+    seller.context.close()
+
+    # The buyer's order page shows the parcel's number.
+    page.goto(f"/market/orders/{chili.number}/")
+    assert page.locator("[data-test=tracking-number]").inner_text() == tracking
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+
+
+def test_checkout_without_javascript_finds_the_address_by_postcode(browser, live_server, shelves):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.goto(f"/market/products/{shelves['pao'].pk}/")
+    page.click("[data-test=add-to-cart] button")
+    page.goto("/market/checkout/")
+    page.fill("#id_buyer_name", "สมศรี ใจงาม")
+    page.fill("#id_buyer_phone", "0891234567")
+    page.fill("#id_address_line1", "99/1")
+    page.fill("#id_address_search", "65150")
+    page.click("[data-test=find-address]")
+    page.check("#sd-650602")
+    page.click("[data-test=place-order]")
+    assert page.locator("[data-test=order]").count() == 1
+    assert page.locator("[data-test=promptpay-qr] svg").count() == 1
+    context.close()
+
+
+def _weigh(page, url):
+    """Bytes of everything fetched until the network is idle (lazy thumbnails included)."""
+    sizes: dict[str, int] = {}
+
+    def weigh(response):
+        sizes[response.url] = len(response.body() or b"")
+
+    page.on("response", weigh)
+    page.goto(url, wait_until="networkidle")
+    page.remove_listener("response", weigh)
+    return sum(sizes.values()), sizes
+
+
+def _photo(seed: int) -> SimpleUploadedFile:
+    """A phone-camera-like photo: smooth shading with some texture, 1600x1200."""
+    base = Image.radial_gradient("L").resize((1600, 1200)).convert("RGB")
+    grain = Image.effect_noise((1600, 1200), 24).convert("RGB")
+    tint = Image.new("RGB", (1600, 1200), (180 + seed % 60, 60 + seed * 7 % 120, 40))
+    picture = Image.blend(Image.blend(base, tint, 0.5), grain, 0.15)
+    buf = io.BytesIO()
+    picture.save(buf, "JPEG", quality=90)
+    return SimpleUploadedFile("p.jpg", buf.getvalue())
+
+
+@pytest.fixture
+def photographed(shelves, chili_group, settings, tmp_path):
+    """A full first screen and more: 16 products, each with a photo."""
+    settings.MEDIA_ROOT = tmp_path
+    products = list(shelves.values())
+    products += [make_product(chili_group, f"น้ำพริกสูตร {i}", "45.00") for i in range(11)]
+    for i, product in enumerate(products):
+        actions.add_photo(product, _photo(i))
+    return shelves
+
+
+def test_catalogue_first_load_is_under_100_kb(page, photographed):
+    total, sizes = _weigh(page, "/market/")
+    assert any(re.search(r"/thumbs/", url) for url in sizes)
+    assert total < 100_000, sizes
+
+
+def test_product_page_first_load_is_under_100_kb(page, photographed):
+    total, sizes = _weigh(page, f"/market/products/{photographed['pao'].pk}/")
+    assert any("/thumbs/" in url for url in sizes)
+    assert total < 100_000, sizes
