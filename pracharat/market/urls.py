@@ -37,6 +37,8 @@ urlpatterns = [
     path("seller/products/", seller.products, name="seller_products"),
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),
     path("seller/products/<int:pk>/", seller.product_edit, name="seller_product_edit"),
+    path("seller/import/", seller.product_import, name="seller_import"),
+    path("seller/import/template.csv", seller.import_template, name="seller_import_template"),
     # Payment provider and Thailand Post callbacks (HMAC / bearer, no session)
     *webhook_urlpatterns,
 ]

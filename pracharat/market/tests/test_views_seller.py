@@ -3,6 +3,7 @@ number, cancel; income by month, best sellers, CSV export, products."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -173,3 +174,53 @@ def test_officer_without_group_gets_403(client, nt_officer, chili_order):
     client.force_login(nt_officer)
     assert client.get(reverse("market:seller")).status_code == 403
     assert client.get(reverse("market:seller_order", args=[chili_order.number])).status_code == 403
+
+
+def _csv(text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("products.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def test_import_page_imports_all_lines(seller, chili_group):
+    data = (
+        "title_th,category,price,weight_grams,sku,stock\n"
+        "น้ำพริกกากหมู,food,89.00,200,NP-MOO,12\n"
+        "ข้าวไรซ์เบอร์รี่,rice,120,1000,RB-1,30\n"
+    )
+    response = seller.post(
+        reverse("market:seller_import"), {"group": chili_group.pk, "file": _csv(data)}
+    )
+    assert response.status_code == 302
+    assert set(chili_group.products.values_list("sku", flat=True)) >= {"NP-MOO", "RB-1"}
+
+
+def test_import_with_a_bad_line_imports_nothing_and_names_the_line(seller, chili_group):
+    data = (
+        "title_th,category,price,weight_grams\n"
+        "น้ำพริกกากหมู,food,89.00,200\n"
+        "ข้าวไรซ์เบอร์รี่,rice,ไม่ทราบ,1000\n"
+    )
+    response = seller.post(
+        reverse("market:seller_import"), {"group": chili_group.pk, "file": _csv(data)}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-test="import-errors"' in body
+    assert "3" in re.search(r'data-test="import-errors".*?</div>', body, re.S).group(0)
+    assert not chili_group.products.exists()
+
+
+def test_import_into_another_group_is_refused(seller, chili_group, weaving_group):
+    data = "title_th,category,price,weight_grams\nผ้า,textiles,100,100\n"
+    response = seller.post(
+        reverse("market:seller_import"), {"group": weaving_group.pk, "file": _csv(data)}
+    )
+    assert response.status_code == 200
+    assert not weaving_group.products.exists()
+
+
+def test_import_template_download(seller, chili_group):
+    response = seller.get(reverse("market:seller_import_template"))
+    assert response.status_code == 200
+    assert "title_th" in response.content.decode("utf-8-sig")

@@ -12,14 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pracharat.market import actions, pages, reports
-from pracharat.market.forms import CancelForm, ProductForm, ShipForm
+from pracharat.market import actions, imports, pages, reports
+from pracharat.market.forms import CancelForm, ImportForm, ProductForm, ShipForm
 from pracharat.market.models import OrderStatus, Payment, PaymentMethod
 
 
@@ -258,3 +258,38 @@ def product_edit(request, pk: int | None = None):
         "market/seller/product_form.html",
         {"form": form, "product": instance, "photos": photos},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@seller_required
+def product_import(request):
+    """Bulk listing from a CSV file: every line is checked first; on any error nothing is
+    imported and each error is shown with its line number."""
+    groups = pages.seller_groups(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, groups=groups)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.import_products(form.cleaned_data["group"], upload.read())
+        if result.ok:
+            messages.success(
+                request,
+                _("Imported: %(created)d new, %(updated)d updated.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("market:seller_products")
+    return render(
+        request,
+        "market/seller/import.html",
+        {"form": form, "result": result, "columns": imports.COLUMNS, "required": imports.REQUIRED},
+    )
+
+
+@require_GET
+@seller_required
+def import_template(request):
+    response = HttpResponse(
+        "\ufeff" + imports.template_csv(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="products-template.csv"'
+    return response
