@@ -50,8 +50,8 @@ def bar_chart(
     labels: Sequence[str],
     *,
     title: str,
-    width: int = 640,
-    height: int = 200,
+    width: int = 360,
+    height: int = 170,
     label_every: int = 1,
     fmt: Callable[[float], str] = compact_number,
     highlight_last: bool = False,
@@ -61,7 +61,7 @@ def bar_chart(
     ``label_every`` thins the x labels (every 5th day of 30); each bar carries a ``<title>``
     with its exact label and value, which phones show on a tap.
     """
-    left, right, top, bottom = 44, 6, 10, 26
+    left, right, top, bottom = 36, 4, 8, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     step = nice_ceiling(max(values, default=0) / 3)
     ticks = max(math.ceil(max(values, default=0) / step), 1)

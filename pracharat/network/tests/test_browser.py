@@ -1,0 +1,93 @@
+"""A visitor at Ban Khlong Mem reports a dead hotspot from a phone; NT resolves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pracharat import testing
+from pracharat.network.models import Incident, IncidentStatus, ServicePoint
+from pracharat.network.tests.webfixtures import make_points, use
+
+pytestmark = pytest.mark.browser
+
+
+def khlong_mem_point() -> ServicePoint:
+    nt = testing.agency("nt-phitsanulok", "65", "telecom")
+    point = ServicePoint.objects.create(
+        code="NP-65060209",
+        village=testing.village_ban_khlong_mem(),
+        place_name="ศาลาประชาคมบ้านคลองเมม",
+        latitude=16.9794,
+        longitude=100.1702,
+        provider=nt,
+        ssid="NetPracharat",
+    )
+    use(point, days_ago=0, users=4)
+    use(point, days_ago=3, users=7)
+    return point
+
+
+def test_visitor_reports_a_fault_and_nt_resolves_it(page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    khlong_mem_point()
+    testing.nt_officer()
+
+    page.goto("/network/points/NP-65060209/")
+    assert page.locator("h1").inner_text() == "ศาลาประชาคมบ้านคลองเมม"
+    assert page.locator("[data-test=status]").inner_text() == "ใช้งานได้"
+    today = page.locator("[data-test=today]").inner_text()
+    assert "4" in today
+    assert page.locator("svg.chart").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    form = page.locator("[data-test=report-form]")
+    form.locator("select[name=problem]").select_option("no_internet")
+    form.locator("textarea[name=description]").fill("ต่อ Wi-Fi ได้แต่เข้าเว็บไม่ได้ตั้งแต่เช้า")
+    form.locator("button[type=submit]").click()
+    assert "ขอบคุณ" in page.locator(".messages").inner_text()
+    assert page.locator("[data-test=incident]").is_visible()
+    incident = Incident.objects.get()
+
+    page.goto("/accounts/login/?next=/network/incidents/")
+    page.fill("input[name=username]", "nt@example.org")
+    page.fill("input[name=password]", testing.PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.click(f"a[href='/network/incidents/{incident.pk}/'] >> nth=0")
+    assert "ต่อ Wi-Fi ได้แต่เข้าเว็บไม่ได้" in page.content()
+    page.locator("[data-test=acknowledge] button").click()
+    assert page.locator("[data-test=incident-status]").inner_text() == "รับเรื่องแล้ว"
+    page.fill("[data-test=resolve] textarea", "รีสตาร์ตเราเตอร์และเปลี่ยนสาย LAN")
+    page.locator("[data-test=resolve] button").click()
+    assert page.locator("[data-test=incident-status]").inner_text() == "แก้ไขแล้ว"
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RESOLVED
+
+    page.goto("/network/points/NP-65060209/")
+    assert page.locator("[data-test=incident]").count() == 0
+
+
+def test_map_opens_leaflet_without_any_tile_server(page):
+    khlong_mem_point()
+    make_points(30)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto("/network/map/65/")
+    assert page.locator("#map-fallback svg").is_visible()
+    page.click("[data-test=map-load]")
+    page.wait_for_selector("#map .leaflet-interactive, #map canvas")
+    assert page.locator("#map-fallback").is_hidden()
+    base = page.url.split("/network/")[0]
+    assert all(url.startswith(base) for url in requested), requested
+
+
+@pytest.mark.parametrize(
+    "url", ["/network/points/NP-65060209/", "/network/map/65/", "/network/area/65/", "/network/"]
+)
+def test_first_load_is_under_100_kb(page, url):
+    khlong_mem_point()
+    make_points(300)
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body() or b"")))
+    page.goto(url, wait_until="load")
+    total = sum(sizes.values())
+    assert total < 100_000, sizes
