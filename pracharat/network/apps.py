@@ -24,6 +24,10 @@ class NetworkConfig(AppConfig):
         auditlog.register(models.Incident, exclude_fields=["updated"])
         auditlog.register(models.FaultReport, exclude_fields=["ip_hash"])
         registry.serve_process(["radius"])
+
+        from pracharat.network import demo
+
+        registry.demo_loader(demo.load)
         from pracharat.network import panels
 
         registry.area_panel(panels.area_panel)

@@ -46,7 +46,7 @@ from pracharat.network.querysets import ONLINE_WINDOW
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_WINDOW = timedelta(minutes=getattr(settings, "NETWORK_HEARTBEAT_MINUTES", 15))
-SILENCE_WINDOW = timedelta(hours=getattr(settings, "NETWORK_SILENCE_HOURS", 18))
+SILENCE_WINDOW = timedelta(hours=getattr(settings, "NETWORK_SILENCE_HOURS", 24))
 OUTAGE_SLA = timedelta(hours=getattr(settings, "NETWORK_OUTAGE_SLA_HOURS", 24))
 
 
