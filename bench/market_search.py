@@ -1,0 +1,155 @@
+"""Market: Thai product search latency at 100,000 products, on SQLite or PostgreSQL.
+
+``python -m bench market_search [DATABASE_URL] [--products N]`` builds a scratch database
+with N generated Thai listings (``thaisearch_bench.generate``: village product types with
+modifiers, places, sizes, English fragments) spread over 300 producer groups in villages of
+300 sub-districts all over Thailand, indexes them through ``search.index_products``, then
+times ``search_products`` the way a results page uses it: ``count()`` for the pager plus the
+first 24 results with their group, category and photo (``for_listing``).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from decimal import Decimal
+
+from bench import _django
+
+QUERIES = [
+    ("น้ำพริก", {}),
+    ("น้ำพริกเผา", {}),
+    ("ผ้าทอ", {}),
+    ("ข้าวหอมมะลิ", {}),
+    ("กล้วยตาก", {}),
+    ("สบู่ สมุนไพร", {}),
+    ("coffee", {}),
+    ("OTOP น้ำพริก", {}),
+    ("handmade", {}),
+    ("ไม่มีสินค้านี้", {}),
+    ("น้ำพริก", {"area": "65"}),
+    ("ผ้า", {"category": "textiles", "max_price": Decimal("300")}),
+    ("", {}),
+    ("", {"area": "50", "category": "food"}),
+]
+PAGE = 24
+
+
+def build(n: int) -> float:
+    from django.db import transaction
+
+    from pracharat.geo.actions import load_geography
+    from pracharat.geo.models import SubDistrict, Village
+    from pracharat.market import search
+    from pracharat.market.lib.thaisearch_bench import PRODUCTS, generate
+    from pracharat.market.models import Category, ProducerGroup, Product
+
+    load_geography()
+    rng = random.Random(2568)
+    subs = list(SubDistrict.objects.order_by("code").values_list("code", flat=True))
+    chosen = sorted(rng.sample(subs, 300))
+    villages = [
+        Village(code=f"{code}01", subdistrict_id=code, moo=1, name_th=f"บ้านทดสอบ {code}")
+        for code in chosen
+    ]
+    Village.objects.bulk_create(villages, ignore_conflicts=True)
+    groups = ProducerGroup.objects.bulk_create(
+        ProducerGroup(
+            code=f"bench-{i}",
+            name_th=f"กลุ่มวิสาหกิจชุมชนทดสอบ {i}",
+            village_id=v.code,
+            area_code=v.code,
+        )
+        for i, v in enumerate(villages)
+    )
+    categories = list(Category.objects.all())
+    by_kind = {
+        "ผ้า": "textiles",
+        "ข้าว": "rice",
+        "สบู่": "herbal",
+        "ครีม": "herbal",
+        "กาแฟ": "drinks",
+        "ชา": "drinks",
+        "กล้วย": "snacks",
+        "กระติบ": "crafts",
+    }
+    slug_of = {c.slug: c for c in categories}
+
+    def category_for(name: str):
+        for prefix, slug in by_kind.items():
+            if name.startswith(prefix):
+                return slug_of[slug]
+        return slug_of["food"]
+
+    listings = generate(n)
+    started = time.perf_counter()
+    with transaction.atomic():
+        for start in range(0, n, 5000):
+            batch = [
+                Product(
+                    group=groups[(start + i) % len(groups)],
+                    category=category_for(PRODUCTS[item.product][0]),
+                    title_th=item.title[:200],
+                    description_th=item.description,
+                    price=Decimal(rng.randrange(2000, 150000)) / 100,
+                    weight_grams=rng.randrange(50, 3000),
+                    stock=rng.randrange(0, 100),
+                    unit="ชิ้น",
+                )
+                for i, item in enumerate(listings[start : start + 5000])
+            ]
+            Product.objects.bulk_create(batch, batch_size=1000)
+            search.index_products(batch)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str]) -> None:
+    args = list(argv)
+    n = 100_000
+    if "--products" in args:
+        i = args.index("--products")
+        n = int(args[i + 1])
+        del args[i : i + 2]
+    vendor = _django.setup(args[0] if args else None)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pracharat.market import search
+
+    took = build(n)
+    print(
+        f"{vendor}: {n:,} products created and indexed in {took:.1f} s "
+        f"({n / took:,.0f} products/s)",
+        flush=True,
+    )
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+    def page(q, filters):
+        results = search.search_products(q, **filters)
+        total = results.count()
+        rows = list(results[:PAGE])
+        for product in rows:
+            _ = product.group.name, product.category.name, product.first_photo
+        return total
+
+    print(f"{'query':32} {'filters':34} {'hits':>7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7}")
+    for q, filters in QUERIES:
+        hits = page(q, filters)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            page(q, filters)
+        stats = _django.timed(lambda q=q, f=filters: page(q, f), repeat=40)
+        shown = ",".join(f"{k}={v}" for k, v in filters.items()) or "-"
+        print(
+            f"{q or '(all)':32} {shown:34} {hits:7,d} {stats['p50']:8.1f} {stats['p95']:8.1f} "
+            f"{len(queries):7d}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
