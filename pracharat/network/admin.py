@@ -1,0 +1,142 @@
+"""Admin for operators: points and devices editable, accounting and rollups read-only.
+
+A device's shared secret is write-only here: the form never renders it back, and leaving the
+field empty when editing keeps the stored one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from pracharat.network.models import (
+    AccountingSession,
+    DailyUsage,
+    FaultReport,
+    Incident,
+    IncidentEvent,
+    Nas,
+    ServicePoint,
+)
+
+
+class NasForm(forms.ModelForm):
+    secret = forms.CharField(
+        label=_("shared secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the current secret."),
+        max_length=128,
+    )
+
+    class Meta:
+        model = Nas
+        fields = [
+            "service_point",
+            "nas_ip",
+            "nas_identifier",
+            "called_station_id",
+            "secret",
+            "is_active",
+        ]
+
+    def clean_secret(self):
+        secret = self.cleaned_data.get("secret", "")
+        if not secret:
+            if self.instance.pk:
+                return Nas.objects.values_list("secret", flat=True).get(pk=self.instance.pk)
+            raise forms.ValidationError(_("A new device needs a shared secret."))
+        if len(secret) < 8:
+            raise forms.ValidationError(_("Use at least 8 characters (RFC 2865 asks for 16)."))
+        return secret
+
+
+class NasInline(admin.TabularInline):
+    model = Nas
+    form = NasForm
+    extra = 0
+    fields = ["nas_ip", "nas_identifier", "called_station_id", "secret", "is_active", "last_seen"]
+    readonly_fields = ["last_seen"]
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    list_display = ["code", "place_name", "area_code", "programme", "status", "last_seen"]
+    list_filter = ["status", "programme", "provider"]
+    search_fields = ["code", "place_name", "area_code", "ssid"]
+    raw_id_fields = ["village", "provider"]
+    readonly_fields = ["area_code", "status_changed", "last_seen", "last_traffic", "online_users"]
+    inlines = [NasInline]
+
+
+@admin.register(Nas)
+class NasAdmin(admin.ModelAdmin):
+    form = NasForm
+    list_display = [
+        "__str__",
+        "nas_ip",
+        "nas_identifier",
+        "service_point",
+        "is_active",
+        "last_seen",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["nas_ip", "nas_identifier", "called_station_id", "service_point__code"]
+    raw_id_fields = ["service_point"]
+    list_select_related = ["service_point"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountingSession)
+class AccountingSessionAdmin(ReadOnlyAdmin):
+    list_display = ["session_key", "service_point", "started_at", "stopped_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["session_key", "acct_session_id", "service_point__code"]
+    list_select_related = ["service_point"]
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+
+
+@admin.register(DailyUsage)
+class DailyUsageAdmin(ReadOnlyAdmin):
+    list_display = ["service_point", "day", "sessions", "unique_users", "peak_concurrent"]
+    search_fields = ["service_point__code", "area_code"]
+    list_select_related = ["service_point"]
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+
+class IncidentEventInline(admin.TabularInline):
+    model = IncidentEvent
+    extra = 0
+    readonly_fields = ["at", "kind", "actor", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service_point", "agency", "source", "status", "sla_due"]
+    list_filter = ["status", "source", "agency"]
+    search_fields = ["summary", "service_point__code", "area_code"]
+    raw_id_fields = ["service_point", "agency"]
+    list_select_related = ["service_point", "agency"]
+    inlines = [IncidentEventInline]
+
+
+@admin.register(FaultReport)
+class FaultReportAdmin(admin.ModelAdmin):
+    list_display = ["service_point", "problem", "created", "incident"]
+    list_filter = ["problem"]
+    search_fields = ["service_point__code", "description"]
+    raw_id_fields = ["service_point", "incident"]
+    exclude = ["ip_hash"]
