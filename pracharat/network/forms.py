@@ -1,13 +1,33 @@
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from pracharat.network.actions import ReportInput
 from pracharat.network.models import FaultProblem, PointStatus
 
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_SIDE = 1600
+
+
+def clean_image(upload) -> SimpleUploadedFile:
+    """The photo re-encoded as JPEG without its metadata: phones write the GPS position and
+    the device into EXIF (personal data under PDPA), and re-encoding also drops anything
+    appended to the image. Large photos are scaled down to 1600 px on the long side."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True)
+    name = Path(upload.name or "photo").stem[:40] or "photo"
+    return SimpleUploadedFile(f"{name}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 class FaultReportForm(forms.Form):
@@ -43,7 +63,10 @@ class FaultReportForm(forms.Form):
         image = getattr(photo, "image", None)
         if image is None or (image.format or "").upper() not in PHOTO_FORMATS:
             raise forms.ValidationError(_("Upload a JPEG, PNG or WebP photo."))
-        return photo
+        try:
+            return clean_image(photo)
+        except (OSError, ValueError) as exc:  # truncated or undecodable pixel data
+            raise forms.ValidationError(_("Upload a JPEG, PNG or WebP photo.")) from exc
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data

@@ -35,6 +35,15 @@ def png(size=(40, 30)) -> SimpleUploadedFile:
     return SimpleUploadedFile("broken-ap.png", buffer.getvalue(), content_type="image/png")
 
 
+def jpeg_with_gps() -> SimpleUploadedFile:
+    exif = Image.Exif()
+    exif[0x0110] = "Phone Model X"  # Model
+    exif[0x8825] = {1: "N", 2: (16.0, 58.0, 45.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    Image.new("RGB", (2400, 1200), (10, 120, 60)).save(buffer, "JPEG", exif=exif)
+    return SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 def report(client, code="NP-65060209", ip="203.0.113.7", **data):
     form = {"problem": "no_signal", "description": "ไฟไม่ติดที่ตัวกระจายสัญญาณ"} | data
     return client.post(reverse("network:point", args=[code]), form, REMOTE_ADDR=ip)
@@ -56,6 +65,19 @@ def test_report_creates_an_incident_for_nt(client, khlong_mem_point, nt, thai):
     page = client.get(response["Location"]).content.decode()
     assert "ขอบคุณ" in page  # the thank-you message, in Thai
     assert 'data-test="incident"' in page
+
+
+def test_photo_is_stored_without_metadata_and_scaled(client, khlong_mem_point):
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original.read())) as check:
+        assert check.getexif()  # the upload does carry EXIF
+    original.seek(0)
+    assert report(client, photo=original).status_code == 302
+    stored = FaultReport.objects.get().photo
+    assert stored.name.endswith(".jpg")
+    with Image.open(stored.path) as image:
+        assert not image.getexif()
+        assert max(image.size) == 1600
 
 
 def test_second_report_joins_the_open_incident(client, khlong_mem_point):
