@@ -120,6 +120,7 @@ class NasDirectory:
     def __init__(self) -> None:
         self._by_pair: dict[tuple[str, str], NasEntry] = {}
         self._by_ip: dict[str, list[NasEntry]] = {}
+        self._by_id: dict[int, NasEntry] = {}
         self._lock = threading.Lock()
         self.loaded_at = 0.0
 
@@ -140,6 +141,7 @@ class NasDirectory:
             by_ip.setdefault(ip, []).append(entry)
         with self._lock:
             self._by_pair, self._by_ip = by_pair, by_ip
+            self._by_id = {entry.nas_id: entry for entry in by_pair.values()}
             self.loaded_at = time.monotonic()
 
     def find(self, nas_ip: str, nas_identifier: str | None) -> NasEntry | None:
@@ -152,6 +154,10 @@ class NasDirectory:
                 # One device at that address: it is that one whatever it calls itself.
                 entry = candidates[0] if len(candidates) == 1 else None
             return entry
+
+    def by_id(self, nas_id: int) -> NasEntry | None:
+        with self._lock:
+            return self._by_id.get(nas_id)
 
     def lookup_secret(self, nas_ip: str, nas_identifier: str | None) -> bytes | None:
         entry = self.find(nas_ip, nas_identifier)
