@@ -279,6 +279,8 @@ class Product(TimeStamped):
         indexes = [
             models.Index(fields=["group", "active"], name="market_product_group_active"),
             models.Index(fields=["category", "active", "price"], name="market_product_cat_price"),
+            # The catalogue's default order (newest first) read backwards, without a sort.
+            models.Index(fields=["created", "id"], name="market_product_newest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="market_product_price_gte_0"),
