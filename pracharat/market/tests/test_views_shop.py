@@ -20,6 +20,7 @@ def test_catalogue_in_thai_lists_products_with_prices(client, chili_products, cl
     assert "ตลาดชุมชน" in body or "Village market" not in body
     assert "น้ำพริกเผา" in body and "ผ้าทอมือลายดอกแก้ว" in body
     assert "650.00" in body and "65.00" in body
+    assert "บ้านทอผ้า" in body  # the village of the Chiang Mai weavers
 
 
 def test_thai_search_finds_both_chili_pastes_not_the_cloth(client, chili_products, cloth):

@@ -24,7 +24,8 @@ def index(request):
         provinces=pages.provinces_with_groups(),
     )
     filters = form.filters() if request.GET else {"q": ""}
-    paginator = Paginator(search_products(**filters), pages.PAGE_SIZE)
+    results = search_products(**filters).select_related("group__village")
+    paginator = Paginator(results, pages.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
