@@ -15,12 +15,22 @@ from pracharat.market.models import OrderLine, OrderStatus
 ZERO = Decimal("0.00")
 
 
+def _thai() -> bool:
+    return (translation.get_language() or "th").startswith("th")
+
+
 def month_label(month: dt.date, short: bool = False) -> str:
-    """``พ.ย. 2569`` / ``พฤศจิกายน 2569`` in Thai (BE), ``Nov 2026`` in English."""
-    if (translation.get_language() or "th").startswith("th"):
-        names = thaidate.THAI_MONTHS_SHORT if short else thaidate.THAI_MONTHS
-        return f"{names[month.month - 1]} {month.year + thaidate.BE_OFFSET}"
-    return month.strftime("%b %Y" if short else "%B %Y")
+    """``พฤศจิกายน 2569`` in Thai (BE), ``November 2026`` in English; ``short`` gives the
+    month alone for chart axes: ``พ.ย.`` / ``Nov``."""
+    if _thai():
+        if short:
+            return thaidate.THAI_MONTHS_SHORT[month.month - 1]
+        return f"{thaidate.THAI_MONTHS[month.month - 1]} {month.year + thaidate.BE_OFFSET}"
+    return month.strftime("%b") if short else month.strftime("%B %Y")
+
+
+def year_label(month: dt.date) -> str:
+    return str(month.year + thaidate.BE_OFFSET) if _thai() else str(month.year)
 
 
 def _month_start(value) -> dt.date:
@@ -56,6 +66,7 @@ def income_by_month(orders, months: int = 12) -> list[dict]:
                 "month": start,
                 "label": month_label(start),
                 "short": month_label(start, short=True),
+                "year": year_label(start),
                 "orders": row.get("orders", 0),
                 "income": row.get("income") or ZERO,
                 "shipping": row.get("shipping") or ZERO,
@@ -81,6 +92,8 @@ def income_chart(rows: list[dict]) -> dict:
                 "w": bar,
                 "label_x": i * (bar + gap) + bar // 2,
                 "row": r,
+                # the year under the first bar and under each January
+                "year": r["year"] if i == 0 or r["month"].month == 1 else "",
             }
         )
     return {"bars": bars, "width": len(rows) * (bar + gap), "height": height}
