@@ -112,12 +112,18 @@ class WebhookError(MarketError):
 
 
 def save_group(group: ProducerGroup) -> ProducerGroup:
-    """Validate (PromptPay ID, registration number) and save a group."""
+    """Validate (PromptPay ID, registration number) and save a group; a renamed group's
+    products are re-indexed (its name is part of their search documents)."""
     group.full_clean()
-    group.save()
-    if group.pk:
-        for product in group.products.select_related("group", "category"):
-            search.index_product(product)  # the group name is part of each document
+    before = (
+        ProducerGroup.objects.filter(pk=group.pk).values_list("name_th", "name_en").first()
+        if group.pk
+        else None
+    )
+    with transaction.atomic():
+        group.save()
+        if before is not None and before != (group.name_th, group.name_en):
+            search.index_products(group.products.select_related("group", "category"))
     return group
 
 
@@ -290,16 +296,21 @@ def checkout(
     buyer: BuyerDetails,
     *,
     shipping_service: str = ShippingService.REGISTERED,
+    shipping_services: Mapping[int, str] | None = None,
     user=None,
 ) -> list[Order]:
     """Turn a cart (``{product_id: quantity}``) into one order per producer group.
+
+    ``shipping_service`` applies to every parcel unless ``shipping_services`` names another
+    for a group (``{group_id: service}``: EMS for one parcel, registered for another).
 
     All or nothing: stock of every line is taken, or ``OutOfStock`` / ``CheckoutError`` /
     ``ValidationError`` (buyer details) is raised and nothing changes. Each order gets its
     postage from ``ShippingRate`` by total weight and a PromptPay payload for its exact total
     (when the group has a PromptPay ID). Orders are returned in group-name order.
     """
-    if shipping_service not in ShippingService.values:
+    services = dict(shipping_services or {})
+    if {shipping_service, *services.values()} - set(ShippingService.values):
         raise CheckoutError(_("Choose a shipping service."))
     quantities: dict[int, int] = {}
     for pid, qty in items.items():
@@ -338,9 +349,8 @@ def checkout(
             by_group[products[pid].group_id].append(products[pid])
         orders = []
         for group_products in sorted(by_group.values(), key=lambda ps: ps[0].group.name_th):
-            orders.append(
-                _create_order(group_products, quantities, buyer, shipping_service, buyer_user)
-            )
+            service = services.get(group_products[0].group_id, shipping_service)
+            orders.append(_create_order(group_products, quantities, buyer, service, buyer_user))
     return orders
 
 

@@ -81,6 +81,20 @@ def test_checkout_makes_one_order_per_group_with_postage_and_promptpay(
     }
 
 
+def test_shipping_service_can_differ_per_parcel(chili_products, cloth, buyer_details):
+    orders = actions.checkout(
+        {chili_products["pao"].pk: 1, cloth.pk: 1},
+        buyer_details,
+        shipping_service=ShippingService.REGISTERED,
+        shipping_services={cloth.group_id: ShippingService.EMS},
+    )
+    services = {o.group_id: (o.shipping_service, o.shipping_fee) for o in orders}
+    assert services[cloth.group_id] == ("ems", Decimal("52.00"))  # 400 g by EMS
+    assert services[chili_products["pao"].group_id] == ("registered", Decimal("35.00"))
+    with pytest.raises(actions.CheckoutError):
+        actions.checkout({cloth.pk: 1}, buyer_details, shipping_services={cloth.group_id: "pigeon"})
+
+
 def test_checkout_is_all_or_nothing_when_one_line_is_out_of_stock(chili_products, buyer_details):
     pao, narok = chili_products["pao"], chili_products["narok"]
     with pytest.raises(actions.OutOfStock) as caught:

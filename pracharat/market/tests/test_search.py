@@ -112,3 +112,11 @@ def test_listing_query_count_does_not_grow(catalogue, django_assert_max_num_quer
         results = list(search.search_products("น้ำพริก"))
         for product in results:
             _ = product.group.name, product.category.name, product.first_photo
+
+
+def test_renaming_a_group_reindexes_its_products(catalogue):
+    group = catalogue["pao"].group
+    assert search.search_products("ท่าช้าง").count() == 0
+    group.name_th = "กลุ่มน้ำพริกท่าช้าง"
+    actions.save_group(group)
+    assert search.search_products("ท่าช้าง").count() == 4
