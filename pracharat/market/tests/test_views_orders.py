@@ -3,6 +3,7 @@ by number + phone, the order page, slip upload and the receipt."""
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -219,3 +220,36 @@ def test_receipt_is_printable_with_buddhist_era_date(client, order, producer):
 
 def test_receipt_of_someone_elses_order_is_not_found(client, order):
     assert client.get(reverse("market:receipt", args=[order.number])).status_code == 404
+
+
+def test_checkout_per_parcel_rolls_back_an_earlier_groups_order(
+    chili_products, cloth, buyer_details
+):
+    """The first group's order is made, the second group is out of stock: nothing stays."""
+    pao = chili_products["pao"]
+    groups = sorted([pao.group_id, cloth.group_id])
+    failing = cloth if groups[-1] == cloth.group_id else pao
+    failing.stock = 0
+    failing.save()
+    with pytest.raises(actions.OutOfStock):
+        actions.checkout_per_parcel(
+            {pao.pk: 2, cloth.pk: 1},
+            buyer_details,
+            services={pao.group_id: "ems", cloth.group_id: "registered"},
+        )
+    assert not Order.objects.exists()
+    pao.refresh_from_db()
+    cloth.refresh_from_db()
+    assert (pao.stock, cloth.stock) == ((10, 0) if failing is cloth else (0, 5))
+
+
+def test_checkout_per_parcel_uses_each_groups_service(chili_products, cloth, buyer_details):
+    pao = chili_products["pao"]
+    orders = actions.checkout_per_parcel(
+        {pao.pk: 1, cloth.pk: 1},
+        buyer_details,
+        services={pao.group_id: "ems", cloth.group_id: "registered"},
+    )
+    services = {o.group_id: o.shipping_service for o in orders}
+    assert services == {pao.group_id: "ems", cloth.group_id: "registered"}
+    assert {o.shipping_fee for o in orders} == {Decimal("42.00"), Decimal("35.00")}
