@@ -175,6 +175,11 @@ class CheckoutForm(forms.Form):
         """``{group id: service}`` as chosen per parcel."""
         return {p.group.pk: self.cleaned_data[p.field_name] for p in self.parcels}
 
+    RECEIVER_FIELDS = ("buyer_name", "buyer_phone", "buyer_email", "address_line1", "address_line2")
+
+    def receiver_fields(self):
+        return [self[name] for name in self.RECEIVER_FIELDS]
+
     def bound_parcels(self):
         """``(parcel, bound shipping field)`` pairs for the template."""
         return [(p, self[p.field_name]) for p in self.parcels]
