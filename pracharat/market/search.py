@@ -3,13 +3,14 @@
 Design and measurements: docs/thai-search.md. In short, ``lib.thaisearch.index_text`` turns
 a product's title and description into syllable tokens (``น้ำพริกเผา`` -> ``น้ำ พริก เผา``),
 stored in ``ProductIndex`` (one row per product; the table is FTS5 on SQLite and carries a
-GIN index on PostgreSQL, see migration 0002). A query word becomes a phrase of its syllables,
-so ``น้ำพริก`` finds ``น้ำพริกเผา`` and ``น้ำพริกตาแดง`` alike, and every word must match.
+GIN-indexed stored tsvector on PostgreSQL, see migrations 0002 and 0005). A query word
+becomes a phrase of its syllables, so ``น้ำพริก`` finds ``น้ำพริกเผา`` and ``น้ำพริกตาแดง``
+alike, and every word must match.
 
 Ranking: BM25 on SQLite (title weighted 4x the body, set in the table's ``rank`` config),
 ``ts_rank`` on PostgreSQL over the same weighting ('A' title, 'B' body); ties go to the newest
 product. The index is written by explicit calls (``index_product``) from ``actions`` -- there
-are no signals; ``reindex_all`` rebuilds it (``pracharat market_reindex``... see docs/market.md).
+are no signals; ``reindex_all`` rebuilds it (``pracharat reindex_products``).
 """
 
 from __future__ import annotations
@@ -24,12 +25,9 @@ from django.db.models.expressions import Col
 from pracharat.market.lib import thaisearch
 from pracharat.market.models import Category, Product, ProductIndex, SearchDocumentField
 
-#: The PostgreSQL document, identical to the GIN index expression of migration 0002 so that
-#: the planner uses the index. ``{t}`` is the (quoted) table alias.
-PG_DOCUMENT = (
-    "(setweight(to_tsvector('simple'::regconfig, {t}.\"title\"), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, {t}.\"body\"), 'B'))"
-)
+#: The PostgreSQL document: a stored generated tsvector column (migration 0005) with a GIN
+#: index, 'A' weight for the title tokens and 'B' for the body. ``{t}`` is the table alias.
+PG_DOCUMENT = '{t}."document"'
 
 
 def document_for(product: Product) -> tuple[str, str]:
