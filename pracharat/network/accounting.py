@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pracharat.network.models import (
@@ -342,10 +343,10 @@ def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
             if event.nas_id:
                 seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
     result.add(_apply_sessions(pending, marks))
-    if marks:
-        RollupMark.objects.bulk_create(
-            [RollupMark(service_point_id=point, day=day) for point, day in sorted(marks)]
-        )
+    _executemany(
+        f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day) VALUES (%s, %s)",  # noqa: S608
+        [(point, connection.ops.adapt_datefield_value(day)) for point, day in sorted(marks)],
+    )
     result.marks = len(marks)
     _touch(seen_points, seen_nas)
     return result
@@ -394,10 +395,7 @@ def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) ->
             continue
         for day in local_days(session.started_at, session.ended_at):
             marks.add((session.service_point_id, day))
-    if to_create:
-        AccountingSession.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        AccountingSession.objects.bulk_update(to_update, _MERGED_FIELDS, batch_size=500)
+    _upsert_sessions(to_create + to_update)
     result.created = len(to_create)
     result.updated = len(to_update)
     return result
@@ -405,61 +403,135 @@ def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) ->
 
 def _close_nas_sessions(event: NasEvent, marks: set[tuple[int, date]]) -> int:
     cause = "NAS-Reboot" if event.kind == ON else "NAS-Request"
-    sessions = list(
-        AccountingSession.objects.open()
-        .filter(nas_id=event.nas_id, started_at__lte=event.at)
-        .only("pk", "service_point_id", "started_at", "updated_at")
+    sessions = AccountingSession.objects.open().filter(
+        nas_id=event.nas_id, started_at__lte=event.at
     )
-    for session in sessions:
-        session.status = SessionStatus.CLOSED
-        session.stopped_at = session.ended_at = session.updated_at
-        session.terminate_cause = cause
-        for day in local_days(session.started_at, session.updated_at):
-            marks.add((session.service_point_id, day))
-    AccountingSession.objects.bulk_update(
-        sessions, ["status", "stopped_at", "ended_at", "terminate_cause"], batch_size=500
+    for point, started, updated in sessions.values_list(
+        "service_point_id", "started_at", "updated_at"
+    ):
+        for day in local_days(started, updated):
+            marks.add((point, day))
+    closed = sessions.update(
+        status=SessionStatus.CLOSED,
+        stopped_at=F("updated_at"),
+        ended_at=F("updated_at"),
+        terminate_cause=cause,
     )
     Nas.objects.filter(pk=event.nas_id).update(last_reboot=event.at)
-    return len(sessions)
+    return closed
 
 
 def _touch(seen_points: dict[int, datetime], seen_nas: dict[int, datetime]) -> None:
     """Liveness: the newest report per point and per NAS (never moving backwards)."""
-    if not seen_points and not seen_nas:
-        return
     now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
     # A NAS whose clock runs ahead must not make a point look alive in the future.
-    nas_seen = {pk: min(at, now) for pk, at in seen_nas.items()}
-    if nas_seen:
-        current = dict(Nas.objects.filter(pk__in=nas_seen).values_list("pk", "last_seen"))
-        rows = [
-            Nas(pk=pk, last_seen=at)
-            for pk, at in nas_seen.items()
-            if pk in current and (current[pk] is None or current[pk] < at)
-        ]
-        Nas.objects.bulk_update(rows, ["last_seen"], batch_size=500)
-    points = {pk: min(at, now) for pk, at in seen_points.items()}
-    if points:
-        current_points = {
-            pk: (seen, traffic)
-            for pk, seen, traffic in ServicePoint.objects.filter(pk__in=points).values_list(
-                "pk", "last_seen", "last_traffic"
+    if seen_nas:
+        _executemany(
+            f"UPDATE {Nas._meta.db_table} SET last_seen = %s "  # noqa: S608 - a model's table
+            "WHERE id = %s AND (last_seen IS NULL OR last_seen < %s)",
+            [(adapt(min(at, now)), pk, adapt(min(at, now))) for pk, at in seen_nas.items()],
+        )
+    if seen_points:
+        _executemany(
+            f"UPDATE {ServicePoint._meta.db_table} "  # noqa: S608 - a model's table
+            "SET last_seen = CASE WHEN last_seen IS NULL OR last_seen < %s THEN %s "
+            "ELSE last_seen END, last_traffic = %s "
+            "WHERE id = %s AND (last_traffic IS NULL OR last_traffic < %s)",
+            [
+                (t, t, t, pk, t)
+                for pk, t in ((pk, adapt(min(at, now))) for pk, at in seen_points.items())
+            ],
+        )
+
+
+def _executemany(sql: str, params: list[tuple]) -> None:
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+# The write of a batch of merged sessions: one statement, many parameter rows. The merge in
+# Python is authoritative for rows read under lock; the ON CONFLICT branch (a row another
+# writer inserted in between) still merges monotonically instead of overwriting.
+_UPSERT_FIELDS = [
+    "session_key",
+    "acct_session_id",
+    "nas_id",
+    "service_point_id",
+    "area_code",
+    "user_hash",
+    "calling_station_hash",
+    "started_at",
+    "updated_at",
+    "stopped_at",
+    "ended_at",
+    "input_octets",
+    "output_octets",
+    "session_time",
+    "terminate_cause",
+    "status",
+]
+
+
+def _upsert_sql() -> str:
+    table = AccountingSession._meta.db_table
+    big, small = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    merged = {
+        "acct_session_id": "CASE WHEN t.acct_session_id = '' THEN excluded.acct_session_id "
+        "ELSE t.acct_session_id END",
+        "nas_id": "COALESCE(t.nas_id, excluded.nas_id)",
+        "user_hash": "CASE WHEN t.user_hash = '' THEN excluded.user_hash ELSE t.user_hash END",
+        "calling_station_hash": "CASE WHEN t.calling_station_hash = '' "
+        "THEN excluded.calling_station_hash ELSE t.calling_station_hash END",
+        "started_at": f"{small}(t.started_at, excluded.started_at)",
+        "updated_at": f"{big}(t.updated_at, excluded.updated_at)",
+        "stopped_at": f"{big}(COALESCE(t.stopped_at, excluded.stopped_at), "
+        "COALESCE(excluded.stopped_at, t.stopped_at))",
+        "ended_at": f"{big}(t.ended_at, excluded.ended_at)",
+        "input_octets": f"{big}(t.input_octets, excluded.input_octets)",
+        "output_octets": f"{big}(t.output_octets, excluded.output_octets)",
+        "session_time": f"{big}(t.session_time, excluded.session_time)",
+        "terminate_cause": "CASE WHEN excluded.terminate_cause = '' THEN t.terminate_cause "
+        "ELSE excluded.terminate_cause END",
+        "status": "CASE WHEN t.status = 'closed' OR excluded.status = 'closed' THEN 'closed' "
+        "ELSE 'open' END",
+    }
+    columns = ", ".join(_UPSERT_FIELDS)
+    marks = ", ".join(["%s"] * len(_UPSERT_FIELDS))
+    updates = ", ".join(f"{name} = {expr}" for name, expr in merged.items())
+    return (
+        f"INSERT INTO {table} AS t ({columns}) VALUES ({marks}) "  # noqa: S608 - fixed names
+        f"ON CONFLICT (session_key) DO UPDATE SET {updates}"
+    )
+
+
+def _upsert_sessions(sessions: list[AccountingSession]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    _executemany(
+        _upsert_sql(),
+        [
+            (
+                s.session_key,
+                s.acct_session_id,
+                s.nas_id,
+                s.service_point_id,
+                s.area_code,
+                s.user_hash,
+                s.calling_station_hash,
+                adapt(s.started_at),
+                adapt(s.updated_at),
+                adapt(s.stopped_at),
+                adapt(s.ended_at),
+                s.input_octets,
+                s.output_octets,
+                s.session_time,
+                s.terminate_cause,
+                s.status,
             )
-        }
-        rows = []
-        for pk, at in points.items():
-            if pk not in current_points:
-                continue
-            seen, traffic = current_points[pk]
-            if (seen is None or seen < at) or (traffic is None or traffic < at):
-                rows.append(
-                    ServicePoint(
-                        pk=pk,
-                        last_seen=max(at, seen) if seen else at,
-                        last_traffic=max(at, traffic) if traffic else at,
-                    )
-                )
-        ServicePoint.objects.bulk_update(rows, ["last_seen", "last_traffic"], batch_size=500)
+            for s in sessions
+        ],
+    )
 
 
 # -- the listener's handler ----------------------------------------------------------------

@@ -74,7 +74,21 @@ class Client(asyncio.DatagramProtocol):
 
 
 def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    asyncio.run(scenario())
+    # In a thread of its own: a session-scoped Playwright browser (browser tests) keeps an
+    # event loop running in the main thread, where asyncio.run() refuses to start.
+    failure: list[BaseException] = []
+
+    def main() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=main)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 @contextlib.asynccontextmanager
