@@ -178,7 +178,7 @@ def count_queries(client, urls) -> dict[str, int]:
 
 
 # The pages' fixed budgets (anonymous visitor); the geo page also runs other pillars' panels.
-BUDGETS = {"index": 7, "search": 8, "map": 3, "country": 10, "province": 11, "district": 10}
+BUDGETS = {"index": 7, "search": 8, "map": 3, "country": 9, "province": 10, "district": 9}
 
 
 def test_pages_run_the_same_queries_for_10_and_100_points(client, nt_agency):
