@@ -47,3 +47,15 @@ def test_home_page(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "เน็ตประชารัฐ" in response.content.decode()
+
+
+def test_pages_are_thai_whatever_the_browser_language(client):
+    page = client.get("/geo/65/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th">' in page and "อำเภอ" in page
+
+
+def test_the_api_follows_accept_language(client):
+    body = client.get("/api/v1/geo/provinces/99", HTTP_ACCEPT_LANGUAGE="th").json()
+    assert body["error"]["message"] == "ไม่พบข้อมูล"
+    body = client.get("/api/v1/geo/provinces/99", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["error"]["message"] == "Not found."
