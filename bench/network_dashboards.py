@@ -1,6 +1,8 @@
 """Network pages: dashboard and page server time at 44,000 points × 365 days of rollups.
 
-``python -m bench network_dashboards [DATABASE_URL] [--points N] [--days D] [--repeat R]``
+``python -m bench network_dashboards [DATABASE_URL] [--points N] [--days D] [--repeat R]
+[--reuse VAR_DIR]`` (``--reuse`` measures again on a database built by an earlier run: the
+scratch directory it printed for SQLite, or the same DATABASE_URL for PostgreSQL)
 builds a scratch database with N simulated service points on real sub-districts all over
 Thailand (``simulate.create_points``), then fills D days of ``DailyUsage`` for every point
 (N × D rows, written by one INSERT … SELECT in the database), and derives ``MonthlyUsage`` and
@@ -13,6 +15,7 @@ Budgets from the issue: national dashboard 300 ms, province dashboard 100 ms.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -146,7 +149,6 @@ def build(points: int, days: int) -> dict[str, float]:
 def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from pracharat.network.models import PointStatus, ServicePoint
 
@@ -164,21 +166,19 @@ def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
         f"/api/v1/network/service-points/{sample.code}/usage?start=2025-01-01",
         "/geo/65/",
     ]
-    from django.core import signals
-    from django.db import reset_queries
-
-    signals.request_started.disconnect(reset_queries)  # or each request hides its queries
     client = Client(HTTP_HOST="127.0.0.1")
     rows = []
     for url in urls:
         response = client.get(url)  # warm the cache and the database pages
         assert response.status_code == 200, (url, response.status_code)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        reset_queries()  # the log keeps at most 9,000 queries; the build filled it
-        with CaptureQueriesContext(connection) as ctx:
+        executed = []
+        with connection.execute_wrapper(
+            lambda run, sql, *args, log=executed: log.append(sql) or run(sql, *args)
+        ):
             client.get(url)
         figures = _django.timed(lambda url=url: client.get(url), repeat)
-        rows.append((url, len(ctx.captured_queries), len(body), figures))
+        rows.append((url, len(executed), len(body), figures))
     return rows
 
 
@@ -187,15 +187,30 @@ def main(argv: list[str]) -> None:
     points = _arg(argv, "--points", 44_000)
     days = _arg(argv, "--days", 365)
     repeat = _arg(argv, "--repeat", 20)
-    vendor = _django.setup(database_url)
-    print(f"network_dashboards on {vendor}: {points} points × {days} days", flush=True)
-    timings = build(points, days)
-    print(
-        f"build: points {timings['points']:.1f} s, daily rows {timings['daily_rows']:,} in "
-        f"{timings['daily']:.1f} s, monthly + area rows ({timings['area_rows']:,} area) in "
-        f"{timings['derived']:.1f} s",
-        flush=True,
-    )
+    if "--reuse" in argv:
+        import django
+
+        os.environ["PRACHARAT_VAR_DIR"] = argv[argv.index("--reuse") + 1]
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pracharat.settings")
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url
+        else:
+            os.environ.pop("DATABASE_URL", None)
+        django.setup()
+        from pracharat.network.models import DailyUsage
+
+        print(f"network_dashboards, reused: {DailyUsage.objects.count():,} daily rows")
+    else:
+        vendor = _django.setup(database_url)
+        print(f"network_dashboards on {vendor}: {points} points × {days} days", flush=True)
+        print(f"scratch directory: {os.environ['PRACHARAT_VAR_DIR']}", flush=True)
+        timings = build(points, days)
+        print(
+            f"build: points {timings['points']:.1f} s, daily rows {timings['daily_rows']:,} "
+            f"in {timings['daily']:.1f} s, monthly + area rows ({timings['area_rows']:,} area) "
+            f"in {timings['derived']:.1f} s",
+            flush=True,
+        )
     print("| URL | queries | body | p50 | p95 | max |")
     print("| --- | --- | --- | --- | --- | --- |")
     for url, queries, size, f in measure(repeat):
