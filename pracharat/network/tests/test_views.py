@@ -214,3 +214,11 @@ def test_status_badges_follow_point_status(client, khlong_mem_point):
     khlong_mem_point.save()
     html = client.get(reverse("network:point", args=["NP-65060209"])).content.decode()
     assert 'class="badge bad" data-test="status"' in html
+
+
+def test_pages_in_english(client, khlong_mem_usage, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    point = client.get(reverse("network:point", args=["NP-65060209"])).content.decode()
+    assert "Report a problem" in point and "Ban Khlong Mem" in point
+    area = client.get(reverse("network:area", args=["65"])).content.decode()
+    assert "Fiscal years" in area and "Phitsanulok" in area
