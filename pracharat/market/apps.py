@@ -10,9 +10,14 @@ class MarketConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pracharat.core import registry
+        from pracharat.core.lib.env import env_int, env_str
         from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
 
         registry.demo_loader(demo.load)
+        if env_str("THAILANDPOST_API_KEY"):  # poll Track & Trace beside the web app
+            registry.serve_process(
+                ["track", "--every", str(env_int("THAILANDPOST_POLL_SECONDS", 1800))]
+            )
         from pracharat.market.panels import area_panel  # the web side's area panel
 
         registry.area_panel(area_panel)

@@ -40,3 +40,8 @@ def test_track_without_a_key_fails_clearly(monkeypatch, chili_products, buyer_de
     actions.ship(order, s10.make("EF", 3), actor=producer)
     with pytest.raises(CommandError, match="THAILANDPOST_API_KEY"):
         call_command("track")
+
+
+def test_track_refuses_to_poll_more_often_than_a_minute():
+    with pytest.raises(CommandError, match="60 seconds"):
+        call_command("track", "--every", "10")
