@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pracharat.core.lib import thaidate
@@ -193,11 +193,14 @@ def area_map(request, code: str):
         )
         .order_by("area_code", "code")
     )
-    reference = list(
+    subdistricts = list(
         SubDistrict.objects.in_area(code)
         .exclude(latitude=None)
-        .values_list("latitude", "longitude")
+        .values_list(
+            "latitude", "longitude", "district_id", "district__name_th", "district__name_en"
+        )
     )
+    reference = [(lat, lon) for lat, lon, *_ in subdistricts]
     located = []
     districts: dict[str, dict] = {}
     for p in points:
@@ -220,6 +223,7 @@ def area_map(request, code: str):
         "network/map.html",
         {
             "province": province,
+            "map_reference": _map_reference(subdistricts),
             "scatter": charts.status_dots(
                 located, reference=reference, title=_("Service points by status")
             ),
@@ -232,6 +236,24 @@ def area_map(request, code: str):
             "colours": charts.STATUS_COLOURS,
         },
     )
+
+
+def _map_reference(subdistricts) -> dict:
+    """Faint sub-district centres and district names (at the mean of their sub-districts)
+    for the Leaflet map, which has no tiles to show where things are."""
+    english = (get_language() or "th").startswith("en")
+    groups: dict[str, list] = {}
+    for lat, lon, district, name_th, name_en in subdistricts:
+        name = name_en if english and name_en else name_th
+        groups.setdefault(district, [name, 0.0, 0.0, 0])
+        group = groups[district]
+        group[1] += lat
+        group[2] += lon
+        group[3] += 1
+    return {
+        "dots": [[round(lat, 4), round(lon, 4)] for lat, lon, *_ in subdistricts],
+        "labels": [[round(g[1] / g[3], 4), round(g[2] / g[3], 4), g[0]] for g in groups.values()],
+    }
 
 
 def _area_object(code: str):

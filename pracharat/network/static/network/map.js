@@ -35,6 +35,18 @@
     document.getElementById("map-fallback").hidden = true;
     var map = L.map(box, { preferCanvas: true, attributionControl: false, zoomSnap: 0.25 });
     var pointUrl = box.getAttribute("data-point-url");
+    var reference = document.getElementById("map-reference");
+    if (reference) {
+      var ref = JSON.parse(reference.textContent);
+      ref.dots.forEach(function (d) {
+        L.circleMarker(d, { radius: 2, stroke: false, fillColor: "#94a3b8", fillOpacity: 0.5,
+          interactive: false }).addTo(map);
+      });
+      ref.labels.forEach(function (l) {
+        L.marker([l[0], l[1]], { interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "map-label", html: esc(l[2]), iconSize: null }) }).addTo(map);
+      });
+    }
     var layer = L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, {
