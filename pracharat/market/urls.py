@@ -33,6 +33,7 @@ urlpatterns = [
     path(f"seller/orders/{ORDER}/reject-slip/", seller.reject_slip, name="seller_reject"),
     path(f"seller/orders/{ORDER}/ship/", seller.ship, name="seller_ship"),
     path(f"seller/orders/{ORDER}/cancel/", seller.cancel, name="seller_cancel"),
+    path(f"seller/orders/{ORDER}/slips/<int:pk>/", seller.slip_file, name="seller_slip"),
     path("seller/report/", seller.report, name="seller_report"),
     path("seller/products/", seller.products, name="seller_products"),
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),

@@ -224,3 +224,24 @@ def test_import_template_download(seller, chili_group):
     response = seller.get(reverse("market:seller_import_template"))
     assert response.status_code == 200
     assert "title_th" in response.content.decode("utf-8-sig")
+
+
+def test_slip_is_shown_only_to_the_groups_sellers(
+    client, seller, chili_order, settings, tmp_path, buyer, fast_hashing
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 500), "white").save(buf, "PNG")
+    payment = actions.record_slip(chili_order, SimpleUploadedFile("s.png", buf.getvalue()))
+    page = seller.get(reverse("market:seller_order", args=[chili_order.number])).content.decode()
+    url = reverse("market:seller_slip", args=[chili_order.number, payment.pk])
+    assert url in page
+    response = seller.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    seller.logout()
+    seller.force_login(buyer)
+    assert seller.get(url).status_code == 403
