@@ -253,3 +253,18 @@ def test_checkout_per_parcel_uses_each_groups_service(chili_products, cloth, buy
     services = {o.group_id: o.shipping_service for o in orders}
     assert services == {pao.group_id: "ems", cloth.group_id: "registered"}
     assert {o.shipping_fee for o in orders} == {Decimal("42.00"), Decimal("35.00")}
+
+
+def test_logged_in_buyer_gets_the_form_filled_and_owns_the_order(client, buyer, chili_products):
+    client.force_login(buyer)
+    _add(client, chili_products["pao"])
+    form = client.get(reverse("market:checkout")).context["form"]
+    assert form["buyer_email"].value() == "buyer@example.org"
+    data = _checkout_data(chili_products["pao"].group)
+    assert client.post(reverse("market:checkout"), data).status_code == 302
+    order = Order.objects.get()
+    assert order.buyer == buyer
+    # a fresh browser of the same account opens it without the lookup
+    other = type(client)()
+    other.force_login(buyer)
+    assert other.get(reverse("market:order", args=[order.number])).status_code == 200
