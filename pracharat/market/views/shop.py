@@ -57,11 +57,20 @@ def product(request, pk: int):
             "product": item,
             "group": item.group,
             "photos": photos,
-            "og_image": request.build_absolute_uri(cover.thumbnail.url) if cover else "",
+            "og_image": _share_image(request, cover, item.group),
             "og_url": request.build_absolute_uri(item_url(item)),
             "form": AddToCartForm(),
         },
     )
+
+
+def _share_image(request, cover, group) -> str:
+    """The picture a LINE/Facebook preview shows: the cover thumbnail, else the group's logo."""
+    if cover:
+        return request.build_absolute_uri(cover.thumbnail.url)
+    if group.logo:
+        return request.build_absolute_uri(group.logo.url)
+    return ""
 
 
 def item_url(item: Product) -> str:
