@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F
@@ -39,7 +40,7 @@ from pracharat.network.models import (
     SessionStatus,
 )
 from pracharat.network.privacy import pseudonym
-from pracharat.network.radius import AcctStatusType
+from pracharat.network.radius import AcctStatusType, octets64
 from pracharat.network.radius.dictionary import value_name
 from pracharat.network.radius.server import AccountingRequest
 
@@ -188,6 +189,54 @@ def _text(value: object, limit: int) -> str:
     return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
 
 
+# Attribute numbers read from every packet (RFC 2865 §5, RFC 2866 §5, RFC 2869 §5).
+_USER_NAME, _NAS_IDENTIFIER, _CALLING_STATION = 1, 32, 31
+_STATUS, _DELAY, _IN, _OUT, _SESSION_ID, _TIME, _CAUSE = 40, 41, 42, 43, 44, 46, 49
+_IN_GIGA, _OUT_GIGA, _EVENT_TIME = 52, 53, 55
+_WANTED = frozenset(
+    (
+        _USER_NAME,
+        _NAS_IDENTIFIER,
+        _CALLING_STATION,
+        _STATUS,
+        _DELAY,
+        _IN,
+        _OUT,
+        _SESSION_ID,
+        _TIME,
+        _CAUSE,
+        _IN_GIGA,
+        _OUT_GIGA,
+        _EVENT_TIME,
+    )
+)
+_KINDS = {
+    AcctStatusType.START: START,
+    AcctStatusType.INTERIM_UPDATE: INTERIM,
+    AcctStatusType.STOP: STOP,
+}
+
+
+def _first_values(packet) -> dict[int, bytes]:
+    """First raw value of each attribute we read, in one pass (the codec already checked
+    the sizes of the fixed-length ones)."""
+    found: dict[int, bytes] = {}
+    for number, raw in packet.attributes:
+        if number in _WANTED and number not in found:
+            found[number] = raw
+    return found
+
+
+def _int(found: dict[int, bytes], number: int) -> int | None:
+    raw = found.get(number)
+    return int.from_bytes(raw, "big") if raw is not None else None
+
+
+def _str(found: dict[int, bytes], number: int) -> str | None:
+    raw = found.get(number)
+    return raw.decode("utf-8", "replace") if raw is not None else None
+
+
 def events_from_requests(
     requests: Iterable[AccountingRequest], directory: NasDirectory
 ) -> tuple[list[SessionEvent | NasEvent], int]:
@@ -195,34 +244,27 @@ def events_from_requests(
     events: list[SessionEvent | NasEvent] = []
     skipped = 0
     for request in requests:
-        packet = request.packet
-        ident = packet.get("NAS-Identifier")
-        entry = directory.find(request.nas_ip, ident if isinstance(ident, str) else None)
-        status = packet.status_type
+        found = _first_values(request.packet)
+        entry = directory.find(request.nas_ip, _str(found, _NAS_IDENTIFIER))
+        status = _int(found, _STATUS)
         if entry is None or status is None:
             skipped += 1
             continue
-        delay = packet.get("Acct-Delay-Time")
+        stamp = _int(found, _EVENT_TIME)
         at = event_time(
-            packet.event_time, request.received_at, delay if isinstance(delay, int) else None
+            datetime.fromtimestamp(stamp, UTC) if stamp is not None else None,
+            request.received_at,
+            _int(found, _DELAY),
         )
         if status in (AcctStatusType.ACCOUNTING_ON, AcctStatusType.ACCOUNTING_OFF):
             kind = ON if status == AcctStatusType.ACCOUNTING_ON else OFF
             events.append(NasEvent(entry.nas_id, kind, at))
             continue
-        kind = {
-            AcctStatusType.START: START,
-            AcctStatusType.INTERIM_UPDATE: INTERIM,
-            AcctStatusType.STOP: STOP,
-        }.get(status)
+        kind = _KINDS.get(status)
         if kind is None:  # tunnel accounting, Failed: acknowledged, not stored
             skipped += 1
             continue
-        session_time = packet.get("Acct-Session-Time")
-        cause = packet.get("Acct-Terminate-Cause")
-        user = packet.get("User-Name")
-        calling = packet.get("Calling-Station-Id")
-        acct_session_id = packet.get("Acct-Session-Id")
+        cause = _int(found, _CAUSE)
         events.append(
             SessionEvent(
                 session_key=request.session_key,
@@ -231,15 +273,15 @@ def events_from_requests(
                 service_point_id=entry.service_point_id,
                 area_code=entry.area_code,
                 nas_id=entry.nas_id,
-                acct_session_id=_text(acct_session_id, 64),
-                user_hash=pseudonym(user) if isinstance(user, str) else "",
-                calling_station_hash=pseudonym(calling) if isinstance(calling, str) else "",
-                session_time=session_time if isinstance(session_time, int) else None,
-                input_octets=packet.input_octets,
-                output_octets=packet.output_octets,
+                acct_session_id=_text(_str(found, _SESSION_ID), 64),
+                user_hash=pseudonym(_str(found, _USER_NAME)),
+                calling_station_hash=pseudonym(_str(found, _CALLING_STATION)),
+                session_time=_int(found, _TIME),
+                input_octets=octets64(_int(found, _IN), _int(found, _IN_GIGA)),
+                output_octets=octets64(_int(found, _OUT), _int(found, _OUT_GIGA)),
                 terminate_cause=(
                     value_name("Acct-Terminate-Cause", cause) or str(cause)
-                    if isinstance(cause, int)
+                    if cause is not None
                     else ""
                 ),
             )
@@ -251,7 +293,7 @@ def events_from_requests(
 
 _MERGED_FIELDS = (
     "acct_session_id",
-    "nas",
+    "nas_id",
     "user_hash",
     "calling_station_hash",
     "started_at",
@@ -266,8 +308,8 @@ _MERGED_FIELDS = (
 )
 
 
-def _snapshot(session: AccountingSession) -> tuple:
-    return tuple(getattr(session, "nas_id" if name == "nas" else name) for name in _MERGED_FIELDS)
+def _snapshot(session) -> tuple:
+    return tuple(getattr(session, name) for name in _MERGED_FIELDS)
 
 
 def merge(session: AccountingSession, event: SessionEvent) -> None:
@@ -343,8 +385,10 @@ def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
             if event.nas_id:
                 seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
     result.add(_apply_sessions(pending, marks))
-    _executemany(
-        f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day) VALUES (%s, %s)",  # noqa: S608
+    _insert_values(
+        f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day)",
+        "",
+        2,
         [(point, connection.ops.adapt_datefield_value(day)) for point, day in sorted(marks)],
     )
     result.marks = len(marks)
@@ -359,26 +403,40 @@ def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) ->
     by_key: dict[str, list[SessionEvent]] = {}
     for event in events:
         by_key.setdefault(event.session_key, []).append(event)
-    existing: dict[str, AccountingSession] = {}
+    existing: dict[str, SimpleNamespace] = {}
     keys = list(by_key)
+    columns = ("session_key", "service_point_id", "area_code", *_MERGED_FIELDS)
     for offset in range(0, len(keys), 500):
-        chunk = AccountingSession.objects.filter(session_key__in=keys[offset : offset + 500])
-        if transaction.get_connection().features.has_select_for_update:
-            chunk = chunk.select_for_update()
-        existing.update({s.session_key: s for s in chunk})
-    to_create: list[AccountingSession] = []
-    to_update: list[AccountingSession] = []
+        # No row locks needed: the upsert merges monotonically in SQL against the row as it is
+        # then, so a concurrent writer's newer figures are never overwritten.
+        rows = AccountingSession.objects.filter(
+            session_key__in=keys[offset : offset + 500]
+        ).values_list(*columns)
+        existing.update(
+            {row[0]: SimpleNamespace(**dict(zip(columns, row, strict=True))) for row in rows}
+        )
+    to_create: list[SimpleNamespace] = []
+    to_update: list[SimpleNamespace] = []
     for key, group in by_key.items():
         session = existing.get(key)
         first = group[0]
         if session is None:
-            session = AccountingSession(
+            session = SimpleNamespace(
                 session_key=key,
                 service_point_id=first.service_point_id,
                 area_code=first.area_code,
+                acct_session_id="",
+                nas_id=None,
+                user_hash="",
+                calling_station_hash="",
+                started_at=None,
+                updated_at=None,
+                stopped_at=None,
+                ended_at=None,
                 input_octets=0,
                 output_octets=0,
                 session_time=0,
+                terminate_cause="",
                 status=SessionStatus.OPEN,
             )
             before = None
@@ -422,38 +480,59 @@ def _close_nas_sessions(event: NasEvent, marks: set[tuple[int, date]]) -> int:
 
 
 def _touch(seen_points: dict[int, datetime], seen_nas: dict[int, datetime]) -> None:
-    """Liveness: the newest report per point and per NAS (never moving backwards)."""
+    """Liveness: the newest report per point and per NAS (never moving backwards), each as
+    one UPDATE … FROM (VALUES …) statement."""
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     # A NAS whose clock runs ahead must not make a point look alive in the future.
     if seen_nas:
-        _executemany(
-            f"UPDATE {Nas._meta.db_table} SET last_seen = %s "  # noqa: S608 - a model's table
-            "WHERE id = %s AND (last_seen IS NULL OR last_seen < %s)",
-            [(adapt(min(at, now)), pk, adapt(min(at, now))) for pk, at in seen_nas.items()],
+        _update_from_values(
+            Nas._meta.db_table,
+            "last_seen = v.at",
+            "(t.last_seen IS NULL OR t.last_seen < v.at)",
+            [(pk, adapt(min(at, now))) for pk, at in seen_nas.items()],
         )
     if seen_points:
-        _executemany(
-            f"UPDATE {ServicePoint._meta.db_table} "  # noqa: S608 - a model's table
-            "SET last_seen = CASE WHEN last_seen IS NULL OR last_seen < %s THEN %s "
-            "ELSE last_seen END, last_traffic = %s "
-            "WHERE id = %s AND (last_traffic IS NULL OR last_traffic < %s)",
-            [
-                (t, t, t, pk, t)
-                for pk, t in ((pk, adapt(min(at, now))) for pk, at in seen_points.items())
-            ],
+        _update_from_values(
+            ServicePoint._meta.db_table,
+            "last_seen = CASE WHEN t.last_seen IS NULL OR t.last_seen < v.at THEN v.at "
+            "ELSE t.last_seen END, last_traffic = v.at",
+            "(t.last_traffic IS NULL OR t.last_traffic < v.at)",
+            [(pk, adapt(min(at, now))) for pk, at in seen_points.items()],
         )
 
 
-def _executemany(sql: str, params: list[tuple]) -> None:
-    if params:
+def _update_from_values(table: str, assignments: str, condition: str, rows: list) -> None:
+    row = "(%s::bigint, %s::timestamptz)" if connection.vendor == "postgresql" else "(%s, %s)"
+    for offset in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[offset : offset + CHUNK_ROWS]
+        sql = (
+            f"WITH v(id, at) AS (VALUES {', '.join([row] * len(chunk))}) "  # noqa: S608
+            f"UPDATE {table} AS t SET {assignments} FROM v WHERE t.id = v.id AND {condition}"
+        )
         with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+            cursor.execute(sql, [value for pair in chunk for value in pair])
 
 
-# The write of a batch of merged sessions: one statement, many parameter rows. The merge in
-# Python is authoritative for rows read under lock; the ON CONFLICT branch (a row another
-# writer inserted in between) still merges monotonically instead of overwriting.
+def _insert_values(sql_head: str, sql_tail: str, width: int, rows: list[tuple]) -> None:
+    """One multi-row INSERT per chunk: on PostgreSQL a single round trip and plan instead of
+    one execution per row."""
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    for offset in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[offset : offset + CHUNK_ROWS]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{sql_head} VALUES {', '.join([row] * len(chunk))} {sql_tail}",
+                [value for values in chunk for value in values],
+            )
+
+
+CHUNK_ROWS = 500
+
+
+# The write of a batch of merged sessions: one multi-row statement. ON CONFLICT merges the
+# batch's figures into the row as it stands then, monotonically, so two writers (the
+# listener and an import) can never move a counter or a Stop back.
 _UPSERT_FIELDS = [
     "session_key",
     "acct_session_id",
@@ -474,7 +553,7 @@ _UPSERT_FIELDS = [
 ]
 
 
-def _upsert_sql() -> str:
+def _upsert_parts() -> tuple[str, str]:
     table = AccountingSession._meta.db_table
     big, small = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
     merged = {
@@ -498,18 +577,20 @@ def _upsert_sql() -> str:
         "ELSE 'open' END",
     }
     columns = ", ".join(_UPSERT_FIELDS)
-    marks = ", ".join(["%s"] * len(_UPSERT_FIELDS))
     updates = ", ".join(f"{name} = {expr}" for name, expr in merged.items())
     return (
-        f"INSERT INTO {table} AS t ({columns}) VALUES ({marks}) "  # noqa: S608 - fixed names
-        f"ON CONFLICT (session_key) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} AS t ({columns})",
+        f"ON CONFLICT (session_key) DO UPDATE SET {updates}",
     )
 
 
 def _upsert_sessions(sessions: list[AccountingSession]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
-    _executemany(
-        _upsert_sql(),
+    head, tail = _upsert_parts()
+    _insert_values(
+        head,
+        tail,
+        len(_UPSERT_FIELDS),
         [
             (
                 s.session_key,

@@ -221,6 +221,7 @@ class AccountingSession(models.Model):
         on_delete=models.PROTECT,
         related_name="sessions",
         verbose_name=_("service point"),
+        db_index=False,  # (service_point, ended_at) below serves it
     )
     area_code = AreaCodeField(db_index=False)
     user_hash = models.CharField(_("user (pseudonym)"), max_length=64, blank=True)

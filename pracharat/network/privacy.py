@@ -27,8 +27,10 @@ def pdpa_key() -> bytes:
     ).digest()
 
 
+@functools.lru_cache(maxsize=65_536)
 def pseudonym(value: str | None) -> str:
-    """Keyed hash of a personal identifier; "" for a missing one."""
+    """Keyed hash of a personal identifier; "" for a missing one. Cached: the same people
+    and devices report every few minutes."""
     if not value:
         return ""
     return pseudonymise(value, pdpa_key())
