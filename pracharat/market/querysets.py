@@ -56,6 +56,30 @@ class ProducerGroupQuerySet(AreaQuerySet):
 class ProductQuerySet(AreaQuerySet):
     area_field = "group__area_code"
 
+    #: Set by ``search.search_products`` when it has just ranked the matches: the pager's
+    #: ``count()`` then needs no second pass over them. Any filter (or ``none()``) drops it.
+    _known_count: int | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._known_count = self._known_count
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone._known_count = None
+        return clone
+
+    def none(self):
+        clone = super().none()
+        clone._known_count = None
+        return clone
+
+    def count(self):
+        if self._known_count is not None and not self.query.is_sliced:
+            return self._known_count
+        return super().count()
+
     def active(self):
         """On sale: the product and its group are active."""
         return self.filter(active=True, group__active=True)

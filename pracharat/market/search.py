@@ -15,12 +15,16 @@ are no signals; ``reindex_all`` rebuilds it (``pracharat reindex_products``).
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Expression, F, FloatField, Lookup
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 
 from pracharat.market.lib import thaisearch
 from pracharat.market.models import Category, Product, ProductIndex, SearchDocumentField
@@ -53,6 +57,14 @@ def index_product(product: Product) -> None:
     updated = ProductIndex.objects.filter(product=product).update(title=title, body=body)
     if not updated:
         ProductIndex.objects.create(product=product, title=title, body=body)
+    _invalidate_now_and_on_commit()
+
+
+def _invalidate_now_and_on_commit() -> None:
+    # Now, so this request sees its own write; on commit, so a ranking computed by another
+    # request from the pre-commit data is not kept either.
+    invalidate_cache()
+    transaction.on_commit(invalidate_cache)
 
 
 def index_products(products: Iterable[Product], batch_size: int = 1000) -> int:
@@ -64,12 +76,14 @@ def index_products(products: Iterable[Product], batch_size: int = 1000) -> int:
     for start in range(0, len(ids), batch_size):
         ProductIndex.objects.filter(product_id__in=ids[start : start + batch_size]).delete()
     ProductIndex.objects.bulk_create(rows, batch_size=batch_size)
+    _invalidate_now_and_on_commit()
     return len(rows)
 
 
 def reindex_all(batch_size: int = 1000) -> int:
     """Rebuild the whole index, e.g. after upgrading pythainlp/nlpo3 (new dictionaries)."""
     ProductIndex.objects.all().delete()
+    _invalidate_now_and_on_commit()
     count = 0
     qs = Product.objects.select_related("group", "category").order_by("pk")
     batch: list[Product] = []
@@ -137,6 +151,60 @@ class Relevance(Expression):
         )
 
 
+#: Most matches a text search ranks and returns: pages past 1,000 results are not read by
+#: people, and ranking every one of 15,000 matches of a one-word query is what costs.
+RESULT_CAP = 1000
+#: Ranked results are cached (per query and filters) this long; any product index write
+#: starts a new generation, so edits show at once. Popular one-word queries repeat a lot.
+CACHE_SECONDS = 300
+_GENERATION_KEY = "market:search:generation"
+
+
+def _generation() -> int:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        generation = int(time.time() * 1000)
+        cache.add(_GENERATION_KEY, generation, None)
+        generation = cache.get(_GENERATION_KEY, generation)
+    return generation
+
+
+def invalidate_cache() -> None:
+    """Drop every cached ranking (called after any index write, and again on commit)."""
+    cache.set(_GENERATION_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
+
+
+def _ranked_ids(q: str, filtered, key_parts: tuple) -> tuple[list[int], bool]:
+    """Ids of the best ``RESULT_CAP`` matches, best first, from the cache when possible;
+    and whether they were computed just now (so they are all current)."""
+    key = (
+        "market:search:"
+        + hashlib.sha256(
+            repr((_generation(), thaisearch.query_terms(q), *key_parts)).encode()
+        ).hexdigest()
+    )
+    ids = cache.get(key)
+    if ids is None:
+        ranked = (
+            filtered.filter(search_index__title__matches=q)
+            .annotate(relevance=Relevance(q))
+            .order_by("-relevance", "-created", "-pk")
+            .values_list("pk", flat=True)
+        )
+        ids = list(ranked[:RESULT_CAP])
+        cache.set(key, ids, CACHE_SECONDS)
+        return ids, True
+    return ids, False
+
+
+def _in_given_order(ids: list[int]) -> RawSQL:
+    """An ORDER BY expression putting rows in the order of ``ids``."""
+    if connection.vendor == "postgresql":
+        return RawSQL('array_position(%s::bigint[], "market_product"."id")', (ids,))
+    marked = "," + ",".join(str(int(i)) for i in ids) + ","
+    return RawSQL("""instr(%s, ',' || "market_product"."id" || ',')""", (marked,))
+
+
 def search_products(
     q: str = "",
     *,
@@ -153,22 +221,30 @@ def search_products(
     - ``q`` in Thai, English or both; empty means "all products", newest first.
     - ``category``: a Category or its slug; ``area``: a DOPA code prefix (province "65",
       district "6506", ...) of the producer group's village; prices in baht, inclusive.
-    - Each result has ``relevance`` (float, higher is better) when ``q`` has search terms.
+    - A text search returns at most ``RESULT_CAP`` products, ranked by relevance (BM25 /
+      ts_rank, title above description, newest first on ties). The ranking is cached for
+      ``CACHE_SECONDS`` per query and filters and dropped on any product index write; the
+      rows themselves are always read fresh (a product taken off sale disappears at once).
     - ``limit``/``offset`` slice the result; leave ``limit`` None to paginate it yourself.
     """
-    qs = Product.objects.active().for_listing()
+    qs = Product.objects.active()
     if category:
         qs = qs.in_category(category)
     if area:
         qs = qs.in_area(area)
     qs = qs.price_between(min_price, max_price)
     if q and thaisearch.query_terms(q):
-        qs = qs.filter(search_index__title__matches=q).annotate(relevance=Relevance(q))
-        qs = qs.order_by("-relevance", "-created", "-pk")
+        category_key = category.pk if isinstance(category, Category) else category
+        key_parts = (category_key, area, str(min_price), str(max_price))
+        ids, fresh = _ranked_ids(q, qs, key_parts)
+        qs = Product.objects.active().filter(pk__in=ids).order_by(_in_given_order(ids).asc())
+        if fresh:
+            qs._known_count = len(ids)
     elif q:
         qs = qs.none()  # only punctuation: nothing can match
     else:
         qs = qs.order_by("-created", "-pk")
+    qs = qs.for_listing()
     if limit is not None:
         return qs[offset : offset + limit]
     if offset:

@@ -93,11 +93,32 @@ def test_punctuation_only_query_finds_nothing_and_empty_lists_all(catalogue):
     assert search.search_products("").count() == 5
 
 
-def test_limit_offset_and_relevance(catalogue):
+def test_limit_offset(catalogue):
     first = list(search.search_products("น้ำพริก", limit=2))
     rest = list(search.search_products("น้ำพริก", limit=10, offset=2))
     assert len(first) == 2 and not {p.pk for p in first} & {p.pk for p in rest}
-    assert first[0].relevance >= first[1].relevance > 0
+    assert len(first + rest) == search.search_products("น้ำพริก").count() == 4
+
+
+def test_cached_ranking_follows_edits_at_once(catalogue, django_assert_max_num_queries):
+    assert search.search_products("น้ำพริก").count() == 4
+    with django_assert_max_num_queries(1):  # ranking from the cache, rows read fresh
+        assert search.search_products("น้ำพริก").count() == 4
+    pao = catalogue["pao"]
+    pao.active = False
+    pao.save(update_fields=["active"])  # even a write outside actions: rows are read fresh
+    assert search.search_products("น้ำพริก").count() == 3
+    narok = catalogue["narok"]
+    narok.title_th = "แจ่วบอง"
+    actions.save_product(narok)  # re-indexed: the cached ranking is dropped
+    assert titles(search.search_products("แจ่วบอง")) == ["แจ่วบอง"]
+    assert "แจ่วบอง" not in titles(search.search_products("นรก"))
+
+
+def test_text_search_returns_at_most_the_cap(catalogue, monkeypatch):
+    monkeypatch.setattr(search, "RESULT_CAP", 2)
+    search.invalidate_cache()
+    assert search.search_products("น้ำพริก").count() == 2
 
 
 def test_reindex_all_rebuilds(catalogue):
@@ -108,7 +129,8 @@ def test_reindex_all_rebuilds(catalogue):
 
 
 def test_listing_query_count_does_not_grow(catalogue, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):  # products + photos prefetch
+    search.invalidate_cache()
+    with django_assert_max_num_queries(3):  # ranking, products, photos prefetch
         results = list(search.search_products("น้ำพริก"))
         for product in results:
             _ = product.group.name, product.category.name, product.first_photo
