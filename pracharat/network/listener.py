@@ -36,6 +36,12 @@ def parse_bind(value: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
+def default_workers() -> int:
+    """Batches stored at once: two on PostgreSQL (one is parsed while the other commits);
+    one on SQLite, which has a single writer anyway."""
+    return 2 if connections["default"].vendor == "postgresql" else 1
+
+
 def default_bind() -> tuple[str, int]:
     return parse_bind(env_str("RADIUS_BIND", DEFAULT_BIND))
 
@@ -67,13 +73,24 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(background, directory.refresh)
     handler = RequestHandler(directory)
-    # One writer thread with one database connection, closed on the way out.
-    writer = ThreadPoolExecutor(1, thread_name_prefix="radius-writer")
+    config = options.server or ServerConfig(workers=default_workers())
+    # One thread (and so one database connection) per batch in flight, closed on the way out.
+    writers = [
+        ThreadPoolExecutor(1, thread_name_prefix=f"radius-writer-{n}")
+        for n in range(max(1, config.workers))
+    ]
+    free: asyncio.Queue[ThreadPoolExecutor] = asyncio.Queue()
+    for writer in writers:
+        free.put_nowait(writer)
 
     async def handle(batch) -> None:
-        await loop.run_in_executor(writer, handler, batch)
+        writer = await free.get()
+        try:
+            await loop.run_in_executor(writer, handler, batch)
+        finally:
+            free.put_nowait(writer)
 
-    server = AccountingServer(directory.lookup_secret, handle, options.server)
+    server = AccountingServer(directory.lookup_secret, handle, config)
     await server.start(options.host, options.port)
     logger.info("%d RADIUS devices known", len(directory))
 
@@ -108,7 +125,7 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
         def close() -> None:
             connections.close_all()
 
-        for executor in (writer, background):
+        for executor in (*writers, background):
             await loop.run_in_executor(executor, close)
             executor.shutdown(wait=True)
     return server

@@ -279,7 +279,13 @@ def verify_accounting_request(raw: bytes, secret: bytes) -> bool:
         packet = decode(raw)
     except MalformedPacket:
         return False
-    if packet.code != Code.ACCOUNTING_REQUEST:
+    return verify_decoded_request(packet, raw, secret)
+
+
+def verify_decoded_request(packet: Packet, raw: bytes, secret: bytes) -> bool:
+    """:func:`verify_accounting_request` for a packet the caller already decoded from
+    ``raw`` (the server's hot path decodes each datagram once)."""
+    if not secret or packet.code != Code.ACCOUNTING_REQUEST:
         return False
     body = bytes(raw[HEADER_LENGTH : _length(raw)])
     header = bytes(raw[:4])

@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 from .dictionary import Code
-from .packet import MalformedPacket, Packet, accounting_response, decode, verify_accounting_request
+from .packet import MalformedPacket, Packet, accounting_response, decode, verify_decoded_request
 from .session_key import acct_unique_session_id
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class ServerConfig:
     """Tuning knobs; the defaults suit a few thousand village access points."""
 
     max_batch: int = 200  # requests per handle() call
+    workers: int = 1  # batches being stored at once (each handle() call needs its own thread)
     max_delay: float = 0.05  # seconds the first request of a batch may wait for company
     dedupe_window: float = 30.0  # seconds a sent response is kept for retransmissions
     dedupe_max_entries: int = 100_000
@@ -179,7 +180,7 @@ class AccountingServer(asyncio.DatagramProtocol):
         self._last_drop_log: dict[tuple[str, str], float] = {}
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(self.config.queue_size)
         self._transport: asyncio.DatagramTransport | None = None
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
         self._closing = False
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -188,7 +189,10 @@ class AccountingServer(asyncio.DatagramProtocol):
         """Bind the UDP socket and start the batch worker; return the bound address."""
         loop = asyncio.get_running_loop()
         await loop.create_datagram_endpoint(lambda: self, local_addr=(host, port))
-        self._worker = loop.create_task(self._run_worker(), name="radius-accounting-worker")
+        self._workers = [
+            loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
+            for n in range(max(1, self.config.workers))
+        ]
         logger.info("RADIUS accounting listening on %s:%d", *self.address)
         return self.address
 
@@ -213,10 +217,10 @@ class AccountingServer(asyncio.DatagramProtocol):
                 await self._queue.join()
         except TimeoutError:
             logger.warning("stopping with %d accounting requests unstored", self._queue.qsize())
-        if self._worker is not None:
-            self._worker.cancel()
+        for worker in self._workers:
+            worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+                await worker
         if self._transport is not None:
             self._transport.close()
         logger.info("RADIUS accounting stopped: %s", self.stats.as_dict())
@@ -279,7 +283,7 @@ class AccountingServer(asyncio.DatagramProtocol):
             self.stats.unknown_nas += 1
             self._log_drop("unknown NAS", host, f"NAS-Identifier {nas_identifier!r}")
             return
-        if not verify_accounting_request(data, secret):
+        if not verify_decoded_request(packet, data, secret):
             self.stats.bad_authenticator += 1
             self._log_drop("bad authenticator", host, "shared secret mismatch?")
             return

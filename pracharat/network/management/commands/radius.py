@@ -8,7 +8,13 @@ import logging
 
 from django.core.management.base import BaseCommand
 
-from pracharat.network.listener import ListenerOptions, default_bind, parse_bind, run
+from pracharat.network.listener import (
+    ListenerOptions,
+    default_bind,
+    default_workers,
+    parse_bind,
+    run,
+)
 from pracharat.network.radius.server import ServerConfig
 
 
@@ -25,13 +31,18 @@ class Command(BaseCommand):
             "--max-delay", type=float, default=0.05, help="seconds a request waits for company"
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            help="batches stored at once (default 2 on PostgreSQL, 1 on SQLite)",
+        )
+        parser.add_argument(
             "--maintenance-interval",
             type=float,
             default=60.0,
             help="seconds between rollup and health runs (0: never)",
         )
 
-    def handle(self, *args, bind, max_batch, max_delay, maintenance_interval, **options):
+    def handle(self, *args, bind, max_batch, max_delay, workers, maintenance_interval, **options):
         logging.basicConfig(
             level=logging.INFO if options["verbosity"] >= 1 else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -41,7 +52,9 @@ class Command(BaseCommand):
             host=host,
             port=port,
             maintenance_interval=maintenance_interval,
-            server=ServerConfig(max_batch=max_batch, max_delay=max_delay),
+            server=ServerConfig(
+                max_batch=max_batch, max_delay=max_delay, workers=workers or default_workers()
+            ),
         )
 
         async def main():
