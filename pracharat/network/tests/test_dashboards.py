@@ -73,7 +73,7 @@ def test_picture_runs_the_same_queries_at_any_size(nt_agency):
         use(p, day=TODAY - dt.timedelta(days=40), users=1)
     with CaptureQueriesContext(connection) as large:
         dashboards.picture("65", today=TODAY)
-    assert len(small.captured_queries) == len(large.captured_queries) <= 9
+    assert len(small.captured_queries) == len(large.captured_queries) <= 8
 
 
 def test_charts_escape_labels_and_scale_axes():

@@ -182,7 +182,7 @@ def count_queries(client, urls) -> dict[str, int]:
 
 
 # The pages' fixed budgets (anonymous visitor); the geo page also runs other pillars' panels.
-BUDGETS = {"index": 7, "search": 8, "map": 3, "country": 9, "province": 10, "district": 9}
+BUDGETS = {"index": 7, "search": 8, "map": 3, "country": 7, "province": 8, "district": 7}
 
 
 def test_pages_run_the_same_queries_for_10_and_100_points(client, nt_agency):
