@@ -197,7 +197,7 @@ def service_points(request, filters: Query[PointFilter]):
     response={200: dict, 422: ErrorOut},
     url_name="network_points_geojson",
     summary="Service points with their status as a GeoJSON FeatureCollection (for maps)",
-    openapi_extra={"responses": {"200": {"content": GEOJSON_CONTENT}}},
+    openapi_extra={"responses": {200: {"description": "OK", "content": GEOJSON_CONTENT}}},
 )
 def service_points_geojson(request, filters: Query[AreaFilter]):
     labels = dict(PointStatus.choices)
@@ -315,7 +315,7 @@ def _chain(*parts):
     response={200: str, 404: ErrorOut, 422: ErrorOut},
     url_name="network_point_usage_csv",
     summary="A point's daily usage as CSV",
-    openapi_extra={"responses": {"200": {"content": CSV_CONTENT}}},
+    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
 )
 def service_point_usage_csv(
     request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
@@ -345,7 +345,7 @@ AREA_COLUMNS = [
     response={200: str, 404: ErrorOut, 422: ErrorOut},
     url_name="network_area_usage_csv",
     summary="Daily usage of a province and each of its districts as CSV",
-    openapi_extra={"responses": {"200": {"content": CSV_CONTENT}}},
+    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
 )
 def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern=r"^\d{2}$")):
     province = get_object_or_404(Province, code=code)
