@@ -34,13 +34,8 @@ from pracharat.network.models import (
     PointStatus,
     ServicePoint,
 )
+from pracharat.network.templatetags.network_tags import status_badge
 
-STATUS_BADGES = {
-    PointStatus.ACTIVE: "ok",
-    PointStatus.DEGRADED: "warn",
-    PointStatus.DOWN: "bad",
-    PointStatus.DECOMMISSIONED: "",
-}
 SEARCH_LIMIT = 50
 
 
@@ -49,7 +44,7 @@ def _status_rows(counts: dict[str, int]) -> list[dict]:
         {
             "status": value,
             "label": label,
-            "badge": STATUS_BADGES[value],
+            "badge": status_badge(value),
             "count": counts.get(value, 0),
         }
         for value, label in PointStatus.choices
@@ -101,7 +96,6 @@ def index(request):
             "statuses": _status_rows(summary["status_counts"]),
             "points_total": sum(summary["status_counts"].values()),
             "provinces": dashboards.province_table(summary["today"]),
-            "badges": STATUS_BADGES,
         },
     )
 
@@ -158,7 +152,6 @@ def point(request, code: str):
         {
             "sp": sp,
             "district": district,
-            "badge": STATUS_BADGES.get(sp.status, ""),
             "usage": usage,
             "chart": chart,
             "locator": locator,
@@ -231,7 +224,6 @@ def area_map(request, code: str):
             "districts": sorted(districts.values(), key=lambda r: r["district"].code),
             "attention": attention[:200],
             "attention_count": len(attention),
-            "badges": STATUS_BADGES,
             "status_choices": PointStatus.choices,
             "colours": charts.STATUS_COLOURS,
         },
@@ -317,7 +309,6 @@ def area(request, code: str = ""):
             "month_chart": month_chart,
             "incidents": incidents,
             "children": children,
-            "badges": STATUS_BADGES,
         },
     )
 
@@ -335,9 +326,7 @@ def incidents(request):
     elif show == "resolved":
         qs = qs.resolved()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "network/incidents.html", {"page": page, "show": show, "badges": STATUS_BADGES}
-    )
+    return render(request, "network/incidents.html", {"page": page, "show": show})
 
 
 def _visible_incident(request, pk: int) -> Incident:
@@ -370,7 +359,6 @@ def _render_incident(request, item: Incident, forms=None, status=200):
             "ack_form": forms.get("acknowledge", AcknowledgeForm()),
             "note_form": forms.get("note", NoteForm()),
             "resolve_form": forms.get("resolve", ResolveForm()),
-            "badges": STATUS_BADGES,
         },
         status=status,
     )
