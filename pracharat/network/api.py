@@ -112,9 +112,24 @@ class AreaFilter(Schema):
     status: PointStatus | None = None
 
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
 class Period(Schema):
-    start: dt.date | None = Field(None, description="First day (YYYY-MM-DD); default 30 days ago")
-    end: dt.date | None = Field(None, description="Last day (YYYY-MM-DD), inclusive; default today")
+    # Strings, not ``date``: pydantic would also take a number as a Unix time ("end=0" is
+    # 1970-01-01), which a client never means. ``_period`` parses them.
+    start: str | None = Field(
+        None,
+        pattern=DATE_PATTERN,
+        description="First day (YYYY-MM-DD); default 30 days before end",
+        json_schema_extra={"format": "date"},
+    )
+    end: str | None = Field(
+        None,
+        pattern=DATE_PATTERN,
+        description="Last day (YYYY-MM-DD), inclusive; default today",
+        json_schema_extra={"format": "date"},
+    )
 
 
 def _points(area: str | None, status: str | None):
@@ -128,8 +143,15 @@ def _points(area: str | None, status: str | None):
 
 def _period(period: Period) -> tuple[dt.date, dt.date]:
     """The inclusive range asked for; reversed or longer than three years is a 422."""
-    end = period.end or timezone.localdate()
-    start = period.start or end - dt.timedelta(days=DEFAULT_USAGE_DAYS - 1)
+    try:
+        end = dt.date.fromisoformat(period.end) if period.end else timezone.localdate()
+        start = (
+            dt.date.fromisoformat(period.start)
+            if period.start
+            else end - dt.timedelta(days=DEFAULT_USAGE_DAYS - 1)
+        )
+    except ValueError as exc:
+        raise ValidationError("start and end must be real dates (YYYY-MM-DD)") from exc
     if start > end:
         raise ValidationError("start must be on or before end")
     if (end - start).days + 1 > MAX_USAGE_DAYS:

@@ -211,3 +211,9 @@ def test_session_writes_need_csrf(reported, nt_officer):
     assert response.status_code == 403
     reported.refresh_from_db()
     assert reported.status == IncidentStatus.OPEN
+
+
+@pytest.mark.parametrize("query", ["end=0", "start=1700000000", "end=-2.1e-61"])
+def test_numbers_are_not_dates(client, khlong_mem_point, query):
+    response = client.get(f"{BASE}/service-points/NP-65060209/usage?{query}")
+    assert response.status_code == 422
