@@ -113,6 +113,8 @@ class AreaFilter(Schema):
 
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# Net Pracharat began in 2017; anything far outside the programme's life is a mistake.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 class Period(Schema):
@@ -141,17 +143,20 @@ def _points(area: str | None, status: str | None):
     return qs
 
 
-def _period(period: Period) -> tuple[dt.date, dt.date]:
-    """The inclusive range asked for; reversed or longer than three years is a 422."""
+def _day(value: str) -> dt.date:
     try:
-        end = dt.date.fromisoformat(period.end) if period.end else timezone.localdate()
-        start = (
-            dt.date.fromisoformat(period.start)
-            if period.start
-            else end - dt.timedelta(days=DEFAULT_USAGE_DAYS - 1)
-        )
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationError("start and end must be real dates (YYYY-MM-DD)") from exc
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"dates must be between {EARLIEST} and {LATEST}")
+    return day
+
+
+def _period(period: Period) -> tuple[dt.date, dt.date]:
+    """The inclusive range asked for; bad, reversed or longer than three years is a 422."""
+    end = _day(period.end) if period.end else timezone.localdate()
+    start = _day(period.start) if period.start else end - dt.timedelta(DEFAULT_USAGE_DAYS - 1)
     if start > end:
         raise ValidationError("start must be on or before end")
     if (end - start).days + 1 > MAX_USAGE_DAYS:

@@ -213,7 +213,9 @@ def test_session_writes_need_csrf(reported, nt_officer):
     assert reported.status == IncidentStatus.OPEN
 
 
-@pytest.mark.parametrize("query", ["end=0", "start=1700000000", "end=-2.1e-61"])
+@pytest.mark.parametrize(
+    "query", ["end=0", "start=1700000000", "end=-2.1e-61", "end=0001-01-01", "start=9999-12-31"]
+)
 def test_numbers_are_not_dates(client, khlong_mem_point, query):
     response = client.get(f"{BASE}/service-points/NP-65060209/usage?{query}")
     assert response.status_code == 422
