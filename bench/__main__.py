@@ -1,8 +1,8 @@
 """`make bench`: run every benchmark module in bench/ (each has ``main(argv) -> None``).
 
-``python -m bench network_radius [ARGS…]`` runs one, passing it ARGS. Each module runs in its own process, so each can
-configure Django (SQLite or PostgreSQL, its own scratch database) as it needs. Figures go to
-stdout; the write-up with measured numbers is docs/benchmarks.md.
+``python -m bench network_radius [ARGS…]`` runs one, passing it ARGS. Each module runs in its
+own process, so each can configure Django (SQLite or PostgreSQL, its own scratch database) as
+it needs. Figures go to stdout; the write-up with measured numbers is docs/benchmarks.md.
 """
 
 from __future__ import annotations
