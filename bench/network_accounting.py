@@ -103,7 +103,7 @@ def build_packets(count: int, secrets: dict[str, bytes], sockets: int) -> list[t
 
 
 def blast(
-    target: tuple[str, int], packets: list[tuple], window: int, sockets: int, timeout=300.0
+    target: tuple[str, int], packets: list[tuple], window: int, sockets: int, timeout=120.0
 ) -> dict:
     """Send with at most ``window`` outstanding; return timings once all are answered."""
     socks = []
@@ -121,6 +121,7 @@ def blast(
     done = retransmits = 0
     started = time.perf_counter()
     deadline = started + timeout
+    last_answer = started
     while done < len(packets):
         while queue and len(pending) < window:
             n = queue[0]
@@ -142,25 +143,26 @@ def blast(
                 if entry is not None and not answered[entry[0]]:
                     answered[entry[0]] = True
                     done += 1
+                    last_answer = time.perf_counter()
         now = time.perf_counter()
         for slot, (n, sent) in list(pending.items()):
             if now - sent > 3.0:
                 socks[slot[0]].send(packets[n][0])
                 pending[slot] = (n, now)
                 retransmits += 1
+        if not queue and now - last_answer > 20.0:
+            break  # the rest are not answered even after retransmissions: report them
         if now > deadline:
-            raise RuntimeError(
-                f"only {done} of {len(packets)} answered in {timeout:.0f} s "
-                f"({retransmits} retransmits, {len(pending)} pending, {len(queue)} queued)"
-            )
-    elapsed = time.perf_counter() - started
+            raise RuntimeError(f"only {done} of {len(packets)} answered in {timeout:.0f} s")
+    elapsed = last_answer - started
     for s in socks:
         s.close()
     return {
         "packets": len(packets),
         "seconds": round(elapsed, 3),
-        "pps": round(len(packets) / elapsed),
+        "pps": round(done / elapsed),
         "retransmits": retransmits,
+        "unanswered": len(packets) - done,
     }
 
 
@@ -375,6 +377,10 @@ def main(argv: list[str]) -> None:
     print(
         f"{packets} packets, window {window}, {DEVICES} devices, {os.cpu_count()} CPUs", flush=True
     )
+    # FreeRADIUS first, on a quiet machine, then pracharat on SQLite and PostgreSQL.
+    if "--no-freeradius" not in argv and os.path.exists(FREERADIUS):
+        results.append(run_freeradius(pg, packets, window, sockets))
+        print(json.dumps(results[-1]), flush=True)
     results.append(_child("", packets, window, sockets))
     print(json.dumps(results[-1]), flush=True)
     import psycopg
@@ -389,16 +395,15 @@ def main(argv: list[str]) -> None:
     finally:
         with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
-    if "--no-freeradius" not in argv and os.path.exists(FREERADIUS):
-        results.append(run_freeradius(pg, packets, window, sockets))
-        print(json.dumps(results[-1]), flush=True)
     print()
-    print("| target | packets | seconds | packets/s | sessions stored (closed) | retransmits |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| target | packets | seconds | answered/s | sessions (closed) | retransmits | unanswered |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         print(
             f"| {r['target']} | {r['packets']:,} | {r['seconds']:.2f} | {r['pps']:,} | "
-            f"{r['sessions']:,} ({r['closed']:,}) | {r['retransmits']} |"
+            f"{r['sessions']:,} ({r['closed']:,}) | {r['retransmits']} | {r['unanswered']} |"
         )
     freeradius = next((r for r in results if r["target"].startswith("FreeRADIUS")), None)
     if freeradius:
