@@ -666,36 +666,3 @@ def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
 def allowed_next(order: Order) -> set[str]:
     """Statuses the order may move to next (for showing the right buttons)."""
     return set(TRANSITIONS.get(order.status, set()))
-
-
-# --- added for the web pages -------------------------------------------------------------------
-
-
-def checkout_per_parcel(
-    items: Mapping[int | str, int],
-    buyer: BuyerDetails,
-    *,
-    services: Mapping[int, str],
-    user=None,
-) -> list[Order]:
-    """``checkout`` with a shipping service chosen per parcel (``{group id: service}``), as
-    the checkout page offers: EMS for one group, registered parcel for another.
-
-    Still all or nothing: the per-group checkouts run inside one transaction, so an
-    ``OutOfStock`` in the second group rolls back the first group's order and stock. Groups
-    are taken in id order and products in id order within each, one lock order for all."""
-    quantities = {int(pid): int(qty) for pid, qty in items.items() if int(qty) > 0}
-    if not quantities:
-        raise CheckoutError(_("Your cart is empty."))
-    group_of = dict(Product.objects.filter(pk__in=quantities).values_list("pk", "group_id"))
-    by_group: dict[int | None, dict[int, int]] = defaultdict(dict)
-    for pid, qty in quantities.items():
-        by_group[group_of.get(pid)][pid] = qty
-    if None in by_group:  # deleted products: let checkout refuse them by name
-        return checkout(quantities, buyer, user=user)
-    orders: list[Order] = []
-    with transaction.atomic():
-        for group_id in sorted(by_group):
-            service = services.get(group_id, ShippingService.REGISTERED)
-            orders += checkout(by_group[group_id], buyer, shipping_service=service, user=user)
-    return sorted(orders, key=lambda o: (o.group.name_th, o.pk))

@@ -222,9 +222,7 @@ def test_receipt_of_someone_elses_order_is_not_found(client, order):
     assert client.get(reverse("market:receipt", args=[order.number])).status_code == 404
 
 
-def test_checkout_per_parcel_rolls_back_an_earlier_groups_order(
-    chili_products, cloth, buyer_details
-):
+def test_checkout_rolls_back_an_earlier_groups_order(chili_products, cloth, buyer_details):
     """The first group's order is made, the second group is out of stock: nothing stays."""
     pao = chili_products["pao"]
     groups = sorted([pao.group_id, cloth.group_id])
@@ -232,10 +230,10 @@ def test_checkout_per_parcel_rolls_back_an_earlier_groups_order(
     failing.stock = 0
     failing.save()
     with pytest.raises(actions.OutOfStock):
-        actions.checkout_per_parcel(
+        actions.checkout(
             {pao.pk: 2, cloth.pk: 1},
             buyer_details,
-            services={pao.group_id: "ems", cloth.group_id: "registered"},
+            shipping_services={pao.group_id: "ems", cloth.group_id: "registered"},
         )
     assert not Order.objects.exists()
     pao.refresh_from_db()
@@ -243,12 +241,12 @@ def test_checkout_per_parcel_rolls_back_an_earlier_groups_order(
     assert (pao.stock, cloth.stock) == ((10, 0) if failing is cloth else (0, 5))
 
 
-def test_checkout_per_parcel_uses_each_groups_service(chili_products, cloth, buyer_details):
+def test_checkout_uses_each_groups_service(chili_products, cloth, buyer_details):
     pao = chili_products["pao"]
-    orders = actions.checkout_per_parcel(
+    orders = actions.checkout(
         {pao.pk: 1, cloth.pk: 1},
         buyer_details,
-        services={pao.group_id: "ems", cloth.group_id: "registered"},
+        shipping_services={pao.group_id: "ems", cloth.group_id: "registered"},
     )
     services = {o.group_id: o.shipping_service for o in orders}
     assert services == {pao.group_id: "ems", cloth.group_id: "registered"}

@@ -153,8 +153,8 @@ def _place_orders(request, form, summary):
     )
     items = cart.contents(request.session)
     try:
-        orders = actions.checkout_per_parcel(
-            items, buyer, services=form.shipping_choices(), user=request.user
+        orders = actions.checkout(
+            items, buyer, shipping_services=form.shipping_choices(), user=request.user
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
