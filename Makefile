@@ -43,8 +43,9 @@ demo: migrate
 	$(PRACHARAT) load_geography
 	$(PRACHARAT) demo
 
+# PRACHARAT_DEMO_TRAFFIC: the demo's points also send live RADIUS traffic to the listener.
 run: demo
-	$(PRACHARAT) serve
+	PRACHARAT_DEMO_TRAFFIC=1 $(PRACHARAT) serve
 
 test: dev-setup
 	$(BIN)/ruff check .

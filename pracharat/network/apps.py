@@ -10,6 +10,7 @@ class NetworkConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pracharat.core import registry
+        from pracharat.core.lib.env import env_bool
         from pracharat.network import models
 
         # Liveness columns change every few minutes; the audit log keeps the decisions.
@@ -24,6 +25,13 @@ class NetworkConfig(AppConfig):
         auditlog.register(models.Incident, exclude_fields=["updated"])
         auditlog.register(models.FaultReport, exclude_fields=["ip_hash"])
         registry.serve_process(["radius"])
+        if env_bool("PRACHARAT_DEMO_TRAFFIC", False):
+            # `make run`: live sessions from the demo's Phitsanulok points, as real RADIUS
+            # packets to the listener, so the pages show activity as well as history.
+            registry.serve_process(
+                ["simulate", "--province", "65", "--points", "60", "--live",
+                 "--duration", "86400", "--rate", "1"]
+            )  # fmt: skip
 
         from pracharat.network import demo
 

@@ -2,8 +2,9 @@
 
 The web app runs under gunicorn; each pillar may add a long-running process (the RADIUS
 listener, the background worker) with ``core.registry.serve_process``. If any child exits,
-the rest are stopped and serve exits with its code, so a supervisor (systemd, a container
-runtime) sees the failure.
+the rest are stopped and serve exits with its code (a pillar process that ends with 0 has
+finished its work and ends alone), so a supervisor (systemd, a container runtime) sees the
+failure.
 """
 
 from __future__ import annotations
@@ -71,12 +72,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         exit_code = 0
+        web, running = children[0], list(children)
         while not stopping:
-            for child in children:
-                if child.poll() is not None:
+            for child in list(running):
+                if child.poll() is None:
+                    continue
+                running.remove(child)
+                if child is web or child.returncode != 0:
+                    # The web app, or a process that failed: stop everything, say why.
                     self.stderr.write(f"{child.args[2:4]} exited with {child.returncode}; stopping")
                     exit_code = child.returncode or 1
                     stopping = True
+                # A pillar process that finished its work (exit 0) just ends.
             time.sleep(0.5)
         for child in children:
             if child.poll() is None:
