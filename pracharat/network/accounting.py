@@ -550,7 +550,7 @@ CHUNK_ROWS = 500
 # The write of a batch of merged sessions: one multi-row statement. ON CONFLICT merges the
 # batch's figures into the row as it stands then, monotonically, so two writers (the
 # listener and an import) can never move a counter or a Stop back.
-_UPSERT_FIELDS = [
+SESSION_COLUMNS = [
     "session_key",
     "acct_session_id",
     "nas_id",
@@ -613,7 +613,7 @@ def _upsert_parts() -> tuple[str, str]:
         "status": "CASE WHEN t.status = 'closed' OR excluded.status = 'closed' THEN 'closed' "
         "ELSE 'open' END",
     }
-    columns = ", ".join(_UPSERT_FIELDS)
+    columns = ", ".join(SESSION_COLUMNS)
     updates = ", ".join(f"{name} = {expr}" for name, expr in merged.items())
     return (
         f"INSERT INTO {table} AS t ({columns})",
@@ -622,33 +622,35 @@ def _upsert_parts() -> tuple[str, str]:
 
 
 def _upsert_sessions(sessions: list[AccountingSession]) -> None:
-    adapt = connection.ops.adapt_datetimefield_value
     head, tail = _upsert_parts()
     _insert_values(
         head,
         tail,
         _UPSERT_TYPES,
-        [
-            (
-                s.session_key,
-                s.acct_session_id,
-                s.nas_id,
-                s.service_point_id,
-                s.area_code,
-                s.user_hash,
-                s.calling_station_hash,
-                adapt(s.started_at),
-                adapt(s.updated_at),
-                adapt(s.stopped_at),
-                adapt(s.ended_at),
-                s.input_octets,
-                s.output_octets,
-                s.session_time,
-                s.terminate_cause,
-                s.status,
-            )
-            for s in sessions
-        ],
+        [session_row(s) for s in sessions],
+    )
+
+
+def session_row(s: AccountingSession) -> tuple:
+    """A session's values in the order of ``SESSION_COLUMNS``, ready for raw SQL."""
+    adapt = connection.ops.adapt_datetimefield_value
+    return (
+        s.session_key,
+        s.acct_session_id,
+        s.nas_id,
+        s.service_point_id,
+        s.area_code,
+        s.user_hash,
+        s.calling_station_hash,
+        adapt(s.started_at),
+        adapt(s.updated_at),
+        adapt(s.stopped_at),
+        adapt(s.ended_at),
+        s.input_octets,
+        s.output_octets,
+        s.session_time,
+        s.terminate_cause,
+        s.status,
     )
 
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from pracharat.accounts.models import Agency, AgencyKind
 from pracharat.geo.models import Province, SubDistrict, Village
+from pracharat.network.accounting import SESSION_COLUMNS, session_row
 from pracharat.network.models import (
     AccountingSession,
     Nas,
@@ -467,26 +468,6 @@ def write_history(
     return result
 
 
-_INSERT_COLUMNS = [
-    "session_key",
-    "acct_session_id",
-    "nas_id",
-    "service_point_id",
-    "area_code",
-    "user_hash",
-    "calling_station_hash",
-    "started_at",
-    "updated_at",
-    "stopped_at",
-    "ended_at",
-    "input_octets",
-    "output_octets",
-    "session_time",
-    "terminate_cause",
-    "status",
-]
-
-
 def insert_sessions(rows: list[AccountingSession]) -> int:
     """Insert sessions with one ``executemany`` (ON CONFLICT DO NOTHING, so re-runs add
     nothing twice): several times faster than ``bulk_create`` for generated history, which
@@ -494,31 +475,10 @@ def insert_sessions(rows: list[AccountingSession]) -> int:
     if not rows:
         return 0
     table = AccountingSession._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
-    marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+    columns = ", ".join(connection.ops.quote_name(c) for c in SESSION_COLUMNS)
+    marks = ", ".join(["%s"] * len(SESSION_COLUMNS))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        (
-            r.session_key,
-            r.acct_session_id,
-            r.nas_id,
-            r.service_point_id,
-            r.area_code,
-            r.user_hash,
-            r.calling_station_hash,
-            adapt(r.started_at),
-            adapt(r.updated_at),
-            adapt(r.stopped_at),
-            adapt(r.ended_at),
-            r.input_octets,
-            r.output_octets,
-            r.session_time,
-            r.terminate_cause,
-            r.status,
-        )
-        for r in rows
-    ]
+    params = [session_row(r) for r in rows]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)
