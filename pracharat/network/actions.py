@@ -68,10 +68,20 @@ def check_report_rate(point: ServicePoint, ip_hash: str, now: dt.datetime | None
         raise RateLimited
 
 
-def _open_incident(point: ServicePoint, *, source: str, summary: str, now, actor=None):
-    """The point's unresolved incident, or a new one assigned to its provider. The point row
-    is locked first so two reports at once cannot both open one (a unique constraint backs
-    this up on every database)."""
+def open_incident(
+    point: ServicePoint,
+    *,
+    source: str,
+    summary: str,
+    note: str,
+    sla: dt.timedelta,
+    now,
+    actor=None,
+) -> tuple[Incident, bool]:
+    """The point's unresolved incident, or a new one assigned to its provider agency with an
+    SLA clock; ``(incident, opened)``. Used by public reports and by the outage monitor
+    (``health.mark_down``); call it inside a transaction. The point row is locked first so
+    two callers at once cannot both open one (a unique constraint backs this up)."""
     ServicePoint.objects.select_for_update().filter(pk=point.pk).first()
     existing = Incident.objects.unresolved().filter(service_point=point).first()
     if existing is not None:
@@ -85,12 +95,12 @@ def _open_incident(point: ServicePoint, *, source: str, summary: str, now, actor
                 source=source,
                 summary=summary[:200],
                 opened_at=now,
-                sla_due=now + REPORT_SLA,
+                sla_due=now + sla,
             )
-    except IntegrityError:
+    except IntegrityError:  # another writer opened one a moment ago
         return Incident.objects.unresolved().get(service_point=point), False
     IncidentEvent.objects.create(
-        incident=incident, at=now, kind=IncidentEventKind.OPENED, actor=actor, note=summary
+        incident=incident, at=now, kind=IncidentEventKind.OPENED, actor=actor, note=note
     )
     return incident, True
 
@@ -116,8 +126,13 @@ def submit_fault_report(
     if data.photo:
         report.photo = data.photo
     problem_label = report.get_problem_display()
-    incident, opened = _open_incident(
-        point, source=IncidentSource.REPORT, summary=str(problem_label), now=now
+    incident, opened = open_incident(
+        point,
+        source=IncidentSource.REPORT,
+        summary=str(problem_label),
+        note=str(problem_label),
+        sla=REPORT_SLA,
+        now=now,
     )
     report.incident = incident
     report.save()

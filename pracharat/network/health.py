@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pracharat.network.actions import open_incident
 from pracharat.network.models import (
     AccountingSession,
     Incident,
@@ -136,29 +137,19 @@ def mark_down(point: ServicePoint, now: datetime) -> bool:
         }
     else:
         note = _("The point has never reported.")
-    existing = Incident.objects.unresolved().filter(service_point=point).first()
-    if existing is not None:
-        IncidentEvent.objects.create(
-            incident=existing, at=now, kind=IncidentEventKind.NOTE, note=note
-        )
-        return False
-    try:
-        with transaction.atomic():
-            incident = Incident.objects.create(
-                service_point=point,
-                area_code=point.area_code,
-                agency=point.provider,
-                source=IncidentSource.OUTAGE,
-                summary=_("Outage: %(place)s") % {"place": point.place_name},
-                opened_at=now,
-                sla_due=now + OUTAGE_SLA,
-            )
-    except IntegrityError:  # a public report opened one a moment ago
-        return False
-    IncidentEvent.objects.create(
-        incident=incident, at=now, kind=IncidentEventKind.OPENED, note=note
+    incident, opened = open_incident(
+        point,
+        source=IncidentSource.OUTAGE,
+        summary=_("Outage: %(place)s") % {"place": point.place_name},
+        note=note,
+        sla=OUTAGE_SLA,
+        now=now,
     )
-    return True
+    if not opened:
+        IncidentEvent.objects.create(
+            incident=incident, at=now, kind=IncidentEventKind.NOTE, note=note
+        )
+    return opened
 
 
 def mark_recovered(point: ServicePoint, now: datetime) -> bool:
