@@ -369,49 +369,32 @@ def sessions_for_day(profile: PointProfile, day: date, *, seed: int, now: dateti
         key = hashlib.md5(  # noqa: S324 - a stable id, not a security control
             f"sim|{profile.code}|{day.isoformat()}|{n}".encode()
         ).hexdigest()
+        session = AccountingSession(
+            session_key=key,
+            acct_session_id=key[:16],
+            nas_id=profile.nas_id,
+            service_point_id=profile.point_id,
+            area_code=profile.area_code,
+            user_hash=users[who],
+            calling_station_hash=users[who],
+            started_at=start,
+        )
         if end > now:
             # Still online: what the last Interim-Update said.
             elapsed = int((now - start).total_seconds())
             fraction = elapsed / seconds
-            rows.append(
-                AccountingSession(
-                    session_key=key,
-                    acct_session_id=key[:16],
-                    nas_id=profile.nas_id,
-                    service_point_id=profile.point_id,
-                    area_code=profile.area_code,
-                    user_hash=users[who],
-                    calling_station_hash=users[who],
-                    started_at=start,
-                    updated_at=now,
-                    ended_at=now,
-                    input_octets=int(up * fraction),
-                    output_octets=int(down * fraction),
-                    session_time=elapsed,
-                    status=SessionStatus.OPEN,
-                )
-            )
-            continue
-        rows.append(
-            AccountingSession(
-                session_key=key,
-                acct_session_id=key[:16],
-                nas_id=profile.nas_id,
-                service_point_id=profile.point_id,
-                area_code=profile.area_code,
-                user_hash=users[who],
-                calling_station_hash=users[who],
-                started_at=start,
-                updated_at=end,
-                stopped_at=end,
-                ended_at=end,
-                input_octets=up,
-                output_octets=down,
-                session_time=seconds,
-                terminate_cause=r.choice(["User-Request", "Idle-Timeout", "Lost-Carrier"]),
-                status=SessionStatus.CLOSED,
-            )
-        )
+            session.updated_at = session.ended_at = now
+            session.input_octets = int(up * fraction)
+            session.output_octets = int(down * fraction)
+            session.session_time = elapsed
+            session.status = SessionStatus.OPEN
+        else:
+            session.updated_at = session.stopped_at = session.ended_at = end
+            session.input_octets, session.output_octets = up, down
+            session.session_time = seconds
+            session.terminate_cause = r.choice(["User-Request", "Idle-Timeout", "Lost-Carrier"])
+            session.status = SessionStatus.CLOSED
+        rows.append(session)
     return rows
 
 
