@@ -245,3 +245,12 @@ def test_slip_is_shown_only_to_the_groups_sellers(
     seller.logout()
     seller.force_login(buyer)
     assert seller.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("payment", ["abc", "1.5", "999999"])
+def test_a_bad_payment_id_is_not_found_and_changes_nothing(seller, chili_order, payment):
+    for name in ("market:seller_confirm", "market:seller_reject"):
+        response = seller.post(reverse(name, args=[chili_order.number]), {"payment": payment})
+        assert response.status_code == 404
+    chili_order.refresh_from_db()
+    assert chili_order.status == OrderStatus.PENDING_PAYMENT

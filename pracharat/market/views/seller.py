@@ -118,11 +118,7 @@ def _done(request, order, message):
 @seller_required
 def confirm_payment(request, number: str):
     order = _seller_order(request, number)
-    payment = None
-    if request.POST.get("payment"):
-        payment = get_object_or_404(
-            Payment.objects.filter(order=order), pk=request.POST.get("payment")
-        )
+    payment = _posted_payment(request, order) if request.POST.get("payment") else None
     try:
         actions.confirm_payment(order, actor=request.user, payment=payment)
     except actions.MarketError as exc:
@@ -131,11 +127,20 @@ def confirm_payment(request, number: str):
     return _done(request, order, _("Payment confirmed. Pack the parcel and ship it."))
 
 
+def _posted_payment(request, order) -> Payment:
+    """The order's payment named by the form's ``payment`` field; 404 for anything else,
+    including a value that is not a number."""
+    raw = request.POST.get("payment", "")
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Payment.objects.filter(order=order), pk=int(raw))
+
+
 @require_POST
 @seller_required
 def reject_slip(request, number: str):
     order = _seller_order(request, number)
-    payment = get_object_or_404(Payment.objects.filter(order=order), pk=request.POST.get("payment"))
+    payment = _posted_payment(request, order)
     try:
         actions.reject_slip(payment, actor=request.user, note=request.POST.get("note", "")[:500])
     except actions.MarketError as exc:
