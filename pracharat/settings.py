@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.lib.clientip import parse_networks
 from pracharat.core.lib.env import (
     ConfigError,
     env_bool,
@@ -61,10 +62,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pracharat.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "pracharat.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pracharat.core.middleware.ThaiFirstLocaleMiddleware",
+    "pracharat.core.middleware.RequestBodyLimitMiddleware",
+    "pracharat.core.middleware.HeadAsGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,29 +106,52 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "pracharat.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers run while one writer commits; IMMEDIATE takes the write lock
-                # at BEGIN so two writers queue on the busy timeout instead of deadlocking.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "pracharat.sqlite3"}
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # However SQLite is configured (the default or a sqlite:/// URL): WAL lets readers run while
+    # one writer commits; IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy
+    # timeout instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache every worker shares: Redis when configured, else files under var/ (the embedded
+# default runs several gunicorn workers; a per-process cache would let them disagree).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# --- Requests --------------------------------------------------------------------------------
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# without it every client would have the proxy's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ConfigError(f"TRUSTED_PROXIES: {exc}") from exc
+# The largest request body the site reads (photos are at most 10 MB before they are re-encoded).
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_MB", 12) * 1024 * 1024
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()"
+)
 
 # --- Accounts and security -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -153,6 +181,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "pracharat.accounts.backends.login_key"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "pracharat.core.middleware.client_ip"
+# Successful logins are not logged with their address (personal data the platform needs not).
+AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -5,14 +5,22 @@ from pracharat.core.lib.phone import PhoneError, normalise_phone
 
 
 def login_key(request, credentials) -> str | None:
-    """One key per account for throttling, whichever way the login was typed."""
+    """One key per account for lockouts, whichever way the login was typed: the email and the
+    phone of one account share one counter. A login that matches no account keeps its
+    normalised spelling, so guessing at unknown logins is limited too."""
     login = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
+    if not login:
+        return None
+    try:
+        return f"user:{User.objects.get_by_login(login).pk}"
+    except (User.DoesNotExist, User.MultipleObjectsReturned):
+        pass
     if "@" in login:
         return login.lower()
     try:
         return normalise_phone(login)
     except PhoneError:
-        return login or None
+        return login
 
 
 class EmailOrPhoneBackend(ModelBackend):

@@ -94,3 +94,21 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of a rate limit, shared by every worker (see core.limits).
+
+    The key is a keyed hash of the limit's scope, subject (an account, a client address) and
+    window, so the table holds no address or login in clear."""
+
+    key = models.CharField(_("key"), max_length=64, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.count}"

@@ -1,30 +1,15 @@
-"""PDPA pseudonyms for the network pillar: user names, device MACs and client addresses.
-
-The key comes from ``PDPA_HASH_KEY`` (or ``PDPA_HASH_KEY_FILE``); without it a key is derived
-from ``SECRET_KEY``, so a development install works and production can rotate one without the
-other. Changing the key changes every pseudonym: unique-user counts restart from then on.
-"""
+"""PDPA pseudonyms of RADIUS user names and device MACs (the key and the keyed hash are
+core's, in ``pracharat.core.privacy``; a MAC is normalised first so one device has one
+pseudonym however the NAS spells it)."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 
-from django.conf import settings
-
-from pracharat.core.lib.env import env_str
+from pracharat.core.privacy import client_hash, pdpa_key
 from pracharat.network.radius import pseudonymise
 
-
-@functools.cache
-def pdpa_key() -> bytes:
-    configured = env_str("PDPA_HASH_KEY")
-    if configured:
-        return configured.encode()
-    return hmac.new(
-        settings.SECRET_KEY.encode(), b"pracharat.network.pdpa", hashlib.sha256
-    ).digest()
+__all__ = ["client_hash", "pdpa_key", "pseudonym"]
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -34,8 +19,3 @@ def pseudonym(value: str | None) -> str:
     if not value:
         return ""
     return pseudonymise(value, pdpa_key())
-
-
-def client_hash(ip_address: str | None) -> str:
-    """Pseudonym of a client IP address, for rate-limiting public forms without storing it."""
-    return pseudonym(f"ip:{ip_address or 'unknown'}")

@@ -225,7 +225,6 @@ def area_map(request, code: str):
             "attention": attention[:200],
             "attention_count": len(attention),
             "status_choices": PointStatus.choices,
-            "colours": charts.STATUS_COLOURS,
         },
     )
 

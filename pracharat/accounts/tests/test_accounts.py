@@ -48,6 +48,31 @@ def test_repeated_failures_lock_the_login_out(client, phitsanulok_officer, setti
     assert not client.get(reverse("accounts:me")).wsgi_request.user.is_authenticated
 
 
+def test_the_email_and_the_phone_of_one_account_share_one_lockout(
+    client, phitsanulok_officer, settings
+):
+    email = phitsanulok_officer.email.upper()  # any case
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login(client, email if attempt % 2 else "081 234 5678", "wrong")
+    assert login(client, phitsanulok_officer.email).status_code == 429
+    assert login(client, "0812345678").status_code == 429
+
+
+def test_the_lockout_follows_the_client_behind_a_trusted_proxy(
+    client, phitsanulok_officer, settings
+):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    from django.test import Client
+
+    behind = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(behind, "0812345678", "wrong")
+    assert login(behind, "0812345678").status_code == 429
+    # Another villager behind the same proxy is not locked out by the first one's mistakes.
+    other = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert login(other, "0812345678").status_code == 302
+
+
 def test_phone_numbers_are_stored_in_one_form(geography):
     user = User.objects.create_user(phone="+66 89 999 0000", password=PASSWORD, full_name="x")
     assert user.phone == "0899990000"

@@ -52,3 +52,34 @@ def test_env_readers_fail_fast(monkeypatch, tmp_path):
     (tmp_path / "key").write_text("from-a-file\n")
     monkeypatch.setenv("X_KEY_FILE", str(tmp_path / "key"))
     assert env_str("X_KEY") == "from-a-file"
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:///{dir}/by-url.sqlite3"])
+def test_sqlite_gets_wal_immediate_and_a_busy_timeout_however_configured(tmp_path, url):
+    env = {**clean_env(), "PRACHARAT_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    if url:
+        env["DATABASE_URL"] = url.format(dir=tmp_path)
+    script = (
+        "import django; django.setup();"
+        "from django.db import connection as c;"
+        "cur = c.cursor();"
+        "print(cur.execute('PRAGMA journal_mode').fetchone()[0],"
+        " cur.execute('PRAGMA busy_timeout').fetchone()[0],"
+        " c.transaction_mode)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "DJANGO_SETTINGS_MODULE": "pracharat.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def test_a_bad_trusted_proxy_stops_the_start(tmp_path):
+    result = run_check(tmp_path, TRUSTED_PROXIES="10.0.0.0/8,not-an-address")
+    assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr

@@ -214,7 +214,7 @@ def test_receipt_is_printable_with_buddhist_era_date(client, order, producer):
     assert response.status_code == 200
     body = response.content.decode()
     assert str(order.created.year + 543) in body
-    assert "window.print()" in body
+    assert "data-print" in body and "core/print.js" in body
     assert f"{order.total:,.2f}" in body
 
 
