@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PRACHARAT := $(BIN)/pracharat
 APPS := core geo accounts network market
 
-.PHONY: run test setup dev-setup locale messages lint format migrate demo serve bench clean
+.PHONY: run test production-smoke setup dev-setup locale messages lint format migrate demo serve bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -52,6 +52,11 @@ test: dev-setup
 	$(BIN)/ruff format --check .
 	$(PRACHARAT) makemigrations --check --dry-run -v1
 	$(BIN)/pytest
+
+# Production mode (PRACHARAT_PRODUCTION=1) started as the README says and fetched over HTTP;
+# needs DATABASE_URL on an empty PostgreSQL database (REDIS_URL optional). CI runs it.
+production-smoke: setup
+	$(BIN)/python .ci/production_smoke.py
 
 lint: dev-setup
 	$(BIN)/ruff check .
