@@ -73,7 +73,7 @@ def workers(transactional_db, tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "pracharat.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", "4", "--threads", "8", "--worker-class", "gthread"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "gunicorn.log").open("w"),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -83,10 +83,11 @@ def workers(transactional_db, tmp_path):
             break
         except urllib.error.HTTPError as exc:
             pytest.fail(f"the look-up page answered {exc.code}")
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or still starting
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
-                pytest.fail(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+                log = (tmp_path / "gunicorn.log").read_text()[-2000:]
+                pytest.fail(f"gunicorn did not start: {log}")
             time.sleep(0.3)
     yield base
     server.terminate()
