@@ -126,8 +126,14 @@ def page(browser, live_server, transactional_db):
     )
     tab = context.new_page()
     tab.set_default_timeout(10_000)
+    refused = []  # what the Content-Security-Policy blocked: every browser test checks it
+    tab.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture
