@@ -76,22 +76,29 @@ def workers(transactional_db, tmp_path):
         env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "gunicorn.log").open("w"),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/market/orders/lookup/", server, tmp_path / "gunicorn.log")
+        yield base
+    finally:  # never leave the workers behind, whatever failed
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, log) -> None:
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(f"{base}/market/orders/lookup/", timeout=5)  # noqa: S310
-            break
+            urllib.request.urlopen(url, timeout=5)  # noqa: S310 - loopback
+            return
         except urllib.error.HTTPError as exc:
             pytest.fail(f"the look-up page answered {exc.code}")
         except OSError:  # not listening yet, or still starting
             if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                log = (tmp_path / "gunicorn.log").read_text()[-2000:]
-                pytest.fail(f"gunicorn did not start: {log}")
+                pytest.fail(f"gunicorn did not start: {log.read_text()[-2000:]}")
             time.sleep(0.3)
-    yield base
-    server.terminate()
-    server.wait(timeout=20)
 
 
 def test_100_concurrent_wrong_lookups_evaluate_exactly_the_limit(workers):
