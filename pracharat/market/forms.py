@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.lib.phone import PhoneError, normalise_phone
+from pracharat.core.validators import visible_line, visible_text
 from pracharat.geo.models import SubDistrict
 from pracharat.market.lib import s10
 from pracharat.market.models import Category, Product, ShippingService
@@ -98,7 +99,7 @@ class CheckoutForm(forms.Form):
     place name); the postcode comes with it. Shipping is chosen per group: one field per
     group in the cart, named ``shipping_<group id>``."""
 
-    buyer_name = forms.CharField(label=_("Full name"), max_length=150)
+    buyer_name = forms.CharField(label=_("Full name"), max_length=150, validators=[visible_line])
     buyer_phone = forms.CharField(
         label=_("Phone"),
         max_length=20,
@@ -112,11 +113,13 @@ class CheckoutForm(forms.Form):
     address_line1 = forms.CharField(
         label=_("House number, street"),
         max_length=200,
+        validators=[visible_line],
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     address_line2 = forms.CharField(
         label=_("Building, moo, soi (optional)"),
         max_length=200,
+        validators=[visible_line],
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
@@ -131,6 +134,7 @@ class CheckoutForm(forms.Form):
         label=_("Note to the seller (optional)"),
         required=False,
         max_length=500,
+        validators=[visible_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -283,6 +287,10 @@ class ProductForm(forms.ModelForm):
             self.fields["group"].empty_label = None
         self.fields["category"].queryset = Category.objects.all()
         self.fields["category"].empty_label = None
+        for name in ("title_th", "title_en", "unit"):
+            self.fields[name].validators.append(visible_line)
+        for name in ("description_th", "description_en"):
+            self.fields[name].validators.append(visible_text)
 
 
 class ImportForm(forms.Form):

@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pracharat.core.validators import visible_line, visible_text
 from pracharat.market import actions
 from pracharat.market.models import Category, ProducerGroup, Product
 
@@ -174,6 +175,11 @@ def _row_to_product(group, row, line, categories, existing, seen_skus):
     for column in ("title_en", "description_th", "description_en"):
         if column in row:
             setattr(product, column, row[column])
+    for column in ("title_th", "title_en", "description_th", "description_en"):
+        try:
+            (visible_text if column.startswith("description") else visible_line)(row.get(column))
+        except ValidationError as exc:
+            error(column, exc.messages[0])
     category = categories.get(row.get("category", "").casefold())
     if category is None:
         error("category", _("Unknown category “%(value)s”.") % {"value": row.get("category", "")})

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from pracharat.core.validators import visible_line, visible_text
 from pracharat.network.actions import ReportInput
 from pracharat.network.models import FaultProblem, PointStatus
 
@@ -39,11 +40,13 @@ class FaultReportForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[visible_text],
     )
     contact = forms.CharField(
         label=_("Contact (optional)"),
         required=False,
         max_length=100,
+        validators=[visible_line],
         help_text=_("A phone number or LINE ID if you want to be called back."),
     )
     photo = forms.ImageField(

@@ -111,6 +111,20 @@ def test_checkout_errors_are_shown_and_nothing_is_ordered(client, chili_products
     assert not Order.objects.exists()
 
 
+def test_checkout_refuses_a_name_with_a_direction_override_and_keeps_thai_digits(
+    client, chili_products
+):
+    _add(client, chili_products["pao"])
+    group = chili_products["pao"].group
+    data = _checkout_data(group, buyer_name="Somchai\u202eliaM")
+    response = client.post(reverse("market:checkout"), data)
+    assert response.status_code == 200 and "U+202E" in response.content.decode()
+    assert not Order.objects.exists()
+    data = _checkout_data(group, buyer_phone="๐๘๑-๒๓๔-๕๖๗๘")
+    client.post(reverse("market:checkout"), data)
+    assert Order.objects.get().buyer_phone == "0812345678"
+
+
 def test_checkout_out_of_stock_rolls_back_every_group(client, chili_products, cloth):
     narok = chili_products["narok"]  # one left
     _add(client, cloth)
