@@ -51,13 +51,17 @@ def add(session: MutableMapping, product_id: int, quantity: int = 1) -> int:
 
 
 def set_quantity(session: MutableMapping, product_id: int, quantity: int) -> None:
-    """Set the quantity; 0 or less removes the line."""
+    """Set the quantity of a line already in the cart; 0 or less removes it. Only ``add``
+    (which checks that the product is on sale) puts a product in the cart."""
     items = contents(session)
+    pid = int(product_id)
+    if pid not in items:
+        return
     quantity = min(int(quantity), MAX_QUANTITY)
     if quantity <= 0:
-        items.pop(int(product_id), None)
+        items.pop(pid)
     else:
-        items[int(product_id)] = quantity
+        items[pid] = quantity
     _store(session, items)
 
 

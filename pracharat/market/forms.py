@@ -78,7 +78,7 @@ class AddToCartForm(forms.Form):
 class CartLineForm(forms.Form):
     """Change one line of the cart: a quantity of 0 removes it."""
 
-    product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    product = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     quantity = forms.IntegerField(
         label=_("Quantity"),
         validators=[MinValueValidator(0), MaxValueValidator(MAX_QUANTITY)],

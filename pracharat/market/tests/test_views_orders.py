@@ -46,6 +46,23 @@ def test_cart_add_update_and_remove(client, chili_products):
     assert "น้ำพริกเผา" not in client.get(reverse("market:cart")).content.decode()
 
 
+def test_an_inactive_product_never_gets_into_the_cart(client, chili_products):
+    pao, tadaeng = chili_products["pao"], chili_products["tadaeng"]
+    tadaeng.active = False
+    tadaeng.save()
+    _add(client, tadaeng)
+    # The cart form changes only lines already in the cart: it cannot slip a product in.
+    client.post(reverse("market:cart"), {"product": tadaeng.pk, "quantity": 2})
+    client.post(reverse("market:cart"), {"product": 2**63, "quantity": 1})
+    body = client.get(reverse("market:cart")).content.decode()
+    assert "น้ำพริกตาแดง" not in body
+    _add(client, pao)
+    pao.group.active = False
+    pao.group.save()
+    _add(client, pao)
+    assert client.session["market_cart"] == {str(pao.pk): 1}
+
+
 def test_checkout_page_offers_postage_per_parcel_with_fee(client, chili_products, cloth):
     _add(client, chili_products["pao"])
     _add(client, cloth)

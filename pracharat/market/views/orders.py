@@ -43,7 +43,7 @@ LOOKUP_PER_NUMBER = Limit("market.lookup.number", attempts=10, window=600)
 def cart_add(request, pk: int):
     product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
     form = AddToCartForm(request.POST)
-    if not form.is_valid() or not product.available:
+    if not form.is_valid() or not (product.available and product.group.active):
         messages.error(request, _("This product cannot be added to the cart now."))
         return redirect("market:product", pk=pk)
     try:
