@@ -603,9 +603,20 @@ def ship(order: Order, tracking_number: str, *, actor) -> Order:
         ) from exc
     if not code.endswith("TH"):
         raise MarketError(_("A Thailand Post tracking number ends with TH."))
-    return _transition(
-        order, OrderStatus.SHIPPED, actor=actor, tracking_number=code, shipped_at=timezone.now()
-    )
+    taken = _("This tracking number is already on another order.")
+    if Order.objects.filter(tracking_number=code).exclude(pk=order.pk).exists():
+        raise MarketError(taken)
+    try:
+        with transaction.atomic():  # the unique constraint decides a race between two sellers
+            return _transition(
+                order,
+                OrderStatus.SHIPPED,
+                actor=actor,
+                tracking_number=code,
+                shipped_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise MarketError(taken) from exc
 
 
 @transaction.atomic

@@ -542,6 +542,13 @@ class Order(TimeStamped):
                 condition=Q(total=models.F("subtotal") + models.F("shipping_fee")),
                 name="market_order_total_sum",
             ),
+            # A parcel has one S10 number: one number never ships two orders.
+            models.UniqueConstraint(
+                fields=["tracking_number"],
+                condition=~Q(tracking_number=""),
+                name="market_order_tracking_number_unique",
+                violation_error_message=_("This tracking number is already on another order."),
+            ),
         ]
 
     def __str__(self) -> str:

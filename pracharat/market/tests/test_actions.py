@@ -240,6 +240,22 @@ def test_ship_validates_the_s10_number(order, producer):
     assert order.status == OrderStatus.SHIPPED and order.tracking_number == "EF582304177TH"
 
 
+def test_one_tracking_number_ships_one_order(order, chili_products, buyer_details, producer):
+    (second,) = actions.checkout({chili_products["tadaeng"].pk: 1}, buyer_details)
+    for each in (order, second):
+        actions.confirm_payment(each, actor=producer)
+    actions.ship(order, "EF582304177TH", actor=producer)
+    with pytest.raises(actions.MarketError, match="another order"):
+        actions.ship(second, "EF582304177TH", actor=producer)
+    second.refresh_from_db()
+    assert second.status == OrderStatus.PAID and second.tracking_number == ""
+    # The database refuses it too, whoever writes.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=second.pk).update(tracking_number="EF582304177TH")
+
+
 def test_unpaid_order_cannot_be_shipped(order, producer):
     with pytest.raises(actions.OrderStateError):
         actions.ship(order, s10.make("EF", 1), actor=producer)
