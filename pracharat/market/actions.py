@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -500,20 +501,41 @@ def webhook_secret() -> str:
     return env_str(PAYMENT_WEBHOOK_SECRET_ENV)
 
 
-def sign(raw_body: bytes, secret: str) -> str:
-    """The signature header value a provider sends: ``sha256=<hex HMAC-SHA256 of the body>``."""
-    return "sha256=" + hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+#: How far a webhook's signed time may be from ours, in seconds (replays older than this fail).
+WEBHOOK_TOLERANCE_SECONDS = 300
 
 
-def verify_signature(raw_body: bytes, header: str, secret: str) -> bool:
-    """Constant-time check of ``header`` (``sha256=<hex>`` or bare hex) over the raw body."""
+def sign(raw_body: bytes, secret: str, *, timestamp: int | None = None) -> str:
+    """The signature header a provider sends: ``t=<unix seconds>,v1=<hex HMAC-SHA256>`` where
+    the HMAC is over ``b"<t>." + body``, so a captured delivery cannot be replayed later."""
+    t = int(time.time()) if timestamp is None else int(timestamp)
+    digest = hmac.new(secret.encode(), f"{t}.".encode() + raw_body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+def verify_signature(
+    raw_body: bytes, header: str, secret: str, *, now: float | None = None
+) -> tuple[bool, str]:
+    """``(True, "")`` for a valid, fresh signature; else ``(False, reason)``. Constant-time."""
     if not secret or not header:
-        return False
-    given = header.strip()
-    if given.lower().startswith("sha256="):
-        given = given[7:]
-    expected = sign(raw_body, secret)[7:]
-    return hmac.compare_digest(given.lower(), expected)
+        return False, "missing signature"
+    parts = dict(
+        item.strip().split("=", 1) for item in header.split(",") if "=" in item and item.strip()
+    )
+    try:
+        t = int(parts.get("t", ""))
+    except ValueError:
+        return False, "signature has no timestamp (t=<unix seconds>,v1=<hex>)"
+    expected = sign(raw_body, secret, timestamp=t).split("v1=", 1)[1]
+    if not hmac.compare_digest(parts.get("v1", "").lower().encode(), expected.encode()):
+        return False, "bad signature"
+    age = (time.time() if now is None else now) - t
+    if abs(age) > WEBHOOK_TOLERANCE_SECONDS:
+        return (
+            False,
+            f"signature timestamp is {int(age)} s off (tolerance {WEBHOOK_TOLERANCE_SECONDS} s)",
+        )
+    return True, ""
 
 
 def record_webhook_payment(
@@ -522,8 +544,10 @@ def record_webhook_payment(
     """A payment provider tells us money arrived. Returns ``(payment, created)``.
 
     Body (JSON, UTF-8): ``{"reference": "...", "order": "PR-…", "amount": "120.50"}``,
-    signed with HMAC-SHA256 of the exact raw body under the shared secret
-    (``MARKET_PAYMENT_WEBHOOK_SECRET``), sent as ``X-Signature: sha256=<hex>``.
+    signed over a timestamp and the exact raw body under the shared secret
+    (``MARKET_PAYMENT_WEBHOOK_SECRET``), sent as ``X-Signature: t=<unix>,v1=<hex>`` (see
+    :func:`sign`); a timestamp more than five minutes away is refused, so a capture cannot be
+    replayed.
 
     Idempotent by ``reference``: a repeated delivery returns the recorded payment with
     ``created=False``. The amount must equal the order total to the satang, else nothing is
@@ -533,13 +557,16 @@ def record_webhook_payment(
     secret = webhook_secret() if secret is None else secret
     if not secret:
         raise WebhookError("payment webhook is not configured", status=503)
-    if not verify_signature(raw_body, signature, secret):
-        raise WebhookError("bad signature", status=401)
+    valid, reason = verify_signature(raw_body, signature, secret)
+    if not valid:
+        raise WebhookError(reason, status=401)
     try:
         data = json.loads(raw_body.decode("utf-8"))
         reference = str(data["reference"]).strip()
         number = str(data["order"]).strip().upper()
         amount = Decimal(str(data["amount"]))
+        if not amount.is_finite():  # NaN, sNaN, Infinity: comparing sNaN raises
+            raise ValueError(f"amount {data['amount']!r} is not a number of baht")
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, InvalidOperation) as exc:
         raise WebhookError(f"malformed body: {exc}", status=400) from exc
     if not reference or len(reference) > 100:

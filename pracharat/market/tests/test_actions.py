@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -204,6 +206,35 @@ def test_webhook_refuses_bad_signatures_and_wrong_amounts(order):
         actions.record_webhook_payment(body, signature, secret="")
     assert caught.value.status == 503
     assert not Payment.objects.exists()
+
+
+def test_webhook_signature_carries_a_timestamp_and_stale_ones_are_refused(order):
+    body, _sig = _webhook(order)
+    now = int(time.time())
+    for when, valid in ((now - 301, False), (now + 301, False), (now - 290, True)):
+        signature = actions.sign(body, SECRET, timestamp=when)
+        assert actions.verify_signature(body, signature, SECRET)[0] is valid
+    stale = actions.sign(body, SECRET, timestamp=now - 3600)
+    with pytest.raises(actions.WebhookError, match="timestamp") as caught:
+        actions.record_webhook_payment(body, stale, secret=SECRET)
+    assert caught.value.status == 401
+    # The old scheme (a bare HMAC of the body, replayable for ever) is refused.
+    bare = "sha256=" + actions.sign(body, SECRET).split("v1=")[1]
+    with pytest.raises(actions.WebhookError, match="timestamp"):
+        actions.record_webhook_payment(body, bare, secret=SECRET)
+    # A signed time cannot be moved: the HMAC covers it.
+    moved = actions.sign(body, SECRET, timestamp=now - 3600).replace(f"t={now - 3600}", f"t={now}")
+    with pytest.raises(actions.WebhookError, match="bad signature"):
+        actions.record_webhook_payment(body, moved, secret=SECRET)
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["sNaN", "NaN", "Infinity", "-inf"])
+def test_webhook_refuses_an_amount_that_is_not_a_number(order, amount):
+    body = json.dumps({"reference": "X", "order": order.number, "amount": amount}).encode()
+    with pytest.raises(actions.WebhookError) as caught:
+        actions.record_webhook_payment(body, actions.sign(body, SECRET), secret=SECRET)
+    assert caught.value.status == 400
 
 
 def test_webhook_reference_reused_for_another_amount_is_a_conflict(
