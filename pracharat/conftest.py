@@ -22,6 +22,18 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path):
+    """Public media and the private root of every test in a temporary directory:
+    ``uploads / "media"`` and ``uploads / "private"``."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
+    }
+    return tmp_path
+
+
 @pytest.fixture
 def geography(db):
     """The national geography (already loaded for `db` tests; reloaded after a flush)."""
@@ -76,6 +88,36 @@ def thai(settings):
 @pytest.fixture
 def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pixel_decodes(monkeypatch):
+    """Every pixel decoding Pillow starts during the test, as ``(format, size)``.
+
+    Pillow decodes in ``ImageFile.load`` (through ``Image._getdecoder``), which every lazy
+    ``Image.open`` result calls on first pixel access; ``Image.Image.load`` is spied on too.
+    (tracemalloc cannot prove this: Pillow's pixel buffers are C allocations it never sees.)"""
+    from PIL import Image, ImageFile
+
+    calls: list[tuple[str | None, tuple[int, int]]] = []
+
+    def spying(original):
+        def load(self, *args, **kwargs):
+            calls.append((getattr(self, "format", None), self.size))
+            return original(self, *args, **kwargs)
+
+        return load
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spying(ImageFile.ImageFile.load))
+    monkeypatch.setattr(Image.Image, "load", spying(Image.Image.load))
+    original_decoder = Image._getdecoder
+
+    def getdecoder(mode, decoder_name, *args, **kwargs):
+        calls.append((decoder_name, (0, 0)))
+        return original_decoder(mode, decoder_name, *args, **kwargs)
+
+    monkeypatch.setattr(Image, "_getdecoder", getdecoder)
+    return calls
 
 
 CHROMIUM = "/usr/bin/chromium"

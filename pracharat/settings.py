@@ -253,3 +253,11 @@ PRACHARAT_NAV = [
 NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "pracharat.core.views.csrf_failure"
 AXES_VERBOSE = False
+
+# --- Private uploads ---
+# Fault-report photos and transfer slips: outside MEDIA_ROOT, no URL, served only by views that
+# check who asks (pracharat.core.storage).
+STORAGES["private"] = {
+    "BACKEND": "pracharat.core.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))},
+}

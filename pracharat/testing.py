@@ -90,3 +90,41 @@ def volunteer() -> User:
 
 def buyer() -> User:
     return person("buyer@example.org", name="ผู้ซื้อ")
+
+
+# --- Pictures ----------------------------------------------------------------------------------
+
+
+def picture_bytes(fmt: str = "JPEG", size=(800, 600), mode: str = "RGB", **save) -> bytes:
+    """A real picture file of ``size`` in ``fmt`` (a plain orange field)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size, "orange" if mode not in ("L", "1") else 128).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+_BOMB: dict[int, bytes] = {}
+
+
+def bomb_png(side: int = 12_000) -> bytes:
+    """A real ``side`` x ``side`` PNG that is tiny on disk (1-bit, all black, optimised:
+    about 18 KB for 12,000 x 12,000) and huge once decoded (144 megapixels: 432 MB as RGB).
+    The issue's memory bomb, built once per test run."""
+    if side not in _BOMB:
+        import io
+
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("1", (side, side)).save(out, "PNG", optimize=True)
+        _BOMB[side] = out.getvalue()
+    return _BOMB[side]

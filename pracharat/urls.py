@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_media
 
 from pracharat.api import api, api_not_found
+from pracharat.core.views import media
 
 handler404 = "pracharat.core.views.page_not_found"
 handler500 = "pracharat.core.views.server_error"
@@ -18,10 +17,6 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Public uploads, in every mode; private files (photos of faults, slips) have no URL here.
+    path("media/<path:path>", media, name="media"),
 ]
-
-if not settings.PRODUCTION:
-    # The embedded default serves uploads itself; production puts them behind the web server.
-    urlpatterns.append(
-        path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})
-    )

@@ -1,9 +1,17 @@
+import mimetypes
+import posixpath
+
+from django.conf import settings
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import static
+from django.views.decorators.http import require_safe
 
+from pracharat.core import registry
 from pracharat.core.lib.thaidate import fiscal_year_of
 from pracharat.geo.models import Region
 
@@ -32,3 +40,28 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+#: What ``/media/`` serves at all: the pictures the loader wrote (JPEG) and older logos.
+PUBLIC_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+PUBLIC_MEDIA_MAX_AGE = 86_400
+
+
+@require_safe
+def media(request, path: str):
+    """Public uploads (product photos, group logos) from ``MEDIA_ROOT``, in development and
+    production alike (WhiteNoise serves only static files). Only the folders the apps
+    declare with ``registry.public_media`` are served, and only pictures; personal files
+    live in the private storage, which no URL maps to."""
+    path = posixpath.normpath(path).lstrip("/")
+    content_type, encoding = mimetypes.guess_type(path)
+    if (
+        path.startswith("..")
+        or not any(path.startswith(folder) for folder in registry.public_media_folders)
+        or content_type not in PUBLIC_MEDIA_TYPES
+        or encoding
+    ):
+        raise Http404
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    return response

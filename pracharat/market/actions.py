@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pracharat.core.lib.env import env_str
+from pracharat.core.lib.images import Picture
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.market import notifications, search
-from pracharat.market.lib import images, promptpay, s10
+from pracharat.market.lib import promptpay, s10
 from pracharat.market.models import (
     DELIVERED_STATUS,
     TRANSITIONS,
@@ -160,34 +161,21 @@ def delete_product(product: Product) -> None:
     product.delete()  # cascades to its ProductIndex row
 
 
-def _processed(upload, max_side: int = images.PHOTO_MAX_SIDE) -> images.Processed:
-    size = getattr(upload, "size", None)
-    if size is not None and size > images.MAX_UPLOAD_BYTES:
-        raise MarketError(
-            _("The file is too large; the limit is %(mb)d MB.")
-            % {"mb": images.MAX_UPLOAD_BYTES // 1_048_576}
-        )
-    data = upload.read(images.MAX_UPLOAD_BYTES + 1)
-    try:
-        return images.process(data, max_side=max_side)
-    except images.ImageError as exc:
-        raise MarketError(_("The picture was refused: %(reason)s") % {"reason": exc}) from exc
-
-
-def add_photo(product: Product, upload, *, alt: str = "") -> ProductPhoto:
-    """Check ``upload`` (an uploaded file) is a real image within the size limit, store it
-    re-encoded (EXIF-rotated, metadata stripped) with a light thumbnail, after the others."""
-    processed = _processed(upload)
+def add_photo(product: Product, picture: Picture, *, alt: str = "") -> ProductPhoto:
+    """Store ``picture`` (an upload already checked and re-encoded by ``core.lib.images``:
+    EXIF-rotated, metadata stripped, with its light thumbnail) after the product's others."""
+    if picture.thumbnail is None:
+        raise ValueError("a product photo needs its thumbnail (load it with thumb_side)")
     last = product.photos.order_by("-position").values_list("position", flat=True).first()
     photo = ProductPhoto(
         product=product,
         alt=alt,
         position=(last + 1) if last is not None else 0,
-        width=processed.width,
-        height=processed.height,
+        width=picture.width,
+        height=picture.height,
     )
-    photo.image.save("photo.jpg", ContentFile(processed.photo), save=False)
-    photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
+    photo.image.save("photo.jpg", ContentFile(picture.jpeg), save=False)
+    photo.thumbnail.save("thumb.jpg", ContentFile(picture.thumbnail), save=False)
     photo.save()
     return photo
 
@@ -477,23 +465,27 @@ def reject_slip(payment: Payment, *, actor, note: str = "") -> Payment:
 
 @transaction.atomic
 def record_slip(
-    order: Order, upload, *, amount: Decimal | None = None, note: str = "", actor=None
+    order: Order, picture: Picture, *, amount: Decimal | None = None, note: str = "", actor=None
 ) -> Payment:
-    """A buyer uploads a transfer slip (a photo or screenshot from their bank app). It is
-    checked to be an image and kept; the order waits for the seller to check the money."""
+    """A buyer uploads a transfer slip (a photo or screenshot from their bank app), already
+    checked and re-encoded by ``core.lib.images``; it is kept in the private storage and the
+    order waits for the seller to check the money."""
     if not order.can_pay:
         raise OrderStateError(order, OrderStatus.PAYMENT_REVIEW)
-    processed = _processed(upload, max_side=2000)
     payment = Payment(
         order=order, method=PaymentMethod.SLIP, amount=amount or order.total, note=note
     )
-    payment.slip.save("slip.jpg", ContentFile(processed.photo), save=False)
-    payment.save()
-    if order.status == OrderStatus.PAYMENT_REVIEW:
-        _note(order, _("Another transfer slip was uploaded."), actor)
-        transaction.on_commit(partial(notifications.order_changed, order.pk))
-    else:
-        _transition(order, OrderStatus.PAYMENT_REVIEW, actor=actor, note=note)
+    payment.slip.save("slip.jpg", ContentFile(picture.jpeg), save=False)
+    try:
+        payment.save()
+        if order.status == OrderStatus.PAYMENT_REVIEW:
+            _note(order, _("Another transfer slip was uploaded."), actor)
+            transaction.on_commit(partial(notifications.order_changed, order.pk))
+        else:
+            _transition(order, OrderStatus.PAYMENT_REVIEW, actor=actor, note=note)
+    except Exception:
+        payment.slip.delete(save=False)  # the rows roll back; the file must not stay behind
+        raise
     return payment
 
 

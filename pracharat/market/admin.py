@@ -2,8 +2,15 @@
 index stays right; order status is read-only here (change it through the seller's pages,
 which keep the history and send the e-mails)."""
 
+from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.forms import PictureField
+from pracharat.core.lib.images import Picture
 from pracharat.market import actions
 from pracharat.market.models import (
     Category,
@@ -26,8 +33,31 @@ class GroupMemberInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+LOGO_MAX_BYTES = 5 * 1024 * 1024
+LOGO_MAX_SIDE = 512
+
+
+class ProducerGroupForm(forms.ModelForm):
+    """The logo goes through the guarded loader like every other upload (the model's
+    ImageField would hand the admin Django's ImageField, which decodes before any check)."""
+
+    logo = PictureField(
+        label=_("logo"), required=False, max_side=LOGO_MAX_SIDE, max_bytes=LOGO_MAX_BYTES
+    )
+
+    # No Meta: the admin builds the form for ProducerGroup with every field; this one
+    # replaces the model's logo field.
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, Picture):
+            return ContentFile(logo.jpeg, name="logo.jpg")
+        return logo
+
+
 @admin.register(ProducerGroup)
 class ProducerGroupAdmin(admin.ModelAdmin):
+    form = ProducerGroupForm
     list_display = ["name_th", "code", "kind", "area_code", "promptpay_type", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name_th", "name_en", "code", "area_code", "registration_number"]
@@ -105,11 +135,12 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
+    exclude = ["slip"]  # private: a link to the view that checks who asks
     readonly_fields = [
         "method",
         "amount",
         "provider_reference",
-        "slip",
+        "slip_link",
         "created",
         "confirmed_by",
         "confirmed_at",
@@ -118,6 +149,13 @@ class PaymentInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("transfer slip"))
+    def slip_link(self, obj):
+        if not obj.slip:
+            return "-"
+        url = reverse("market:slip_file", args=[obj.order.number, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("See the slip"))
 
 
 @admin.register(Order)

@@ -14,6 +14,8 @@ class MarketConfig(AppConfig):
         from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
 
         registry.demo_loader(demo.load)
+        registry.public_media("market/products")  # photos and thumbnails (random names)
+        registry.public_media("market/groups")  # logos
         if env_str("THAILANDPOST_API_KEY"):  # poll Track & Trace beside the web app
             registry.serve_process(
                 ["track", "--every", str(env_int("THAILANDPOST_POLL_SECONDS", 1800))]

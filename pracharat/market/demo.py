@@ -13,15 +13,15 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from pracharat.accounts.models import User
 from pracharat.core.demo import BAN_KHLONG_MEM, DEMO_PASSWORD
+from pracharat.core.lib import images
 from pracharat.geo.models import SubDistrict, Village
-from pracharat.market import actions, notifications, search
+from pracharat.market import actions, forms, notifications, search
 from pracharat.market.lib import s10
 from pracharat.market.models import (
     Category,
@@ -341,8 +341,9 @@ PRODUCTS = [
 ]
 
 
-def _photo(colour: str, name: str) -> SimpleUploadedFile:
-    """A simple drawn picture (a jar on a coloured ground), so the demo shows thumbnails."""
+def _photo(colour: str) -> images.Picture:
+    """A simple drawn picture (a jar on a coloured ground), so the demo shows thumbnails;
+    through the same loader as a seller's upload."""
     image = Image.new("RGB", (800, 800), "#fbf7ef")
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((220, 220, 580, 700), radius=60, fill=colour)
@@ -350,7 +351,9 @@ def _photo(colour: str, name: str) -> SimpleUploadedFile:
     draw.ellipse((330, 380, 470, 520), fill="#fbf7ef")
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
-    return SimpleUploadedFile(f"{name}.jpg", out.getvalue(), content_type="image/jpeg")
+    return images.load(
+        out.getvalue(), max_side=forms.PHOTO_MAX_SIDE, thumb_side=forms.THUMB_MAX_SIDE
+    )
 
 
 def _user(email: str, phone: str, full_name: str) -> User:
@@ -414,7 +417,7 @@ def _load() -> dict[str, int]:
         product.active = True
         actions.save_product(product)
         if created or not product.photos.exists():
-            actions.add_photo(product, _photo(colour, sku.lower()), alt=title_th)
+            actions.add_photo(product, _photo(colour), alt=title_th)
         products[sku] = product
 
     if not Order.objects.filter(group=groups["khlong-mem-chili"]).exists():

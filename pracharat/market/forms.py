@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.forms import PictureField
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.validators import visible_line, visible_text
 from pracharat.geo.models import SubDistrict
@@ -210,19 +211,22 @@ class LookupForm(forms.Form):
         return number
 
 
+#: Slips are screenshots or photos of a phone screen: small files, read by a person.
+SLIP_MAX_BYTES = 5 * 1024 * 1024
+SLIP_MAX_SIDE = 2000
+#: Product photos come straight from phone cameras (4-12 MB, 12+ megapixels).
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDE = 1280
+THUMB_MAX_SIDE = 360
+
+
 class SlipForm(forms.Form):
-    slip = forms.ImageField(
+    slip = PictureField(
         label=_("Transfer slip (photo or screenshot)"),
         help_text=_("JPEG or PNG, at most 5 MB."),
+        max_side=SLIP_MAX_SIDE,
+        max_bytes=SLIP_MAX_BYTES,
     )
-
-    MAX_BYTES = 5 * 1024 * 1024
-
-    def clean_slip(self):
-        slip = self.cleaned_data["slip"]
-        if slip.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
-        return slip
 
 
 class ShipForm(forms.Form):
@@ -253,10 +257,13 @@ class CancelForm(forms.Form):
 
 
 class ProductForm(forms.ModelForm):
-    photo = forms.ImageField(
+    photo = PictureField(
         label=_("Add a photo"),
         required=False,
-        help_text=_("JPEG or PNG, at most 5 MB; it is resized to a light thumbnail."),
+        help_text=_("JPEG, PNG or WebP, at most 10 MB; it is resized to a light thumbnail."),
+        max_side=PHOTO_MAX_SIDE,
+        max_bytes=PHOTO_MAX_BYTES,
+        thumb_side=THUMB_MAX_SIDE,
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.models import AreaCodeField, TimeStamped
+from pracharat.core.storage import get_private_storage, random_name
 from pracharat.market import querysets
 from pracharat.market.lib import promptpay, s10
 
@@ -64,7 +65,7 @@ group_code_validator = RegexValidator(
 
 
 def logo_path(instance, filename: str) -> str:
-    return f"market/groups/{instance.code}/{secrets.token_hex(8)}-{filename[-60:]}"
+    return random_name("market/groups")
 
 
 class ProducerGroup(TimeStamped):
@@ -661,7 +662,8 @@ class PaymentMethod(models.TextChoices):
 
 
 def slip_path(instance, filename: str) -> str:
-    return f"market/slips/{instance.order_id}/{secrets.token_hex(8)}.jpg"
+    """A random name in the private storage: no order number, id or original file name."""
+    return random_name("market/slips")
 
 
 class Payment(models.Model):
@@ -679,7 +681,11 @@ class Payment(models.Model):
     provider_reference = models.CharField(
         _("provider reference"), max_length=100, unique=True, null=True, blank=True
     )
-    slip = models.ImageField(_("transfer slip"), upload_to=slip_path, blank=True)
+    # A JPEG re-encoded by core.lib.images, in the private storage (no URL): served by the
+    # slip_file view to the buyer of the order and to those who may see the order.
+    slip = models.FileField(
+        _("transfer slip"), upload_to=slip_path, storage=get_private_storage, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     created = models.DateTimeField(_("received"), auto_now_add=True)
     confirmed_by = models.ForeignKey(

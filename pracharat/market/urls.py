@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pracharat.market.views import orders, seller, shop
+from pracharat.market.views import files, orders, seller, shop
 from pracharat.market.webhooks import webhook_urlpatterns
 
 app_name = "market"
@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"orders/{ORDER}/", orders.order, name="order"),
     path(f"orders/{ORDER}/receipt/", orders.receipt, name="receipt"),
     path(f"orders/{ORDER}/slip/", orders.slip, name="slip"),
+    path(f"orders/{ORDER}/slips/<int:pk>/", files.slip_file, name="slip_file"),
     # Seller
     path("seller/", seller.dashboard, name="seller"),
     path("seller/orders/", seller.orders, name="seller_orders"),
@@ -33,7 +34,6 @@ urlpatterns = [
     path(f"seller/orders/{ORDER}/reject-slip/", seller.reject_slip, name="seller_reject"),
     path(f"seller/orders/{ORDER}/ship/", seller.ship, name="seller_ship"),
     path(f"seller/orders/{ORDER}/cancel/", seller.cancel, name="seller_cancel"),
-    path(f"seller/orders/{ORDER}/slips/<int:pk>/", seller.slip_file, name="seller_slip"),
     path("seller/report/", seller.report, name="seller_report"),
     path("seller/products/", seller.products, name="seller_products"),
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.accounts.models import Role
 from pracharat.accounts.scoping import agency_ids_for, area_codes_for, has_role
+from pracharat.core.lib.images import Picture
 from pracharat.network.models import (
     FaultReport,
     Incident,
@@ -50,7 +52,9 @@ class ReportInput:
     problem: str
     description: str = ""
     contact: str = ""
-    photo: object | None = None
+    #: Already decoded and re-encoded by ``core.lib.images`` (the form does it, after the
+    #: view has checked the rate limit), so nothing is decoded inside the transaction.
+    photo: Picture | None = None
 
 
 def check_report_rate(point: ServicePoint, ip_hash: str, now: dt.datetime | None = None) -> None:
@@ -110,7 +114,8 @@ def submit_fault_report(
     point: ServicePoint, data: ReportInput, *, ip_address: str | None, now=None
 ) -> FaultReport:
     """Record a public report and join it to the point's open incident, opening one for the
-    provider agency when there is none. Raises :class:`RateLimited` before writing anything."""
+    provider agency when there is none. Raises :class:`RateLimited` before writing anything.
+    The public page checks the limit once more before it lets the form decode a photo."""
     now = now or timezone.now()
     ip_hash = client_hash(ip_address)
     check_report_rate(point, ip_hash, now)
@@ -124,7 +129,17 @@ def submit_fault_report(
         ip_hash=ip_hash,
     )
     if data.photo:
-        report.photo = data.photo
+        report.photo.save("photo.jpg", ContentFile(data.photo.jpeg), save=False)
+    try:
+        _file_report(point, report, data, now)
+    except Exception:
+        if report.photo:  # the rows roll back; the file must not stay behind
+            report.photo.delete(save=False)
+        raise
+    return report
+
+
+def _file_report(point: ServicePoint, report: FaultReport, data: ReportInput, now) -> None:
     problem_label = report.get_problem_display()
     incident, opened = open_incident(
         point,
@@ -143,7 +158,6 @@ def submit_fault_report(
             kind=IncidentEventKind.REPORTED,
             note=f"{problem_label}: {data.description}"[:2000],
         )
-    return report
 
 
 # --- Officers ----------------------------------------------------------------------------------

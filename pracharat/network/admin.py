@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.network.models import (
@@ -139,4 +141,13 @@ class FaultReportAdmin(admin.ModelAdmin):
     list_filter = ["problem"]
     search_fields = ["service_point__code", "description"]
     raw_id_fields = ["service_point", "incident"]
-    exclude = ["ip_hash"]
+    exclude = ["ip_hash", "photo"]  # the photo is private: a link to the checking view
+    readonly_fields = ["photo_link"]
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        if not obj.photo:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("network:report_photo", args=[obj.pk]), _("Photo")
+        )

@@ -1,34 +1,15 @@
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 from django import forms
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
 
+from pracharat.core.forms import PictureField
 from pracharat.core.validators import visible_line, visible_text
 from pracharat.network.actions import ReportInput
 from pracharat.network.models import FaultProblem, PointStatus
 
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_MAX_SIDE = 1600
-
-
-def clean_image(upload) -> SimpleUploadedFile:
-    """The photo re-encoded as JPEG without its metadata: phones write the GPS position and
-    the device into EXIF (personal data under PDPA), and re-encoding also drops anything
-    appended to the image. Large photos are scaled down to 1600 px on the long side."""
-    upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True)
-    name = Path(upload.name or "photo").stem[:40] or "photo"
-    return SimpleUploadedFile(f"{name}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 class FaultReportForm(forms.Form):
@@ -49,27 +30,16 @@ class FaultReportForm(forms.Form):
         validators=[visible_line],
         help_text=_("A phone number or LINE ID if you want to be called back."),
     )
-    photo = forms.ImageField(
+    # Checked (bytes, format, pixels from the header) and only then decoded by the guarded
+    # loader; the page validates this form only after the rate limit has let the client in.
+    photo = PictureField(
         label=_("Photo (optional)"),
         required=False,
         help_text=_("JPEG, PNG or WebP, up to 3 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        max_side=PHOTO_MAX_SIDE,
+        max_bytes=MAX_PHOTO_BYTES,
+        quality=85,
     )
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        if photo.size > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 3 MB."))
-        # ImageField has already opened it with Pillow; refuse formats browsers cannot show.
-        image = getattr(photo, "image", None)
-        if image is None or (image.format or "").upper() not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("Upload a JPEG, PNG or WebP photo."))
-        try:
-            return clean_image(photo)
-        except (OSError, ValueError) as exc:  # truncated or undecodable pixel data
-            raise forms.ValidationError(_("Upload a JPEG, PNG or WebP photo.")) from exc
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.models import AreaCodeField, TimeStamped
+from pracharat.core.storage import get_private_storage, random_name
 from pracharat.network.querysets import (
     AccountingSessionQuerySet,
     AreaDailyUsageQuerySet,
@@ -521,8 +522,8 @@ class FaultProblem(models.TextChoices):
 
 
 def fault_photo_path(instance: FaultReport, filename: str) -> str:
-    day = timezone.localdate()
-    return f"network/faults/{day:%Y/%m}/{instance.service_point_id}-{filename[-40:]}"
+    """A random name in the private storage: no point, date or original file name."""
+    return random_name("network/faults")
 
 
 class FaultReport(models.Model):
@@ -541,7 +542,11 @@ class FaultReport(models.Model):
         _("problem"), max_length=15, choices=FaultProblem.choices, default=FaultProblem.OTHER
     )
     description = models.TextField(_("what happened"), max_length=2000, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=fault_photo_path, blank=True)
+    # A JPEG re-encoded by core.lib.images, in the private storage (no URL): it is served by
+    # the report_photo view to those who may see the report or its incident.
+    photo = models.FileField(
+        _("photo"), upload_to=fault_photo_path, storage=get_private_storage, blank=True
+    )
     contact = models.CharField(
         _("contact (optional)"),
         max_length=100,

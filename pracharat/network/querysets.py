@@ -239,3 +239,15 @@ class FaultReportQuerySet(AreaQuerySet):
 
     def visible_to(self, user):
         return _area_or_agency(self, user)
+
+    def seen_by(self, user):
+        """Reports the user may see directly or on their incident's page (which lists the
+        incident's reports): who may open a report's photo."""
+        incident = self.model._meta.get_field("incident").related_model
+        return self.filter(
+            Q(pk__in=self.model.objects.visible_to(user).values("pk"))
+            | Q(incident__in=incident.objects.visible_to(user).values("pk"))
+        )
+
+    def with_photo(self):
+        return self.exclude(photo="")

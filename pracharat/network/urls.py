@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^area/(?P<code>\d{2}|\d{4})/$", views.area, name="area"),
     path("incidents/", views.incidents, name="incidents"),
     path("incidents/<int:pk>/", views.incident, name="incident"),
+    path("reports/<int:pk>/photo/", views.report_photo, name="report_photo"),
     re_path(
         r"^incidents/(?P<pk>\d+)/(?P<action>acknowledge|note|resolve)/$",
         views.incident_action,

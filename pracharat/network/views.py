@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pracharat.core.lib import thaidate
 from pracharat.core.lib.area import BadAreaCode, clean
+from pracharat.core.storage import private_file_response
 from pracharat.geo.models import District, Province, SubDistrict
 from pracharat.network import actions, charts, dashboards
 from pracharat.network.forms import (
@@ -34,6 +35,7 @@ from pracharat.network.models import (
     PointStatus,
     ServicePoint,
 )
+from pracharat.network.privacy import client_hash
 from pracharat.network.templatetags.network_tags import status_badge
 
 SEARCH_LIMIT = 50
@@ -100,28 +102,38 @@ def index(request):
     )
 
 
+def _submit_report(request, sp: ServicePoint) -> tuple[FaultReportForm, int]:
+    """The posted report form and the status to answer: 302 when the report was filed."""
+    ip_address = request.META.get("REMOTE_ADDR")
+    try:
+        # Before the form is validated: a client over the limit costs no photo decoding.
+        actions.check_report_rate(sp, client_hash(ip_address))
+    except actions.RateLimited as exc:
+        form = FaultReportForm(request.POST)  # the text back; the upload is never read
+        form.add_error(None, exc.message)
+        return form, 429
+    form = FaultReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, 400
+    try:
+        actions.submit_fault_report(sp, form.to_input(), ip_address=ip_address)
+    except actions.RateLimited as exc:  # another report got in meanwhile
+        form.add_error(None, exc.message)
+        return form, 429
+    return form, 302
+
+
 def point(request, code: str):
     sp = get_object_or_404(ServicePoint.objects.with_place(), code=code)
     form = FaultReportForm()
     status = 200
     if request.method == "POST":
-        form = FaultReportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                actions.submit_fault_report(
-                    sp, form.to_input(), ip_address=request.META.get("REMOTE_ADDR")
-                )
-            except actions.RateLimited as exc:
-                form.add_error(None, exc.message)
-                status = 429
-            else:
-                messages.success(
-                    request,
-                    _("Thank you. Your report has been sent to the provider of this point."),
-                )
-                return redirect(reverse("network:point", args=[sp.code]) + "#report")
-        else:
-            status = 400
+        form, status = _submit_report(request, sp)
+        if status == 302:
+            messages.success(
+                request, _("Thank you. Your report has been sent to the provider of this point.")
+            )
+            return redirect(reverse("network:point", args=[sp.code]) + "#report")
     usage = dashboards.point_usage(sp)
     district = sp.village.subdistrict.district
     neighbours = [
@@ -335,6 +347,14 @@ def _visible_incident(request, pk: int) -> Incident:
         ),
         pk=pk,
     )
+
+
+@require_safe
+def report_photo(request, pk: int):
+    """A fault report's photo, for those who may see the report or its incident; 404 for
+    everyone else, signed in or not (no login redirect that would say it exists)."""
+    report = get_object_or_404(FaultReport.objects.seen_by(request.user).with_photo(), pk=pk)
+    return private_file_response(report.photo)
 
 
 @login_required

@@ -10,8 +10,9 @@ import pytest
 from django.apps import apps
 
 from pracharat import testing
+from pracharat.core.lib import images
 from pracharat.geo.models import SubDistrict, Village
-from pracharat.market import actions
+from pracharat.market import actions, forms
 from pracharat.market.models import Category, GroupKind, MemberRole, ProducerGroup, Product
 
 PRODUCER_PHONE = "0861234567"
@@ -72,6 +73,22 @@ def weaving_group(geography, market_reference_data):
         promptpay_id="0899999999",
     )
     return actions.save_group(group)
+
+
+def product_photo(data: bytes | None = None) -> images.Picture:
+    """A product photo as the seller's form hands it to ``actions.add_photo``."""
+    return images.load(
+        data or testing.picture_bytes(),
+        max_side=forms.PHOTO_MAX_SIDE,
+        thumb_side=forms.THUMB_MAX_SIDE,
+    )
+
+
+def slip_picture(data: bytes | None = None) -> images.Picture:
+    """A transfer slip as the buyer's form hands it to ``actions.record_slip``."""
+    return images.load(
+        data or testing.picture_bytes("PNG", (400, 700)), max_side=forms.SLIP_MAX_SIDE
+    )
 
 
 def make_product(group, title_th, price="50.00", *, stock=10, grams=250, category="food", **kw):

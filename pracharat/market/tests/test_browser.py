@@ -6,14 +6,13 @@ import io
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from pracharat import testing
 from pracharat.market import actions
 from pracharat.market.lib import s10
 from pracharat.market.models import Order, OrderStatus
-from pracharat.market.tests.conftest import make_product
+from pracharat.market.tests.conftest import make_product, product_photo
 
 pytestmark = pytest.mark.browser
 
@@ -116,7 +115,7 @@ def _weigh(page, url):
     return sum(sizes.values()), sizes
 
 
-def _photo(seed: int) -> SimpleUploadedFile:
+def _photo(seed: int):
     """A phone-camera-like photo: smooth shading with some texture, 1600x1200."""
     base = Image.radial_gradient("L").resize((1600, 1200)).convert("RGB")
     grain = Image.effect_noise((1600, 1200), 24).convert("RGB")
@@ -124,7 +123,7 @@ def _photo(seed: int) -> SimpleUploadedFile:
     picture = Image.blend(Image.blend(base, tint, 0.5), grain, 0.15)
     buf = io.BytesIO()
     picture.save(buf, "JPEG", quality=90)
-    return SimpleUploadedFile("p.jpg", buf.getvalue())
+    return product_photo(buf.getvalue())
 
 
 @pytest.fixture

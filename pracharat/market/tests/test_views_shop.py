@@ -104,14 +104,12 @@ def test_product_page_has_open_graph_and_price(client, chili_products):
     assert "กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม" in body
 
 
-def test_product_page_og_image_is_an_absolute_thumbnail_url(
-    client, chili_products, settings, tmp_path
-):
+def test_product_page_og_image_is_an_absolute_thumbnail_url(client, chili_products):
     from pracharat.market import actions
+    from pracharat.market.tests.conftest import product_photo
 
-    settings.MEDIA_ROOT = tmp_path
     product = chili_products["pao"]
-    actions.add_photo(product, _jpeg())
+    actions.add_photo(product, product_photo())
     body = client.get(reverse("market:product", args=[product.pk])).content.decode()
     assert '<meta property="og:image" content="http://testserver/media/market/products/' in body
     assert "/thumbs/" in body
@@ -155,15 +153,6 @@ def test_feed_csv(client, chili_products, cloth):
     assert pao["link"] == f"http://testserver/market/products/{chili_products['pao'].pk}/"
     assert pao["shipping_weight"] == "250 g"
     assert Decimal(by_id[str(cloth.pk)]["price"].split()[0]) == Decimal("650.00")
-
-
-def _jpeg():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (800, 600), (200, 30, 30)).save(buf, "JPEG")
-    return SimpleUploadedFile("chili.jpg", buf.getvalue(), content_type="image/jpeg")
 
 
 def test_area_panel_on_the_village_page(client, chili_products):

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,16 +297,4 @@ def import_template(request):
         "\ufeff" + imports.template_csv(), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="products-template.csv"'
-    return response
-
-
-@require_GET
-@seller_required
-def slip_file(request, number: str, pk: int):
-    """A buyer's transfer slip, only for the sellers of the order's group (slips show names
-    and account numbers; the page links here rather than to the media URL)."""
-    order = _seller_order(request, number)
-    payment = get_object_or_404(Payment.objects.filter(order=order).exclude(slip=""), pk=pk)
-    response = FileResponse(payment.slip.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -24,11 +24,6 @@ from pracharat.network.tests.webfixtures import *  # noqa: F403 - fixtures
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def png(size=(40, 30)) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")
@@ -133,13 +128,15 @@ def test_bad_photo_is_rejected_and_nothing_written(client, khlong_mem_point, pho
     assert not FaultReport.objects.exists() and not Incident.objects.exists()
 
 
-def test_oversized_photo_is_rejected(client, khlong_mem_point, monkeypatch):
+def test_oversized_photo_is_rejected(client, khlong_mem_point, monkeypatch, thai):
     from pracharat.network import forms
 
-    monkeypatch.setattr(forms, "MAX_PHOTO_BYTES", 100)
+    monkeypatch.setattr(forms.FaultReportForm.base_fields["photo"], "max_bytes", 100)
     response = report(client, photo=png((200, 200)))
     assert response.status_code == 400
     assert not FaultReport.objects.exists()
+    body = response.content.decode()
+    assert "ไฟล์มีขนาดเกิน" in body and "The file is larger than" in body
 
 
 def test_bad_problem_writes_nothing(client, khlong_mem_point):

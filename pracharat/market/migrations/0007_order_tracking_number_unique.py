@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('geo', '0001_initial'),
-        ('market', '0005_pg_stored_search_vector'),
+        ('market', '0006_private_slips'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

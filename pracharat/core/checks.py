@@ -1,0 +1,43 @@
+"""System checks for what settings alone cannot promise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from pracharat.core.storage import PRIVATE_STORAGE_ALIAS
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+@register()
+def private_root_is_not_public(app_configs=None, **kwargs):
+    """Private files must never sit under a root that a public URL serves."""
+    entry = settings.STORAGES.get(PRIVATE_STORAGE_ALIAS)
+    if not entry or not entry.get("OPTIONS", {}).get("location"):
+        return [
+            Error(
+                "STORAGES['private'] with OPTIONS['location'] is missing.",
+                hint="Fault photos and transfer slips need a private root.",
+                id="pracharat.E001",
+            )
+        ]
+    private = Path(entry["OPTIONS"]["location"]).resolve()
+    errors = []
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = getattr(settings, name, None)
+        if public and (
+            _inside(private, Path(public).resolve()) or _inside(Path(public).resolve(), private)
+        ):
+            errors.append(
+                Error(
+                    f"The private upload root {private} overlaps {name} ({public}).",
+                    hint="Set PRIVATE_MEDIA_ROOT to a directory outside every public root.",
+                    id="pracharat.E002",
+                )
+            )
+    return errors
