@@ -39,7 +39,8 @@ LOGO_MAX_SIDE = 512
 
 class ProducerGroupForm(forms.ModelForm):
     """The logo goes through the guarded loader like every other upload (the model's
-    ImageField would hand the admin Django's ImageField, which decodes before any check)."""
+    ImageField would give the admin forms.ImageField, which opens and verify()s the upload
+    before any check of ours)."""
 
     logo = PictureField(
         label=_("logo"), required=False, max_side=LOGO_MAX_SIDE, max_bytes=LOGO_MAX_BYTES
