@@ -222,3 +222,31 @@ PRACHARAT_NAV = [
 NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "pracharat.core.views.csrf_failure"
 AXES_VERBOSE = False
+
+# --- Privacy: audit log without personal data, retention of personal data -----------------
+# (docs/privacy.md). auditlog's middleware becomes its subclass that keeps the client address
+# only as a keyed hash and the actor as a link, never a copy of the email.
+MIDDLEWARE = [
+    "pracharat.core.audit.PrivateAuditlogMiddleware"
+    if name == "auditlog.middleware.AuditlogMiddleware"
+    else name
+    for name in MIDDLEWARE
+]
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "pracharat.core.audit.redact"
+
+
+def _retention_days(name: str, default: int) -> int:
+    days = env_int(name, default)
+    if days < 1:
+        raise ConfigError(f"{name}={days} must be at least 1 (days)")
+    return days
+
+
+# How long personal data is kept; `pracharat purge_personal_data` removes what is older.
+PRIVACY_ORDER_DAYS = _retention_days("PRIVACY_ORDER_DAYS", 365)
+PRIVACY_SLIP_DAYS = _retention_days("PRIVACY_SLIP_DAYS", 90)
+PRIVACY_REPORT_CONTACT_DAYS = _retention_days("PRIVACY_REPORT_CONTACT_DAYS", 30)
+PRIVACY_REPORT_IP_HASH_DAYS = _retention_days("PRIVACY_REPORT_IP_HASH_DAYS", 7)
+PRIVACY_LOGIN_RECORD_DAYS = _retention_days("PRIVACY_LOGIN_RECORD_DAYS", 90)
+PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)
