@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 #: What identifies the buyer on an order (the PromptPay ID and payload name the group's
 #: payee, often a member's own number).
 ORDER_PERSONAL_FIELDS = [
