@@ -5,6 +5,10 @@
 - ``demo_loader(fn)``: ``fn(stdout)`` loads the pillar's demo, after the foundation's.
 - ``serve_process(argv)``: a ``pracharat`` sub-command that ``pracharat serve`` runs beside the
   web app for as long as it runs (the RADIUS listener, a worker).
+- ``personal_data_purger(fn)``: ``fn(now) -> {what: count}`` anonymises or deletes the pillar's
+  personal data past its retention (``core.personal_data.purge_personal_data``).
+- ``person_eraser(fn)``: ``fn(phone=..., email=...) -> {what: count}`` erases one person's data
+  from the pillar, before their account is (``core.personal_data.erase_person``).
 
 Explicit registration keeps geo and core ignorant of the pillars that extend them.
 """
@@ -18,6 +22,8 @@ AreaPanel = Callable[..., str]
 area_panels: list[AreaPanel] = []
 demo_loaders: list[Callable] = []
 serve_processes: list[list[str]] = []
+personal_data_purgers: list[Callable] = []
+person_erasers: list[Callable] = []
 
 
 def area_panel(fn: AreaPanel) -> AreaPanel:
@@ -35,3 +41,15 @@ def demo_loader(fn: Callable) -> Callable:
 def serve_process(argv: list[str]) -> None:
     if argv not in serve_processes:
         serve_processes.append(list(argv))
+
+
+def personal_data_purger(fn: Callable) -> Callable:
+    if fn not in personal_data_purgers:
+        personal_data_purgers.append(fn)
+    return fn
+
+
+def person_eraser(fn: Callable) -> Callable:
+    if fn not in person_erasers:
+        person_erasers.append(fn)
+    return fn

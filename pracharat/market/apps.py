@@ -25,6 +25,10 @@ class MarketConfig(AppConfig):
         from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
 
         registry.demo_loader(demo.load)
+        from pracharat.market import actions
+
+        registry.personal_data_purger(actions.purge_orders)
+        registry.person_eraser(actions.erase_person)
         if env_str("THAILANDPOST_API_KEY"):  # poll Track & Trace beside the web app
             registry.serve_process(
                 ["track", "--every", str(env_int("THAILANDPOST_POLL_SECONDS", 1800))]

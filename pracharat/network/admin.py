@@ -6,8 +6,10 @@ field empty when editing keeps the stored one."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pracharat.network.models import (
     AccountingSession,
@@ -140,3 +142,30 @@ class FaultReportAdmin(admin.ModelAdmin):
     search_fields = ["service_point__code", "description"]
     raw_id_fields = ["service_point", "incident"]
     exclude = ["ip_hash"]
+    actions = ["erase_reporters"]
+
+    @admin.action(
+        description=_("Erase the reporters of the selected reports (contact, text, photo)"),
+        permissions=["change"],
+    )
+    def erase_reporters(self, request, queryset):
+        """For a contact that is neither a phone nor an e-mail (a LINE ID); a person known
+        by phone or e-mail is erased everywhere with ``pracharat erase_person``."""
+        from auditlog.context import disable_auditlog
+
+        from pracharat.core import audit
+        from pracharat.network import actions
+
+        with transaction.atomic():
+            with disable_auditlog():
+                count = actions.erase_report_contacts(queryset)
+            audit.record_erasure({"fault reports": count}, actor=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d report no longer names its reporter.",
+                "%(count)d reports no longer name their reporters.",
+                count,
+            )
+            % {"count": count},
+        )

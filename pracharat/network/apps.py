@@ -33,9 +33,11 @@ class NetworkConfig(AppConfig):
                  "--duration", "86400", "--rate", "1"]
             )  # fmt: skip
 
-        from pracharat.network import demo
+        from pracharat.network import actions, demo
 
         registry.demo_loader(demo.load)
+        registry.personal_data_purger(actions.purge_fault_reports)
+        registry.person_eraser(actions.erase_reporter)
         from pracharat.network import panels
 
         registry.area_panel(panels.area_panel)
