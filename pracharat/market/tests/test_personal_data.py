@@ -107,7 +107,7 @@ def aged(chili_products, buyer_details, producer, point):
     AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=days_ago(100))
     expired = SessionStore()
     expired["cart"] = {"1": 1}
-    expired.set_expiry(-10)
+    expired.set_expiry(days_ago(1))
     expired.save()
     live = SessionStore()
     live["cart"] = {"1": 1}
