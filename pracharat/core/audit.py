@@ -14,6 +14,7 @@ a subclass of its middleware (``get_extra_data``), ``AUDITLOG_DISABLE_REMOTE_ADD
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 
 from auditlog.middleware import AuditlogMiddleware
@@ -103,6 +104,11 @@ def _actor_id(request):
 
 
 def _redacted_changes(changes, fields: tuple[str, ...]):
+    if isinstance(changes, str):  # written as JSON text by older auditlog versions
+        try:
+            changes = json.loads(changes)
+        except ValueError:
+            return changes
     if not isinstance(changes, dict):
         return changes
     clean = {}
@@ -131,7 +137,7 @@ def scrub(entries) -> int:
             update["remote_addr"] = None
         if entry.remote_port is not None:
             update["remote_port"] = None
-        if entry.actor_email:
+        if entry.actor_email is not None:
             update["actor_email"] = None
         if fields:
             changes = _redacted_changes(entry.changes, fields)
