@@ -67,6 +67,16 @@ def nt_officer(geography):
 
 
 @pytest.fixture
+def post_officer(geography):
+    return testing.post_officer()
+
+
+@pytest.fixture
+def trainer(geography):
+    return testing.trainer()
+
+
+@pytest.fixture
 def volunteer(geography):
     return testing.volunteer()
 

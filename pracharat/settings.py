@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "pracharat.core.audit.PrivateAuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -261,3 +261,24 @@ STORAGES["private"] = {
     "BACKEND": "pracharat.core.storage.PrivateFileSystemStorage",
     "OPTIONS": {"location": Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))},
 }
+# --- Privacy: audit log without personal data, retention of personal data -----------------
+# (docs/privacy.md). The audit log's middleware (pracharat.core.audit) keeps the client address
+# only as a keyed hash and the actor as a link, never a copy of the email.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "pracharat.core.audit.redact"
+
+
+def _retention_days(name: str, default: int) -> int:
+    days = env_int(name, default)
+    if days < 1:
+        raise ConfigError(f"{name}={days} must be at least 1 (days)")
+    return days
+
+
+# How long personal data is kept; `pracharat purge_personal_data` removes what is older.
+PRIVACY_ORDER_DAYS = _retention_days("PRIVACY_ORDER_DAYS", 365)
+PRIVACY_SLIP_DAYS = _retention_days("PRIVACY_SLIP_DAYS", 90)
+PRIVACY_REPORT_CONTACT_DAYS = _retention_days("PRIVACY_REPORT_CONTACT_DAYS", 30)
+PRIVACY_REPORT_IP_HASH_DAYS = _retention_days("PRIVACY_REPORT_IP_HASH_DAYS", 7)
+PRIVACY_LOGIN_RECORD_DAYS = _retention_days("PRIVACY_LOGIN_RECORD_DAYS", 90)
+PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)

@@ -1,8 +1,9 @@
 """Named people and places for tests, so that tests read like the stories they check.
 
 The geography is loaded once per test database (see conftest.py); these helpers add the
-people: the Phitsanulok officer, the Chiang Mai officer, the inspector, the volunteer of
-Ban Khlong Mem, and so on. Each returns a saved object.
+people: the Phitsanulok officer, the Chiang Mai officer, the inspector, NT's and the post
+office's officers, the RMUTL trainer, the volunteer of Ban Khlong Mem, and so on. Each
+returns a saved object.
 """
 
 from __future__ import annotations
@@ -81,6 +82,16 @@ def inspector() -> User:
 def nt_officer() -> User:
     nt = agency("nt-phitsanulok", "65", AgencyKind.TELECOM)
     return person("nt@example.org", Role.AGENCY_OFFICER, "65", nt, name="NT Phitsanulok")
+
+
+def post_officer() -> User:
+    post = agency("post-phitsanulok", "65", AgencyKind.POST)
+    return person("post@example.org", Role.AGENCY_OFFICER, "65", post, name="สุดา ส่งไว")
+
+
+def trainer() -> User:
+    rmutl = agency("rmutl-phitsanulok", "65", AgencyKind.UNIVERSITY)
+    return person("trainer@example.org", Role.TRAINER, "65", rmutl, name="อาจารย์ปกรณ์")
 
 
 def volunteer() -> User:

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pracharat.accounts.models import Agency, ApiToken, Membership, User
 
@@ -23,6 +25,29 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ["groups"]
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
+    actions = ["erase_people"]
+
+    @admin.action(
+        description=_("Erase the personal data of the selected people"), permissions=["change"]
+    )
+    def erase_people(self, request, queryset):
+        """Each person's account, orders and fault reports (``core.personal_data``)."""
+        from pracharat.core.personal_data import erase_person
+
+        people = list(queryset.exclude(pk=request.user.pk))
+        for user in people:
+            erase_person(phone=user.phone, email=user.email, actor=request.user)
+        if queryset.filter(pk=request.user.pk).exists():
+            messages.warning(request, _("Your own account was left as it is."))
+        messages.success(
+            request,
+            ngettext(
+                "The personal data of %(count)d person was erased.",
+                "The personal data of %(count)d people was erased.",
+                len(people),
+            )
+            % {"count": len(people)},
+        )
 
 
 @admin.register(Agency)

@@ -7,11 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
         from pracharat.accounts.models import Agency, ApiToken, Membership, User
+        from pracharat.core import audit
 
-        auditlog.register(User, exclude_fields=["password", "last_login"])
-        auditlog.register(Agency)
-        auditlog.register(Membership)
-        auditlog.register(ApiToken, exclude_fields=["key_hash"])
+        # Personal fields are recorded as changed, never with their values (core.audit).
+        audit.register(
+            User,
+            personal=["email", "phone", "full_name"],
+            exclude=["password", "last_login"],
+            repr_is_personal=True,
+        )
+        audit.register(Agency)  # an office's published contact, not a person's
+        audit.register(Membership, repr_is_personal=True)
+        audit.register(ApiToken, exclude=["key_hash"])

@@ -35,10 +35,17 @@ def area_codes_for(user, roles=AREA_ROLES) -> list[str] | None:
     return codes
 
 
-def agency_ids_for(user) -> list[int]:
+def agency_ids_for(user, roles=None) -> list[int]:
+    """Agencies the user belongs to (through a membership of one of ``roles``, or any)."""
     if user is None or not user.is_authenticated:
         return []
-    return sorted({m.agency_id for m in _memberships(user) if m.agency_id})
+    return sorted(
+        {
+            m.agency_id
+            for m in _memberships(user)
+            if m.agency_id and (roles is None or m.role in roles)
+        }
+    )
 
 
 def has_role(user, *roles: str) -> bool:

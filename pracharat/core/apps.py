@@ -7,7 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from pracharat.core import checks  # noqa: F401  (registers the system checks)
+        from auditlog.models import LogEntry
+        from django.db.models.signals import pre_save
+
+        from pracharat.core import (
+            audit,
+            checks,  # noqa: F401  (registers the system checks)
+        )
         from pracharat.core.lib import images
 
         images.guard_pillow()  # a decompression bomb raises anywhere, not only in the loader
+        pre_save.connect(audit.hide_personal_repr, sender=LogEntry, dispatch_uid="pracharat-audit")

@@ -7,6 +7,10 @@
   web app for as long as it runs (the RADIUS listener, a worker).
 - ``public_media(folder)``: a folder of ``MEDIA_ROOT`` that ``/media/`` may serve to anyone
   (product photos, group logos); nothing else under ``/media/`` is served.
+- ``personal_data_purger(fn)``: ``fn(now) -> {what: count}`` anonymises or deletes the pillar's
+  personal data past its retention (``core.personal_data.purge_personal_data``).
+- ``person_eraser(fn)``: ``fn(phone=..., email=...) -> {what: count}`` erases one person's data
+  from the pillar, before their account is (``core.personal_data.erase_person``).
 
 Explicit registration keeps geo and core ignorant of the pillars that extend them.
 """
@@ -21,6 +25,8 @@ area_panels: list[AreaPanel] = []
 demo_loaders: list[Callable] = []
 serve_processes: list[list[str]] = []
 public_media_folders: list[str] = []
+personal_data_purgers: list[Callable] = []
+person_erasers: list[Callable] = []
 
 
 def area_panel(fn: AreaPanel) -> AreaPanel:
@@ -44,3 +50,15 @@ def public_media(folder: str) -> None:
     folder = folder.strip("/") + "/"
     if folder not in public_media_folders:
         public_media_folders.append(folder)
+
+
+def personal_data_purger(fn: Callable) -> Callable:
+    if fn not in personal_data_purgers:
+        personal_data_purgers.append(fn)
+    return fn
+
+
+def person_eraser(fn: Callable) -> Callable:
+    if fn not in person_erasers:
+        person_erasers.append(fn)
+    return fn

@@ -21,14 +21,15 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -419,6 +420,19 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
+def may_fulfil(user, order: Order) -> bool:
+    """The write right of the seller's actions: ``user`` sells for the order's group (or is
+    a superuser). Seeing the order -- as an officer, say -- is not enough."""
+    return Order.objects.fulfilable_by(user).filter(pk=order.pk).exists()
+
+
+def _require_fulfiller(order: Order, actor) -> None:
+    """``actor=None`` is the platform itself (a webhook, a command, the demo); any person,
+    anonymous included, must hold the write right."""
+    if actor is not None and not may_fulfil(actor, order):
+        raise PermissionDenied(_("Only the group's sellers may change this order."))
+
+
 def _note(order: Order, note: str, actor=None) -> None:
     OrderEvent.objects.create(
         order=order, from_status=order.status, to_status=order.status, actor=_user(actor), note=note
@@ -433,6 +447,7 @@ def confirm_payment(
 
     Confirms ``payment`` (a transfer slip awaiting check) or, when none is given, the latest
     slip awaiting check, or else records a seller-confirmed payment of the order total."""
+    _require_fulfiller(order, actor)
     if payment is None:
         payment = order.payments.awaiting_check().order_by("-created").first()
     if payment is not None and payment.order_id != order.pk:
@@ -452,6 +467,7 @@ def confirm_payment(
 @transaction.atomic
 def reject_slip(payment: Payment, *, actor, note: str = "") -> Payment:
     """The seller could not find the slip's money: back to waiting for payment."""
+    _require_fulfiller(payment.order, actor)
     if payment.method != PaymentMethod.SLIP or payment.confirmed_at or payment.rejected_at:
         raise PaymentError(_("Only a transfer slip awaiting check can be rejected."))
     payment.rejected_at = timezone.now()
@@ -469,7 +485,10 @@ def record_slip(
 ) -> Payment:
     """A buyer uploads a transfer slip (a photo or screenshot from their bank app), already
     checked and re-encoded by ``core.lib.images``; it is kept in the private storage and the
-    order waits for the seller to check the money."""
+    order waits for the seller to check the money.
+
+    The caller passes an order the sender may pay (``Order.objects.payable_by``: the buyer's
+    session or account), never one it merely sees."""
     if not order.can_pay:
         raise OrderStateError(order, OrderStatus.PAYMENT_REVIEW)
     payment = Payment(
@@ -614,6 +633,7 @@ def _same_delivery(existing: Payment, number: str, amount: Decimal) -> Payment:
 def ship(order: Order, tracking_number: str, *, actor) -> Order:
     """The seller posted the parcel: record its Thailand Post number (UPU S10, check digit
     verified) and move the order to shipped. The buyer gets the number by e-mail."""
+    _require_fulfiller(order, actor)
     try:
         code = s10.validate(tracking_number)
     except s10.S10Error as exc:
@@ -681,6 +701,7 @@ def apply_tracking_event(
 def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
     """Cancel an order that has not been shipped and put its items back in stock.
     A paid order's money must be returned by the seller; the history says so."""
+    _require_fulfiller(order, actor)
     was_paid = order.status == OrderStatus.PAID
     note = reason
     if was_paid:
@@ -696,3 +717,98 @@ def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
 def allowed_next(order: Order) -> set[str]:
     """Statuses the order may move to next (for showing the right buttons)."""
     return set(TRANSITIONS.get(order.status, set()))
+
+
+# --- Personal data: retention and erasure (docs/privacy.md) -------------------------------------
+
+#: An anonymised order keeps its number, group, lines, amounts, postage, area (sub-district and
+#: postcode), dates and history; nothing that names or reaches the buyer.
+ERASED_BUYER = {
+    "buyer": None,
+    "buyer_name": "",
+    "buyer_phone": "",
+    "buyer_email": "",
+    "address_line1": "",
+    "address_line2": "",
+    "note": "",
+}
+_BATCH = 500
+
+
+def _delete_slips(payments) -> int:
+    """Delete the slip images of ``payments`` (the files once the transaction commits); the
+    payments stay, with their amount and method."""
+    rows = list(payments.exclude(slip="").only("pk", "slip"))
+    for payment in rows:
+        transaction.on_commit(partial(payment.slip.delete, save=False))
+    for start in range(0, len(rows), _BATCH):
+        Payment.objects.filter(pk__in=[p.pk for p in rows[start : start + _BATCH]]).update(slip="")
+    return len(rows)
+
+
+def anonymise_orders(orders) -> tuple[int, int]:
+    """Remove the buyer from ``orders``: ``ERASED_BUYER``, payment notes and slips, the buyer
+    as actor of the history. Returns ``(orders anonymised, slips deleted)``; idempotent."""
+    ids = list(orders.exclude(buyer_phone="").values_list("pk", flat=True))
+    slips = 0
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        OrderEvent.objects.filter(order_id__in=batch, actor_id=F("order__buyer_id")).update(
+            actor=None
+        )
+        Payment.objects.filter(order_id__in=batch).exclude(note="").update(note="")
+        slips += _delete_slips(Payment.objects.filter(order_id__in=batch))
+        Order.objects.filter(pk__in=batch).update(**ERASED_BUYER)
+    return len(ids), slips
+
+
+def purge_orders(now) -> dict[str, int]:
+    """Retention: orders untouched for ``PRIVACY_ORDER_DAYS`` lose their buyer; a transfer
+    slip is deleted ``PRIVACY_SLIP_DAYS`` after it was checked, or after its order closed."""
+    order_cut = now - timedelta(days=settings.PRIVACY_ORDER_DAYS)
+    orders, slips = anonymise_orders(Order.objects.filter(updated__lt=order_cut))
+    slip_cut = now - timedelta(days=settings.PRIVACY_SLIP_DAYS)
+    closed = [OrderStatus.DELIVERED, OrderStatus.CANCELLED]
+    slips += _delete_slips(
+        Payment.objects.filter(
+            Q(confirmed_at__lt=slip_cut)
+            | Q(rejected_at__lt=slip_cut)
+            | Q(order__status__in=closed, order__updated__lt=slip_cut)
+        )
+    )
+    return {"orders anonymised": orders, "slips deleted": slips}
+
+
+def erase_buyer(*, phone: str = "", email: str = "") -> dict[str, int]:
+    """Erase one buyer (a normalised phone and/or an e-mail) from every order placed with it
+    or under an account with it. Counts and amounts stay; the orders become anonymous."""
+    from pracharat.core import audit
+
+    rule = Q(pk__in=[])
+    if phone:
+        rule |= Q(buyer_phone=phone) | Q(buyer__phone=phone)
+    if email:
+        rule |= Q(buyer_email__iexact=email) | Q(buyer__email__iexact=email)
+    orders = Order.objects.filter(rule)
+    ids = list(orders.values_list("pk", flat=True))
+    anonymised, slips = anonymise_orders(orders)
+    audit.scrub(audit.entries_about(Order, ids))
+    audit.scrub(
+        audit.entries_about(
+            Payment, Payment.objects.filter(order_id__in=ids).values_list("pk", flat=True)
+        )
+    )
+    return {"orders": anonymised, "slips": slips}
+
+
+def erase_person(*, phone: str = "", email: str = "") -> dict[str, int]:
+    """The market's part of erasing one person: their orders as a buyer and their places in
+    producer groups (the account itself is erased by accounts)."""
+    counts = erase_buyer(phone=phone, email=email)
+    rule = Q(pk__in=[])
+    if phone:
+        rule |= Q(user__phone=phone)
+    if email:
+        rule |= Q(user__email__iexact=email)
+    counts["group memberships"], _by_model = GroupMember.objects.filter(rule).delete()
+    return counts

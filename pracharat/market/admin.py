@@ -3,11 +3,12 @@ index stays right; order status is read-only here (change it through the seller'
 which keep the history and send the e-mails)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pracharat.core.forms import PictureField
 from pracharat.core.lib.images import Picture
@@ -183,9 +184,32 @@ class OrderAdmin(admin.ModelAdmin):
         "cancelled_at",
     ]
     inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+    actions = ["erase_buyers"]
 
     def has_add_permission(self, request):
         return False  # orders are made by checkout
+
+    @admin.action(
+        description=_("Erase the buyers of the selected orders (all their personal data)"),
+        permissions=["change"],
+    )
+    def erase_buyers(self, request, queryset):
+        """Each buyer as a person (``core.personal_data.erase_person``): every order placed
+        with their phone or e-mail, their fault reports and their account."""
+        from pracharat.core.personal_data import erase_person
+
+        buyers = set(queryset.exclude(buyer_phone="").values_list("buyer_phone", "buyer_email"))
+        for phone, email in sorted(buyers):
+            erase_person(phone=phone, email=email, actor=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "The personal data of %(count)d buyer was erased.",
+                "The personal data of %(count)d buyers was erased.",
+                len(buyers),
+            )
+            % {"count": len(buyers)},
+        )
 
 
 @admin.register(TrackingEvent)

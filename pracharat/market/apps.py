@@ -1,21 +1,36 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: What identifies the buyer on an order (the PromptPay ID and payload name the group's
+#: payee, often a member's own number).
+ORDER_PERSONAL_FIELDS = [
+    "buyer_name",
+    "buyer_phone",
+    "buyer_email",
+    "address_line1",
+    "address_line2",
+    "note",
+    "promptpay_id",
+    "promptpay_payload",
+]
+
 
 class MarketConfig(AppConfig):
     name = "pracharat.market"
     verbose_name = _("Market")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from pracharat.core import registry
+        from pracharat.core import audit, registry
         from pracharat.core.lib.env import env_int, env_str
         from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
 
         registry.demo_loader(demo.load)
         registry.public_media("market/products")  # photos and thumbnails (random names)
         registry.public_media("market/groups")  # logos
+        from pracharat.market import actions
+
+        registry.personal_data_purger(actions.purge_orders)
+        registry.person_eraser(actions.erase_person)
         if env_str("THAILANDPOST_API_KEY"):  # poll Track & Trace beside the web app
             registry.serve_process(
                 ["track", "--every", str(env_int("THAILANDPOST_POLL_SECONDS", 1800))]
@@ -23,13 +38,12 @@ class MarketConfig(AppConfig):
         from pracharat.market.panels import area_panel  # the web side's area panel
 
         registry.area_panel(area_panel)
-        for model in (
-            models.ProducerGroup,
-            models.GroupMember,
-            models.Category,
-            models.Product,
-            models.ShippingRate,
-            models.Order,
-            models.Payment,
-        ):
-            auditlog.register(model)
+        # Personal fields are recorded as changed, never with their values (core.audit). A
+        # group's phone, e-mail, LINE ID and PromptPay ID are often a member's own.
+        audit.register(models.ProducerGroup, personal=["phone", "email", "line_id", "promptpay_id"])
+        audit.register(models.GroupMember, repr_is_personal=True)
+        audit.register(models.Category)
+        audit.register(models.Product)
+        audit.register(models.ShippingRate)
+        audit.register(models.Order, personal=ORDER_PERSONAL_FIELDS)
+        audit.register(models.Payment, personal=["note"])

@@ -563,6 +563,11 @@ class Order(TimeStamped):
     def can_pay(self) -> bool:
         return self.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_REVIEW)
 
+    @property
+    def personal_data_erased(self) -> bool:
+        """Anonymised by the retention purge or an erasure (the phone is never empty else)."""
+        return not self.buyer_phone
+
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
 

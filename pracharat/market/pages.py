@@ -82,16 +82,39 @@ def remember_order(session, number: str) -> None:
 
 def buyer_order(request, number: str):
     """The order this browser may open: one it placed or looked up (session), one placed
-    under the logged-in account, or one the user may see as seller/officer. ``None`` else."""
+    under the logged-in account, or one the user may see as seller/officer. ``None`` else.
+
+    The order carries ``buyer_details_shown`` (the buyer's name, phone and address may be
+    shown: to the buyer and the group's sellers only) and ``may_pay`` (a slip may be sent:
+    by the buyer only)."""
     number = (number or "").strip().upper()
     qs = Order.objects.with_details().select_related("subdistrict__district__province")
-    if number in request.session.get(SESSION_ORDERS, []):
-        return qs.filter(number=number).first()
-    if request.user.is_authenticated:
-        return qs.filter(
-            pk__in=Order.objects.visible_to(request.user).filter(number=number)
-        ).first()
-    return None
+    numbers = request.session.get(SESSION_ORDERS, [])
+    if number in numbers:
+        order = qs.filter(number=number).first()
+        if order is not None:
+            order.buyer_details_shown = order.may_pay = True
+        return order
+    if not request.user.is_authenticated:
+        return None
+    order = (
+        qs.filter(pk__in=Order.objects.visible_to(request.user).filter(number=number))
+        .with_buyer_details_for(request.user)
+        .first()
+    )
+    if order is not None:
+        order.may_pay = order.buyer_id is not None and order.buyer_id == request.user.pk
+    return order
+
+
+def payable_order(request, number: str):
+    """The order a slip may be sent for from this request (see ``payable_by``), or None."""
+    number = (number or "").strip().upper()
+    return (
+        Order.objects.payable_by(request.user, request.session.get(SESSION_ORDERS, []))
+        .filter(number=number)
+        .first()
+    )
 
 
 def order_history(order):
@@ -124,8 +147,9 @@ def seller_groups(user):
 
 
 def seller_orders(user):
-    """Orders of the groups the user sells for (every group for a superuser)."""
-    return Order.objects.filter(group__in=ProducerGroup.objects.managed_by(user).values("pk"))
+    """Orders of the groups the user sells for (every group for a superuser): what the
+    seller's pages and API read and change."""
+    return Order.objects.fulfilable_by(user)
 
 
 def seller_order(user, number: str):

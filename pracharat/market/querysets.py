@@ -1,15 +1,22 @@
 """Named reads of the market: what is on sale, whose orders a person may see, seller figures.
 
 Scoping differs from the area rule of ``AreaQuerySet``: a producer sees the orders of the
-groups they belong to (wherever the groups are), an area officer the orders of groups located
-in their area, and a buyer the orders placed under their account -- or, without an account,
-one order by its number and the phone number given at checkout (see ``for_buyer``).
+groups they belong to (wherever the groups are), an officer who oversees the market of an
+area (provincial officer, inspector) the orders of groups located there, and a buyer the
+orders placed under their account -- or, without an account, one order by its number and the
+phone number given at checkout (see ``for_buyer``). Trainers, agency officers (NT, the post)
+and operators have no market work: they see no one's orders.
+
+Seeing an order is not seeing its buyer: only the buyer and the group's sellers get the
+buyer's name, phone, e-mail and address (``with_buyer_details_for``). And seeing is never
+changing: the seller's actions take ``fulfilable_by``, a slip takes the buyer's own order.
+See docs/privacy.md.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from pracharat.core.models import AreaQuerySet, area_q
@@ -131,24 +138,64 @@ class ProductQuerySet(AreaQuerySet):
         return self.filter(group__members__user=user).distinct()
 
 
+def market_oversight_roles():
+    """Roles that follow the market of their area: its orders' statuses and amounts."""
+    from pracharat.accounts.models import Role
+
+    return {Role.PROVINCIAL_OFFICER, Role.INSPECTOR}
+
+
 class OrderQuerySet(AreaQuerySet):
     """``area_code`` on an order is its producer group's (seller's) area at checkout."""
 
     def visible_to(self, user):
-        """Members see their groups' orders, area officers the orders of groups in their
-        area, buyers the orders they placed while logged in. Anonymous users see none
-        (they look one order up with ``for_buyer``)."""
+        """Members see their groups' orders, market overseers (provincial officers,
+        inspectors) the orders of groups in their area, buyers the orders they placed while
+        logged in. Anonymous users see none (they look one order up with ``for_buyer``)."""
         from pracharat.accounts.scoping import area_codes_for
 
         if _is_anonymous(user):
             return self.none()
-        codes = area_codes_for(user)
+        codes = area_codes_for(user, roles=market_oversight_roles())
         if codes is None:
             return self
         rule = Q(group__members__user=user) | Q(buyer=user)
         if codes:
             rule |= area_q(codes)
         return self.filter(rule).distinct()
+
+    def with_buyer_details_for(self, user):
+        """Annotate ``buyer_details_shown``: whether ``user`` may read the buyer's name,
+        phone, e-mail, address and note -- the buyer's own account and the group's sellers
+        (who ship the parcel); superusers. Everyone else sees the order without its buyer."""
+        if _is_anonymous(user):
+            return self.annotate(buyer_details_shown=models.Value(False))
+        if user.is_superuser:
+            return self.annotate(buyer_details_shown=models.Value(True))
+        from pracharat.market.models import GroupMember
+
+        sells = Exists(GroupMember.objects.filter(group=OuterRef("group_id"), user=user))
+        return self.annotate(
+            buyer_details_shown=ExpressionWrapper(
+                Q(sells) | Q(buyer_id=user.pk), output_field=BooleanField()
+            )
+        )
+
+    def fulfilable_by(self, user):
+        """Orders ``user`` may change as a seller (confirm payment, reject a slip, ship,
+        cancel): those of the groups they sell for; every order for a superuser."""
+        from pracharat.market.models import ProducerGroup
+
+        return self.filter(group__in=ProducerGroup.objects.managed_by(user).values("pk"))
+
+    def payable_by(self, user, numbers=()):
+        """Orders a transfer slip may be sent for: those this browser placed or looked up
+        with number + phone (``numbers``, from the session) and those placed under the
+        logged-in account. Seeing an order as an officer or a seller is not enough."""
+        rule = Q(number__in=list(numbers))
+        if not _is_anonymous(user):
+            rule |= Q(buyer_id=user.pk)
+        return self.filter(rule)
 
     def for_buyer(self, number: str, phone: str):
         """The one order a buyer without an account may see: number + checkout phone."""

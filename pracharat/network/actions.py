@@ -8,12 +8,15 @@ registered in apps.py; the actor comes from auditlog's middleware on web request
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -174,8 +177,9 @@ def can_work_on(user, incident: Incident) -> bool:
         return False
     if user.is_superuser:
         return True
-    if incident.agency_id and incident.agency_id in agency_ids_for(user):
-        return has_role(user, Role.AGENCY_OFFICER, Role.OPERATOR)
+    officer_of = agency_ids_for(user, {Role.AGENCY_OFFICER, Role.OPERATOR})
+    if incident.agency_id and incident.agency_id in officer_of:
+        return True
     if has_role(user, Role.OPERATOR):
         codes = area_codes_for(user, roles={Role.OPERATOR})
         return codes is None or any(incident.area_code.startswith(c) for c in codes)
@@ -248,3 +252,90 @@ def resolve_incident(incident: Incident, user, resolution: str, now=None) -> Inc
         incident=incident, at=now, kind=IncidentEventKind.RESOLVED, actor=user, note=resolution
     )
     return incident
+
+
+# --- Personal data: retention and erasure (docs/privacy.md) -------------------------------------
+
+
+def _clear_reports(reports, *, everything: bool) -> int:
+    """Remove the reporter from ``reports``: the contact and the photo (its file once the
+    transaction commits); with ``everything`` (an erasure) also what they wrote and the
+    address hash. The report itself -- point, problem, time, incident -- stays."""
+    rows = list(reports)
+    for report in rows:
+        if report.photo:
+            transaction.on_commit(partial(report.photo.delete, save=False))
+        if everything and report.description and report.incident_id:
+            # The incident's history quotes what a later report said (submit_fault_report).
+            IncidentEvent.objects.filter(
+                incident_id=report.incident_id,
+                kind=IncidentEventKind.REPORTED,
+                note__contains=report.description,
+            ).update(note=str(report.get_problem_display()))
+    cleared = {"contact": "", "photo": ""}
+    if everything:
+        cleared.update(description="", ip_hash="")
+    for start in range(0, len(rows), 500):
+        FaultReport.objects.filter(pk__in=[r.pk for r in rows[start : start + 500]]).update(
+            **cleared
+        )
+    return len(rows)
+
+
+def purge_fault_reports(now) -> dict[str, int]:
+    """Retention: a report's contact and photo go ``PRIVACY_REPORT_CONTACT_DAYS`` after its
+    incident was resolved (the call-back is done); the address hash, which only serves the
+    hourly rate limit, after ``PRIVACY_REPORT_IP_HASH_DAYS``."""
+    contact_cut = now - dt.timedelta(days=settings.PRIVACY_REPORT_CONTACT_DAYS)
+    done = FaultReport.objects.filter(
+        Q(incident__resolved_at__lt=contact_cut) | Q(incident__isnull=True, created__lt=contact_cut)
+    ).filter(~Q(contact="") | ~Q(photo=""))
+    contacts = _clear_reports(done.only("pk", "photo"), everything=False)
+    ip_cut = now - dt.timedelta(days=settings.PRIVACY_REPORT_IP_HASH_DAYS)
+    hashes = FaultReport.objects.filter(created__lt=ip_cut).exclude(ip_hash="").update(ip_hash="")
+    return {
+        "fault report contacts removed": contacts,
+        "fault report address hashes removed": hashes,
+    }
+
+
+def _digits(text: str) -> str:
+    """The digits of ``text`` in any script (๐๘๑ is 081), "+66" read as a leading 0."""
+    digits = "".join(
+        str(unicodedata.decimal(ch)) for ch in text if unicodedata.decimal(ch, None) is not None
+    )
+    return "0" + digits[2:] if digits.startswith("66") else digits
+
+
+def _mentions(report: FaultReport, phone: str, email: str) -> bool:
+    for text in (report.contact, report.description):
+        if phone and phone in _digits(text):
+            return True
+        if email and email in text.lower():
+            return True
+    return False
+
+
+def erase_reporter(*, phone: str = "", email: str = "") -> dict[str, int]:
+    """Erase one reporter (a normalised phone and/or a lower-case e-mail) from every report
+    whose contact or text gives it, however it was typed."""
+    from pracharat.core import audit
+
+    candidates = (
+        FaultReport.objects.exclude(contact="", description="")
+        .only("pk", "contact", "description", "photo", "problem", "incident_id")
+        .iterator(chunk_size=2000)
+    )
+    matched = [r for r in candidates if _mentions(r, phone, email)]
+    audit.scrub(audit.entries_about(FaultReport, [r.pk for r in matched]))
+    return {"fault reports": _clear_reports(matched, everything=True)}
+
+
+def erase_report_contacts(reports) -> int:
+    """Erase the reporters of ``reports`` (the admin's action, for a contact that is neither
+    a phone nor an e-mail, such as a LINE ID)."""
+    from pracharat.core import audit
+
+    rows = list(reports.only("pk", "contact", "description", "photo", "problem", "incident_id"))
+    audit.scrub(audit.entries_about(FaultReport, [r.pk for r in rows]))
+    return _clear_reports(rows, everything=True)

@@ -6,10 +6,12 @@ field empty when editing keeps the stored one."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pracharat.network.models import (
     AccountingSession,
@@ -143,6 +145,7 @@ class FaultReportAdmin(admin.ModelAdmin):
     raw_id_fields = ["service_point", "incident"]
     exclude = ["ip_hash", "photo"]  # the photo is private: a link to the checking view
     readonly_fields = ["photo_link"]
+    actions = ["erase_reporters"]
 
     @admin.display(description=_("photo"))
     def photo_link(self, obj):
@@ -150,4 +153,30 @@ class FaultReportAdmin(admin.ModelAdmin):
             return "-"
         return format_html(
             '<a href="{}">{}</a>', reverse("network:report_photo", args=[obj.pk]), _("Photo")
+        )
+
+    @admin.action(
+        description=_("Erase the reporters of the selected reports (contact, text, photo)"),
+        permissions=["change"],
+    )
+    def erase_reporters(self, request, queryset):
+        """For a contact that is neither a phone nor an e-mail (a LINE ID); a person known
+        by phone or e-mail is erased everywhere with ``pracharat erase_person``."""
+        from auditlog.context import disable_auditlog
+
+        from pracharat.core import audit
+        from pracharat.network import actions
+
+        with transaction.atomic():
+            with disable_auditlog():
+                count = actions.erase_report_contacts(queryset)
+            audit.record_erasure({"fault reports": count}, actor=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d report no longer names its reporter.",
+                "%(count)d reports no longer name their reporters.",
+                count,
+            )
+            % {"count": count},
         )

@@ -7,23 +7,23 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from pracharat.core import registry
+        from pracharat.core import audit, registry
         from pracharat.core.lib.env import env_bool
         from pracharat.network import models
 
         # Liveness columns change every few minutes; the audit log keeps the decisions.
-        auditlog.register(
+        audit.register(
             models.ServicePoint,
-            exclude_fields=["last_seen", "last_traffic", "online_users", "updated"],
+            exclude=["last_seen", "last_traffic", "online_users", "updated"],
         )
         # The secret never goes into the audit log.
-        auditlog.register(
-            models.Nas, exclude_fields=["secret", "last_seen", "last_heartbeat", "updated"]
+        audit.register(models.Nas, exclude=["secret", "last_seen", "last_heartbeat", "updated"])
+        audit.register(models.Incident, exclude=["updated"])
+        # What the public typed or sent (contact, free text, the photo's file name) is recorded
+        # as changed, never with its value (core.audit).
+        audit.register(
+            models.FaultReport, personal=["contact", "description", "photo"], exclude=["ip_hash"]
         )
-        auditlog.register(models.Incident, exclude_fields=["updated"])
-        auditlog.register(models.FaultReport, exclude_fields=["ip_hash"])
         registry.serve_process(["radius"])
         if env_bool("PRACHARAT_DEMO_TRAFFIC", False):
             # `make run`: live sessions from the demo's Phitsanulok points, as real RADIUS
@@ -33,9 +33,11 @@ class NetworkConfig(AppConfig):
                  "--duration", "86400", "--rate", "1"]
             )  # fmt: skip
 
-        from pracharat.network import demo
+        from pracharat.network import actions, demo
 
         registry.demo_loader(demo.load)
+        registry.personal_data_purger(actions.purge_fault_reports)
+        registry.person_eraser(actions.erase_reporter)
         from pracharat.network import panels
 
         registry.area_panel(panels.area_panel)

@@ -1,15 +1,19 @@
 """Named reads of the network pillar. Views, the API and benchmarks ask these; none build filters.
 
 Scoping: service points, usage and sessions follow the area rule of ``AreaQuerySet``. Incidents
-and fault reports are also visible to the officers of the agency they are assigned to, wherever
-the point is (an NT office may serve villages outside its own area code).
+and fault reports are seen by those who follow or fix the network of an area (provincial
+officers, inspectors, operators) and by the officers of the agency they are assigned to,
+wherever the point is (an NT office may serve villages outside its own area code); trainers
+and other agencies' officers (the post) have no network work. A reporter's contact is shown
+only to those who may work on the incident and so call back (``with_contact_for``).
+See docs/privacy.md.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from pracharat.core.models import AreaQuerySet, area_q
@@ -196,10 +200,17 @@ class AreaDailyUsageQuerySet(_UsageTotalsMixin, AreaQuerySet):
         return self
 
 
+def network_area_roles():
+    """Roles that see the incidents of their area, whoever they are assigned to."""
+    from pracharat.accounts.models import Role
+
+    return {Role.PROVINCIAL_OFFICER, Role.INSPECTOR, Role.OPERATOR}
+
+
 def _area_or_agency(qs, user):
     from pracharat.accounts.scoping import agency_ids_for, area_codes_for
 
-    codes = area_codes_for(user)
+    codes = area_codes_for(user, roles=network_area_roles())
     if codes is None:
         return qs
     agencies = agency_ids_for(user)
@@ -251,3 +262,27 @@ class FaultReportQuerySet(AreaQuerySet):
 
     def with_photo(self):
         return self.exclude(photo="")
+
+    def with_contact_for(self, user):
+        """Annotate ``contact_shown``: the reporter's contact for those who may work on the
+        report's incident (the assigned agency's officers, the area's operators, superusers;
+        as ``actions.can_work_on``), "" for everyone else -- a provincial officer or an
+        inspector follows the incident, not the person who reported it."""
+        from pracharat.accounts.models import Role
+        from pracharat.accounts.scoping import agency_ids_for, area_codes_for
+
+        if user is None or not user.is_authenticated:
+            return self.annotate(contact_shown=Value(""))
+        if user.is_superuser:
+            return self.annotate(contact_shown=F("contact"))
+        rule = Q(incident__agency_id__in=agency_ids_for(user, {Role.AGENCY_OFFICER, Role.OPERATOR}))
+        operator_codes = area_codes_for(user, roles={Role.OPERATOR})
+        if operator_codes is None:  # a national operator
+            return self.annotate(contact_shown=F("contact"))
+        if operator_codes:
+            rule |= area_q(operator_codes)
+        return self.annotate(
+            contact_shown=Case(
+                When(rule, then=F("contact")), default=Value(""), output_field=CharField()
+            )
+        )

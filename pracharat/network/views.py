@@ -372,7 +372,9 @@ def _render_incident(request, item: Incident, forms=None, status=200):
             "incident": item,
             "sp": item.service_point,
             "events": item.events.select_related("actor"),
-            "reports": FaultReport.objects.filter(incident=item).order_by("-created")[:50],
+            "reports": FaultReport.objects.filter(incident=item)
+            .with_contact_for(request.user)
+            .order_by("-created")[:50],
             "can_work": can_work,
             "can_note": actions.can_note(request.user, item),
             "ack_form": forms.get("acknowledge", AcknowledgeForm()),

@@ -223,15 +223,16 @@ def order(request, number: str):
     if item is None:
         # Not opened from this browser yet: ask for the phone, without saying if it exists.
         return redirect(reverse("market:lookup") + "?" + urlencode({"number": number[:20]}))
+    payable = item.can_pay and item.may_pay
     return render(
         request,
         "market/order.html",
         {
             "order": item,
-            "qr_svg": pages.order_qr(item) if item.can_pay else "",
+            "qr_svg": pages.order_qr(item) if payable else "",
             "history": pages.order_history(item),
             "tracking": pages.order_tracking(item),
-            "slip_form": SlipForm() if item.can_pay else None,
+            "slip_form": SlipForm() if payable else None,
             "statuses": OrderStatus,
         },
     )
@@ -249,7 +250,11 @@ def receipt(request, number: str):
 
 @require_POST
 def slip(request, number: str):
-    item = _order_or_lookup(request, number)
+    """Only the buyer sends a slip (this browser placed or looked the order up, or it was
+    placed under this account): seeing the order as an officer or seller is not enough."""
+    item = pages.payable_order(request, number)
+    if item is None:
+        raise Http404
     form = SlipForm(request.POST, request.FILES)
     if form.is_valid():
         try:
