@@ -178,14 +178,18 @@ def page(browser, live_server, transactional_db):
     )
     tab = context.new_page()
     tab.set_default_timeout(10_000)
-    refused = []  # what the Content-Security-Policy blocked: every browser test checks it
+    refused = []  # what CSP blocked or Permissions-Policy got wrong: every browser test checks
     tab.on(
         "console",
-        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+        lambda msg: (
+            refused.append(msg.text)
+            if "Content Security Policy" in msg.text or "Permissions-Policy" in msg.text
+            else None
+        ),
     )
     yield tab
     context.close()
-    assert not refused, f"the Content-Security-Policy refused: {refused}"
+    assert not refused, f"the browser complained about our policies: {refused}"
 
 
 @pytest.fixture
