@@ -10,10 +10,12 @@ import pytest
 from django.apps import apps
 
 from pracharat import testing
+from pracharat.accounts.models import Agency
 from pracharat.core.lib import images
 from pracharat.geo.models import SubDistrict, Village
 from pracharat.market import actions, forms
 from pracharat.market.models import Category, GroupKind, MemberRole, ProducerGroup, Product
+from pracharat.network.models import ServicePoint
 
 PRODUCER_PHONE = "0861234567"
 _seed_migration = importlib.import_module(
@@ -140,4 +142,15 @@ def buyer_details(geography, market_reference_data):
         email="somsri@example.org",
         address_line1="99/1 ถ.บรมไตรโลกนารถ",
         subdistrict="650101",
+    )
+
+
+@pytest.fixture
+def point(ban_khlong_mem):
+    """Ban Khlong Mem's service point, provided by NT Phitsanulok."""
+    nt = Agency.objects.get_or_create(
+        slug="nt-phitsanulok", defaults={"name_th": "NT", "kind": "telecom", "area_code": "65"}
+    )[0]
+    return ServicePoint.objects.create(
+        code="NP-65060209", village=ban_khlong_mem, place_name="ศาลาประชาคม", provider=nt
     )

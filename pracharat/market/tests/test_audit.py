@@ -17,7 +17,7 @@ from PIL import Image
 from pracharat.accounts.models import Agency, User
 from pracharat.core import audit
 from pracharat.market.models import Order
-from pracharat.network.models import FaultReport, ServicePoint
+from pracharat.network.models import FaultReport
 from pracharat.network.privacy import client_hash
 
 pytestmark = pytest.mark.django_db
@@ -54,16 +54,6 @@ def _png() -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (30, 20), (10, 10, 200)).save(buffer, "PNG")
     return SimpleUploadedFile("somchai-face.png", buffer.getvalue(), content_type="image/png")
-
-
-@pytest.fixture
-def point(ban_khlong_mem):
-    nt = Agency.objects.get_or_create(
-        slug="nt-phitsanulok", defaults={"name_th": "NT", "kind": "telecom", "area_code": "65"}
-    )[0]
-    return ServicePoint.objects.create(
-        code="NP-65060209", village=ban_khlong_mem, place_name="ศาลาประชาคม", provider=nt
-    )
 
 
 def test_checkout_and_report_leave_no_personal_data_in_the_audit_log(

@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pracharat import testing
-from pracharat.accounts.models import Agency, Membership, User
+from pracharat.accounts.models import Membership, User
 from pracharat.core import audit
 from pracharat.core.personal_data import erase_person, purge_personal_data
 from pracharat.market import actions
 from pracharat.market.models import Order, OrderLine, Payment
 from pracharat.market.tests.conftest import slip_picture
 from pracharat.network import actions as network
-from pracharat.network.models import FaultReport, Incident, IncidentStatus, ServicePoint
+from pracharat.network.models import FaultReport, Incident, IncidentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +43,6 @@ def media(settings, tmp_path):
 
 def _slip():
     return slip_picture()
-
-
-@pytest.fixture
-def point(ban_khlong_mem):
-    nt = Agency.objects.get_or_create(
-        slug="nt-phitsanulok", defaults={"name_th": "NT", "kind": "telecom", "area_code": "65"}
-    )[0]
-    return ServicePoint.objects.create(
-        code="NP-65060209", village=ban_khlong_mem, place_name="ศาลาประชาคม", provider=nt
-    )
 
 
 def _order(chili_products, buyer_details, **kw):
