@@ -140,7 +140,7 @@ class OrderPage(Schema):
 class OrderFilter(Schema):
     status: OrderStatus | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)  # SQL OFFSET is a bigint: 2**63 was a 500
 
 
 class ShipIn(Schema):
