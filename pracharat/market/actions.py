@@ -542,6 +542,8 @@ def record_webhook_payment(
         amount = Decimal(str(data["amount"]))
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, InvalidOperation) as exc:
         raise WebhookError(f"malformed body: {exc}", status=400) from exc
+    if not amount.is_finite():  # "NaN", "sNaN", "Infinity": comparing sNaN raises
+        raise WebhookError("malformed body: amount must be a number of baht", status=400)
     if not reference or len(reference) > 100:
         raise WebhookError("reference must be 1-100 characters", status=400)
 
