@@ -145,7 +145,10 @@ class OrderFilter(Schema):
 
 class ShipIn(Schema):
     tracking_number: str = Field(
-        ..., max_length=20, description="Thailand Post UPU S10 number, e.g. EE123456785TH"
+        ...,
+        max_length=20,
+        pattern=r"^ *[A-Za-z]{2}(?: *[0-9]){9} *[Tt][Hh] *$",  # the check digit is checked below
+        description="Thailand Post UPU S10 number, e.g. EE123456785TH (spaces allowed)",
     )
 
     @field_validator("tracking_number")
