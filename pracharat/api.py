@@ -16,7 +16,23 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from pracharat.core.lib.area import BadAreaCode
 
-api = NinjaAPI(
+
+class PracharatAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Every operation may answer 400: the site refuses a NUL byte in any URL before the
+        API sees it (``core.middleware.NulByteMiddleware``), so the document says so."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {
+            "description": "Bad Request",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(400, error)
+        return schema
+
+
+api = PracharatAPI(
     title="pracharat API",
     version="1",
     description="Net Pracharat platform: geography, accounts, network, market.",

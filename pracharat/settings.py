@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pracharat.core.middleware.ThaiFirstLocaleMiddleware",
     "pracharat.core.middleware.RequestBodyLimitMiddleware",
+    "pracharat.core.middleware.NulByteMiddleware",
     "pracharat.core.middleware.HeadAsGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

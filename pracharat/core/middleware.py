@@ -1,7 +1,7 @@
-"""Site-wide request handling: the client's address, the body cap, HEAD, security headers and
-the Thai-first locale. Order in ``settings.MIDDLEWARE`` matters: the address and the body cap
-come first, so every later piece (axes, the audit log, rate limits) sees the real client and no
-view ever reads an oversized body."""
+"""Site-wide request handling: the client's address, the body cap, NUL bytes in URLs, HEAD,
+security headers and the Thai-first locale. Order in ``settings.MIDDLEWARE`` matters: the
+address and the body cap come first, so every later piece (axes, the audit log, rate limits)
+sees the real client and no view ever reads an oversized body."""
 
 from __future__ import annotations
 
@@ -65,6 +65,27 @@ class RequestBodyLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+class NulByteMiddleware:
+    """Refuse a request whose path or query string holds a NUL byte (raw or ``%00``) with 400.
+
+    No URL of ours has a use for one, and PostgreSQL cannot store or compare text holding it
+    (psycopg raises ``ValueError``), so any view that looks such a value up would answer 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" not in request.path_info and "%00" not in query and "\x00" not in query:
+            return self.get_response(request)
+        message = _("The address holds a character that is not allowed (a NUL byte).")
+        if request.path.startswith("/api/"):
+            body = {"error": {"status": 400, "code": "bad_request", "message": message}}
+            return JsonResponse(body, status=400)
+        html = render_to_string("core/bad_request.html", {"message": message}, request=request)
+        return HttpResponse(html, status=400)
 
 
 class HeadAsGetMiddleware:

@@ -140,12 +140,15 @@ class OrderPage(Schema):
 class OrderFilter(Schema):
     status: OrderStatus | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)  # SQL OFFSET is a bigint: 2**63 was a 500
 
 
 class ShipIn(Schema):
     tracking_number: str = Field(
-        ..., max_length=20, description="Thailand Post UPU S10 number, e.g. EE123456785TH"
+        ...,
+        max_length=20,
+        pattern=r"^ *[A-Za-z]{2}(?: *[0-9]){9} *[Tt][Hh] *$",  # the check digit is checked below
+        description="Thailand Post UPU S10 number, e.g. EE123456785TH (spaces allowed)",
     )
 
     @field_validator("tracking_number")

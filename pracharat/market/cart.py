@@ -17,6 +17,8 @@ from pracharat.market.models import ProducerGroup, Product
 SESSION_KEY = "market_cart"
 MAX_LINES = 50
 MAX_QUANTITY = 999
+#: Product ids are bigints; a larger number in the session would overflow every query.
+MAX_ID = 2**63 - 1
 
 
 def contents(session: MutableMapping) -> dict[int, int]:
@@ -28,13 +30,15 @@ def contents(session: MutableMapping) -> dict[int, int]:
             pid, qty = int(key), int(value)
         except (TypeError, ValueError):
             continue
-        if qty > 0:
+        if qty > 0 and 0 < pid <= MAX_ID:
             result[pid] = min(qty, MAX_QUANTITY)
     return result
 
 
 def _store(session: MutableMapping, items: dict[int, int]) -> None:
-    session[SESSION_KEY] = {str(pid): qty for pid, qty in items.items() if qty > 0}
+    session[SESSION_KEY] = {
+        str(pid): qty for pid, qty in items.items() if qty > 0 and 0 < pid <= MAX_ID
+    }
     if hasattr(session, "modified"):
         session.modified = True
 

@@ -42,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from pracharat.core.lib.env import env_int, env_str
+from pracharat.market.lib import s10
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,12 @@ def parse_time(text: str) -> datetime:
 
 def parse_scan(raw: dict) -> Scan:
     status = str(raw.get("status", "")).strip()
+    try:  # Thailand Post barcodes are UPU S10 (13 characters, what the column holds)
+        barcode = s10.validate(str(raw.get("barcode", "")))
+    except s10.S10Error as exc:
+        raise TrackTraceError(f"not a Thailand Post barcode: {exc}") from exc
     return Scan(
-        barcode="".join(str(raw.get("barcode", "")).split()).upper(),
+        barcode=barcode,
         status=status,
         description=str(raw.get("status_description") or STATUS_LABELS.get(status, "")),
         occurred_at=parse_time(str(raw.get("status_date", ""))),
@@ -137,9 +142,9 @@ def parse_items(body: dict) -> dict[str, list[Scan]]:
     return result
 
 
-def parse_hook(body: dict) -> list[Scan]:
+def parse_hook(body) -> list[Scan]:
     """The webhook's body -> scans (items without a status are skipped)."""
-    items = body.get("items")
+    items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list):
         raise TrackTraceError("webhook body has no 'items' list")
     return [parse_scan(s) for s in items if isinstance(s, dict) and s.get("status")]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Body, Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from pracharat.accounts.api_auth import token_or_session
@@ -446,9 +446,21 @@ class IncidentFilter(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class IncidentUpdate(Schema):
-    action: Literal["acknowledge", "note", "resolve"]
-    note: str = Field("", max_length=2000, description="The note, or what was done to resolve")
+class Acknowledge(Schema):
+    action: Literal["acknowledge"]
+    note: str = Field("", max_length=2000, description="An optional note")
+
+
+class NoteOrResolve(Schema):
+    action: Literal["note", "resolve"]
+    # The schema says what the action needs: a note with something besides spaces in it.
+    note: str = Field(
+        ..., min_length=1, max_length=2000, pattern=r"\S", description="The note, or what was done"
+    )
+
+
+#: What to do to an incident; ``note`` and ``resolve`` need a note (OpenAPI ``oneOf``).
+IncidentUpdate = Annotated[Acknowledge | NoteOrResolve, Field(discriminator="action")]
 
 
 def _visible_incidents(request):
@@ -502,7 +514,9 @@ def incident(request, incident_id: int = Path(..., ge=1, le=2**62)):
     response=with_errors(IncidentDetailOut, 401, 403, 404, 409),
     summary="Acknowledge, add a note to, or resolve an incident (officers of its agency)",
 )
-def update_incident(request, body: IncidentUpdate, incident_id: int = Path(..., ge=1, le=2**62)):
+def update_incident(
+    request, body: Body[IncidentUpdate], incident_id: int = Path(..., ge=1, le=2**62)
+):
     item = _incident_detail(request, incident_id)
     if body.action in ("note", "resolve") and not body.note.strip():
         raise ValidationError("note is required for this action")

@@ -171,3 +171,16 @@ class TestApiTokens:
         strict.force_login(phitsanulok_officer)
         response = strict.post(reverse("accounts:create_token"), {"name": "x"})
         assert response.status_code == 403 and not ApiToken.objects.exists()
+
+
+def test_a_malformed_area_is_a_422_not_a_500(client, phitsanulok_officer):
+    """Regression: ``?area=6x`` raised BadAreaCode while the answer was serialised."""
+    _token, key = ApiToken.issue(phitsanulok_officer, "test")
+    for area in ("6x", "123", "６５"):
+        response = client.get(
+            "/api/v1/accounts/agencies", {"area": area}, HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
+        assert response.status_code == 422, area
+        assert response.json()["error"]["code"] == "invalid"
+    ok = client.get("/api/v1/accounts/agencies", {"area": ""}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert ok.status_code == 200

@@ -92,3 +92,31 @@ def test_every_response_carries_csp_and_permissions_policy(client, db):
     assert "style-src 'self' 'unsafe-inline'" in admin["Content-Security-Policy"]
     api = client.get("/api/v1/geo/provinces")
     assert "Content-Security-Policy" in api
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/geo/address?q=%00",
+        "/api/v1/geo/address?q=bang%00kok",
+        "/api/v1/network/service-points/NP-%00",
+        "/api/v1/market/orders/PR-ABCD%0012",
+        "/api/v1/accounts/agencies/mdes%00",
+        "/market/orders/lookup/?number=%00",
+        "/geo/%00/",
+    ],
+)
+def test_a_nul_byte_in_the_url_is_a_400_everywhere(client, db, url):
+    """Regression: on PostgreSQL a NUL byte reaching a query was a 500 (psycopg refuses it)."""
+    response = client.get(url)
+    assert response.status_code == 400, url
+    if url.startswith("/api/"):
+        assert response.json()["error"]["code"] == "bad_request"
+    else:
+        assert "text/html" in response["Content-Type"]
+        assert "NUL" in response.content.decode()
+
+
+def test_urls_without_a_nul_byte_pass(client, db):
+    assert client.get("/api/v1/geo/address", {"q": "%00 is fine as text"}).status_code == 200
+    assert client.get("/api/v1/geo/address?q=65000").status_code == 200

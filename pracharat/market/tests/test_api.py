@@ -136,3 +136,12 @@ def _issue_token(user):
 
     _token, raw = issue_api_token(user, "shop till")
     return raw
+
+
+def test_a_huge_orders_offset_is_a_422_not_a_500(seller_api, orders):
+    """Regression: ``?offset=2**63`` overflowed the database's OFFSET."""
+    for offset in (2**63, 2**31, 1_000_001):
+        response = seller_api.get(f"{API}/orders", {"offset": offset})
+        assert response.status_code == 422, offset
+        assert response.json()["error"]["code"] == "invalid"
+    assert seller_api.get(f"{API}/orders", {"offset": 1_000_000}).json()["items"] == []

@@ -52,3 +52,11 @@ def test_summary_groups_by_producer_in_one_query(chili_products, cloth, django_a
     assert not summary.all_available
     options = summary.groups[1].shipping_options()
     assert [o[0] for o in options] == ["ems", "registered"]
+
+
+def test_ids_outside_the_bigint_range_are_dropped():
+    big = 2**63
+    session = {cart.SESSION_KEY: {str(big): 1, str(2**64): 2, "0": 1, "8": 2}}
+    assert cart.contents(session) == {8: 2}
+    cart.set_quantity(session, big, 3)
+    assert session[cart.SESSION_KEY] == {"8": 2}

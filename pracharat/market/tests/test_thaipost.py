@@ -211,3 +211,55 @@ def test_payment_webhook_view(chili_products, buyer_details, monkeypatch):
     assert first.status_code == 201 and json.loads(first.content)["status"] == "paid"
     assert post(good).status_code == 200
     assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        '[{"items": []}]',
+        '"items"',
+        "null",
+        json.dumps({"items": [scan("EE" + "1" * 26 + "TH", "501", "25/11/2569 11:05+07:00", "x")]}),
+        json.dumps({"items": [scan("EE123456789TH", "501", "25/11/2569 11:05+07:00", "x")]}),
+    ],
+    ids=["list", "list-of-objects", "string", "null", "30-characters", "bad-check-digit"],
+)
+def test_thailandpost_webhook_refuses_a_malformed_body_with_400(body, monkeypatch):
+    """Regression: a JSON list was a 500 (AttributeError), and a 30-character barcode one on
+    PostgreSQL (the column holds 13)."""
+    monkeypatch.setenv("THAILANDPOST_WEBHOOK_TOKEN", "hook-secret")
+    request = RequestFactory().post(
+        "/market/webhooks/thailandpost/",
+        body,
+        content_type="application/json",
+        headers={"Authorization": "Bearer hook-secret"},
+    )
+    response = webhooks.thailandpost_webhook(request)
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"]["code"] == "malformed"
+    assert not TrackingEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["sNaN", "NaN", "-sNaN", "Infinity", "-inf"])
+def test_payment_webhook_refuses_an_amount_that_is_not_a_number(
+    amount, chili_products, buyer_details, monkeypatch
+):
+    """Regression: ``"amount": "sNaN"`` raised InvalidOperation when compared: a 500."""
+    monkeypatch.setenv(actions.PAYMENT_WEBHOOK_SECRET_ENV, "provider-secret")
+    (order,) = actions.checkout({chili_products["pao"].pk: 1}, buyer_details)
+    body = json.dumps({"reference": "BANK-43", "order": order.number, "amount": amount})
+    request = RequestFactory().post(
+        "/market/webhooks/payment/",
+        body,
+        content_type="application/json",
+        headers={"X-Signature": actions.sign(body.encode(), "provider-secret")},
+    )
+    response = webhooks.payment_webhook(request)
+    assert response.status_code == 400
+    assert "amount" in json.loads(response.content)["error"]["message"]
+    assert not Payment.objects.exists()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING_PAYMENT

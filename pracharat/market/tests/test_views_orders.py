@@ -297,3 +297,16 @@ def test_logged_in_buyer_gets_the_form_filled_and_owns_the_order(client, buyer, 
     other = type(client)()
     other.force_login(buyer)
     assert other.get(reverse("market:order", args=[order.number])).status_code == 200
+
+
+def test_a_session_with_an_out_of_range_product_id_still_works(client, chili_products):
+    """Regression: a cart holding an id >= 2**63 overflowed SQLite's integers (500 on the cart
+    and checkout pages for that session)."""
+    _add(client, chili_products["pao"])
+    client.post(reverse("market:cart"), {"product": 2**63, "quantity": 1})
+    session = client.session
+    session["market_cart"][str(2**63 + 5)] = 1
+    session.save()
+    cart_page = client.get(reverse("market:cart"))
+    assert cart_page.status_code == 200 and "น้ำพริกเผา" in cart_page.content.decode()
+    assert client.get(reverse("market:checkout")).status_code == 200
