@@ -60,6 +60,7 @@ def set_quantity(session: MutableMapping, product_id: int, quantity: int) -> Non
     items = contents(session)
     pid = int(product_id)
     if pid not in items:
+        _store(session, items)  # nothing to change, but leave the session clean
         return
     quantity = min(int(quantity), MAX_QUANTITY)
     if quantity <= 0:

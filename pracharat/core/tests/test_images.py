@@ -186,7 +186,7 @@ MEMORY_PROBE = textwrap.dedent(
 
 def test_the_bomb_costs_no_memory_in_a_fresh_process(tmp_path):
     """The real figure, in a separate interpreter without Django (the loader is pure):
-    the peak resident size grows by under 30 MB, where decoding it grows by over 300 MB."""
+    the peak resident size grows by under 30 MB, where decoding it grows by hundreds of MB."""
     path = tmp_path / "bomb.png"
     path.write_bytes(bomb_png())
 
@@ -201,7 +201,7 @@ def test_the_bomb_costs_no_memory_in_a_fresh_process(tmp_path):
         return int(run.stdout.strip())
 
     assert growth_mb("loader") < 30
-    assert growth_mb("decode") > 300  # the control: the probe does see a decode
+    assert growth_mb("decode") > 100  # the control: the probe does see a decode (250-550 MB)
 
 
 @settings(max_examples=200, deadline=None)
