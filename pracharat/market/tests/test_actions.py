@@ -278,7 +278,7 @@ def test_one_tracking_number_ships_one_order(order, chili_products, buyer_detail
     for each in (order, second):
         actions.confirm_payment(each, actor=producer)
     actions.ship(order, "EF582304177TH", actor=producer)
-    with pytest.raises(actions.MarketError, match="another order|คำสั่งซื้ออื่น"):
+    with pytest.raises(actions.MarketError, match=r"another order|คำสั่งซื้ออื่น"):
         actions.ship(second, "EF582304177TH", actor=producer)
     second.refresh_from_db()
     assert second.status == OrderStatus.PAID and second.tracking_number == ""
