@@ -5,6 +5,8 @@ sees the real client and no view ever reads an oversized body."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -67,20 +69,55 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
-class NulByteMiddleware:
-    """Refuse a request whose path or query string holds a NUL byte (raw or ``%00``) with 400.
+def _unstorable_text(value) -> bool:
+    """Does a parsed JSON value hold a string PostgreSQL cannot store: a NUL character, or a
+    lone surrogate (``"\\ud800"``, which no UTF-8 encoder takes)?"""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_unstorable_text(k) or _unstorable_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable_text(item) for item in value)
+    return False
 
-    No URL of ours has a use for one, and PostgreSQL cannot store or compare text holding it
-    (psycopg raises ``ValueError``), so any view that looks such a value up would answer 500."""
+
+class NulByteMiddleware:
+    """Refuse with 400 a request whose path or query string holds a NUL byte (raw or ``%00``),
+    or whose JSON body holds a string with a NUL or a lone surrogate.
+
+    No input of ours has a use for one, and PostgreSQL cannot store or compare text holding it
+    (psycopg raises ``ValueError``), so any view that looks such a value up or stores it would
+    answer 500. Form posts need no check here: Django's form fields refuse NUL already."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def _json_body_is_unstorable(self, request) -> bool:
+        if request.method not in ("POST", "PUT", "PATCH") or "json" not in request.content_type:
+            return False
+        if b"\\u" not in request.body and b"\x00" not in request.body:
+            return False  # no escape and no raw NUL: nothing to find (the common case)
+        try:
+            return _unstorable_text(json.loads(request.body))
+        except (ValueError, UnicodeDecodeError):
+            return False  # not JSON: the view's own parser answers it
+
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
-        if "\x00" not in request.path_info and "%00" not in query and "\x00" not in query:
+        in_address = "\x00" in request.path_info or "%00" in query or "\x00" in query
+        if not in_address and not self._json_body_is_unstorable(request):
             return self.get_response(request)
-        message = _("The address holds a character that is not allowed (a NUL byte).")
+        message = (
+            _("The address holds a character that is not allowed (a NUL byte).")
+            if in_address
+            else _("The request holds a character that is not allowed (a NUL or a lone surrogate).")
+        )
         if request.path.startswith("/api/"):
             body = {"error": {"status": 400, "code": "bad_request", "message": message}}
             return JsonResponse(body, status=400)

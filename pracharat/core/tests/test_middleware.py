@@ -120,3 +120,27 @@ def test_a_nul_byte_in_the_url_is_a_400_everywhere(client, db, url):
 def test_urls_without_a_nul_byte_pass(client, db):
     assert client.get("/api/v1/geo/address", {"q": "%00 is fine as text"}).status_code == 200
     assert client.get("/api/v1/geo/address?q=65000").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/network/incidents/1/events", '{"action": "note", "note": "a\\u0000b"}'),
+        ("/market/webhooks/payment/", '{"reference": "R\\u0000", "order": "X", "amount": "1"}'),
+        ("/market/webhooks/payment/", '{"reference": "\\ud800", "order": "X", "amount": "1"}'),
+        ("/market/webhooks/thailandpost/", '{"items": [{"location": "\\u0000"}]}'),
+    ],
+)
+def test_a_json_body_with_a_nul_or_a_lone_surrogate_is_a_400(client, db, path, body):
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    if path.startswith("/api/"):
+        assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_ordinary_escapes_in_json_pass(client, db):
+    # "\u0e01" (ก) is a normal escape: the request reaches the view (401: no token).
+    response = client.post(
+        "/api/v1/network/incidents/1/events", '{"note": "\\u0e01"}', content_type="application/json"
+    )
+    assert response.status_code == 401
