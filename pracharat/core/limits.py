@@ -49,12 +49,9 @@ class Limit:
         RateCounter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 
     def used(self, subject: str) -> int:
+        """Attempts ``subject`` has made in the current window (read only)."""
         key, _ = self._key(subject, time.time())
         return RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
-
-    def exceeded(self, subject: str) -> bool:
-        """Read only: is ``subject`` already at or over the limit?"""
-        return self.used(subject) >= self.attempts
 
 
 _UPSERT = (

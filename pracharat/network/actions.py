@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from pracharat.accounts.models import Role
 from pracharat.accounts.scoping import agency_ids_for, area_codes_for, has_role
 from pracharat.core.lib.images import Picture
+from pracharat.core.privacy import client_hash
 from pracharat.network.models import (
     FaultReport,
     Incident,
@@ -32,7 +33,6 @@ from pracharat.network.models import (
     IncidentStatus,
     ServicePoint,
 )
-from pracharat.network.privacy import client_hash
 
 # How many public reports one client may send per hour, about one point and in all, and how
 # many one point takes from everyone (a flood from many addresses still stops somewhere).

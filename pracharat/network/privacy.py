@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import functools
 
-from pracharat.core.privacy import client_hash, pdpa_key
+from pracharat.core.privacy import pdpa_key
 from pracharat.network.radius import pseudonymise
-
-__all__ = ["client_hash", "pdpa_key", "pseudonym"]
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pracharat.core.lib import thaidate
 from pracharat.core.lib.area import BadAreaCode, clean
+from pracharat.core.privacy import client_hash
 from pracharat.core.storage import private_file_response
 from pracharat.geo.models import District, Province, SubDistrict
 from pracharat.network import actions, charts, dashboards
@@ -35,7 +36,6 @@ from pracharat.network.models import (
     PointStatus,
     ServicePoint,
 )
-from pracharat.network.privacy import client_hash
 from pracharat.network.templatetags.network_tags import status_badge
 
 SEARCH_LIMIT = 50

@@ -16,9 +16,9 @@ from PIL import Image
 
 from pracharat.accounts.models import Agency, User
 from pracharat.core import audit
+from pracharat.core.privacy import client_hash
 from pracharat.market.models import Order
 from pracharat.network.models import FaultReport
-from pracharat.network.privacy import client_hash
 
 pytestmark = pytest.mark.django_db
 
