@@ -12,7 +12,6 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.functional import cached_property
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 
@@ -155,10 +154,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-
-    @cached_property
-    def policies(self) -> tuple[str, str]:
-        base = {
+        policy = {
             "default-src": "'self'",
             "script-src": "'self'",
             "style-src": "'self'",
@@ -170,15 +166,14 @@ class SecurityHeadersMiddleware:
             "form-action": "'self'",
             "frame-ancestors": "'none'",
         }
-        strict = "; ".join(f"{k} {v}" for k, v in base.items())
-        relaxed = strict.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-        return strict, relaxed
+        self.strict = "; ".join(f"{k} {v}" for k, v in policy.items())
+        self.relaxed = self.strict.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
     def __call__(self, request):
         response = self.get_response(request)
-        strict, relaxed = self.policies
         third_party = request.path.startswith(("/admin/", "/api/v1/docs"))
-        response.headers.setdefault("Content-Security-Policy", relaxed if third_party else strict)
+        policy = self.relaxed if third_party else self.strict
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
