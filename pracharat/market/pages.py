@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from pracharat.core.limits import Limit
 from pracharat.geo.models import Province
 from pracharat.market.lib import qr
 from pracharat.market.models import (
@@ -71,6 +72,30 @@ def groups_for_listing():
 
 
 # --- Buyer side -------------------------------------------------------------------------------
+
+
+#: Failed order look-ups allowed per client address, and per order number from anywhere, in
+#: ten minutes (counted across every worker; see core.limits).
+LOOKUP_PER_CLIENT = Limit("market.lookup.client", attempts=10, window=600)
+LOOKUP_PER_NUMBER = Limit("market.lookup.number", attempts=10, window=600)
+
+
+class LookupLimited(Exception):
+    """Too many look-ups from this client or for this order number."""
+
+
+def look_up_order(number: str, phone: str, client: str):
+    """The order with this number and checkout phone, or None. Each attempt is counted before
+    it is evaluated, per client and then per order number, and refunded when it finds the
+    order, so however many guesses arrive at once no more than the limit are evaluated.
+    Raises :class:`LookupLimited` (nothing evaluated) over the limit."""
+    if not (LOOKUP_PER_CLIENT.hit(client) and LOOKUP_PER_NUMBER.hit(number)):
+        raise LookupLimited
+    order = Order.objects.for_buyer(number, phone).only("number").first()
+    if order is not None:
+        LOOKUP_PER_CLIENT.refund(client)
+        LOOKUP_PER_NUMBER.refund(number)
+    return order
 
 
 def remember_order(session, number: str) -> None:

@@ -19,7 +19,7 @@ from django.db import connection
 
 from pracharat.core.limits import Limit
 from pracharat.core.models import RateCounter
-from pracharat.market.views.orders import LOOKUP_PER_CLIENT
+from pracharat.market.pages import LOOKUP_PER_CLIENT
 
 
 def test_a_limit_counts_refunds_and_keeps_no_subject_in_clear(db):

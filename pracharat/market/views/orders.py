@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pracharat.core.limits import Limit
 from pracharat.core.middleware import client_ip
 from pracharat.geo.models import SubDistrict
 from pracharat.geo.querysets import address_candidates
@@ -29,11 +28,6 @@ from pracharat.market.models import OrderStatus, Product
 
 #: Session key of the orders made by the last checkout (the confirmation page).
 SESSION_LAST_CHECKOUT = "market_last_checkout"
-
-#: Failed order look-ups allowed per client address, and per order number from anywhere, in
-#: ten minutes (counted across every worker; see core.limits).
-LOOKUP_PER_CLIENT = Limit("market.lookup.client", attempts=10, window=600)
-LOOKUP_PER_NUMBER = Limit("market.lookup.number", attempts=10, window=600)
 
 
 # --- Cart -------------------------------------------------------------------------------------
@@ -190,20 +184,16 @@ def checkout_done(request):
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Find an order by its number and the phone given at checkout. A wrong pair says only
-    "not found" (never whether the number exists). Each attempt is counted before it is
-    evaluated, per client and per order number, and refunded when it finds the order, so
-    however many guesses arrive at once no more than the limit are ever evaluated."""
+    "not found" (never whether the number exists); attempts are limited (pages.look_up_order)."""
     form = LookupForm(request.POST or None, initial={"number": request.GET.get("number", "")[:20]})
     if request.method == "POST" and form.is_valid():
-        number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
-        client = client_ip(request)
-        if not (LOOKUP_PER_CLIENT.hit(client) and LOOKUP_PER_NUMBER.hit(number)):
+        data = form.cleaned_data
+        try:
+            order = pages.look_up_order(data["number"], data["phone"], client_ip(request))
+        except pages.LookupLimited:
             form.add_error(None, _("Too many attempts. Wait ten minutes and try again."))
             return render(request, "market/lookup.html", {"form": form}, status=429)
-        order = pages.Order.objects.for_buyer(number, phone).only("number").first()
         if order is not None:
-            LOOKUP_PER_CLIENT.refund(client)
-            LOOKUP_PER_NUMBER.refund(number)
             pages.remember_order(request.session, order.number)
             return redirect("market:order", number=order.number)
         form.add_error(None, _("No order matches this number and phone number."))
