@@ -241,6 +241,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # core.pdf: WeasyPrint logs every layout step at INFO
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
