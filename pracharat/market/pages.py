@@ -228,9 +228,14 @@ _PRINTED = ("group__village__subdistrict__district__province", "subdistrict__dis
 
 def receipt_order(request, number: str):
     """The order whose PDF receipt this request may print (``printable_by``), or None."""
+    orders = Order.objects.printable_by(request.user, request.session.get(SESSION_ORDERS, []))
+    return printed_order(orders, number)
+
+
+def printed_order(orders, number: str):
+    """The order ``number`` of ``orders`` with what its receipt and label print."""
     return (
-        Order.objects.printable_by(request.user, request.session.get(SESSION_ORDERS, []))
-        .select_related(*_PRINTED)
+        orders.select_related(*_PRINTED)
         .prefetch_related("lines")
         .filter(number=(number or "").strip().upper())
         .first()
@@ -260,12 +265,7 @@ def _promptpay_display(proxy: str) -> str:
 
 def label_order(user, number: str):
     """The order whose parcel label ``user`` may print: a seller of its group, or None."""
-    return (
-        seller_orders(user)
-        .select_related(*_PRINTED)
-        .filter(number=(number or "").strip().upper())
-        .first()
-    )
+    return printed_order(seller_orders(user), number)
 
 
 def label_context(order) -> dict:
