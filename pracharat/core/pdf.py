@@ -26,7 +26,7 @@ from __future__ import annotations
 import mimetypes
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import pydyf
@@ -114,7 +114,7 @@ class StaticFilesFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             raise ResourceRefused(f"A PDF loads no file from another host: {url[:200]}")
         try:
-            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
         except (OSError, RuntimeError):
             raise ResourceRefused(f"No such file: {url[:200]}") from None
         if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
