@@ -22,7 +22,7 @@ from pracharat.core.tests.pdf_tools import (
 )
 from pracharat.market import actions, pages
 from pracharat.market.lib import s10
-from pracharat.market.models import MemberRole
+from pracharat.market.models import MemberRole, Order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thai", "fast_hashing")]
 
@@ -87,6 +87,8 @@ def test_the_buyer_gets_the_receipt_in_thai_with_be_dates_amounts_and_promptpay(
     assert "บาทถ้วน)" in text or "สตางค์)" in text  # the total in words
     names = {re.sub(r"^[A-Z]{6}\+", "", f["name"]) for f in pdf_fonts(response.content)}
     assert names <= {"Sarabun", "Sarabun-Bold"} and "Sarabun" in names
+    # Unpaid: the PromptPay QR of the exact total prints and scans.
+    assert barcodes(page_image(response.content, dpi=200)) == [("QRCode", order.promptpay_payload)]
 
 
 def test_a_paid_order_has_a_receipt_with_the_payment(client, order, buyer, producer):
@@ -185,3 +187,13 @@ def test_only_the_groups_sellers_get_the_label(client, shipped, weaving_group, b
     actions.add_member(weaving_group, other_seller, MemberRole.OWNER)
     client.force_login(other_seller)
     assert label(client, shipped).status_code == 404
+
+
+def test_after_erasure_the_receipt_has_no_buyer_and_there_is_no_label(client, shipped, producer):
+    actions.anonymise_orders(Order.objects.filter(pk=shipped.pk))
+    client.force_login(producer)
+    text = text_of(receipt(client, shipped))
+    assert "ข้อมูลส่วนบุคคลของผู้ซื้อถูกลบแล้ว" in text and "สมศรี" not in text
+    response = label(client, shipped)
+    assert response.status_code == 302
+    assert "ข้อมูลส่วนบุคคลของผู้ซื้อถูกลบแล้ว" in client.get(response["Location"]).content.decode()
