@@ -3,7 +3,8 @@
 WeasyPrint lays out the HTML and CSS of a template (Pango and HarfBuzz shape Thai, libthai
 breaks lines between words, never inside one), with the Sarabun font shipped in
 ``core/static/core/fonts`` (SIL OFL 1.1) and embedded in every PDF: the same look on every
-machine, and no system font is ever used for text.
+machine, and no system font is ever used for text (the fonts are declared once, in
+``core/pdf-fonts.css``, see :func:`_fonts`).
 
 To make a PDF, write a template that extends ``core/pdf/base.html`` and return::
 
@@ -143,9 +144,9 @@ _local = threading.local()
 
 def _fonts() -> tuple[FontConfiguration, weasyprint.CSS]:
     """The font configuration with Sarabun (``core/pdf-fonts.css``) loaded, made once per
-    thread: loading the @font-face rules writes the fonts out for fontconfig, about half of
-    a receipt's time when done for every document. Per thread, as fontconfig state is not
-    shared between threads."""
+    thread: loading the @font-face rules writes the fonts out for fontconfig, a third to a
+    half of a small document's time when done for every one (docs/benchmarks.md). Per
+    thread, as fontconfig state is not shared between threads."""
     if getattr(_local, "fonts", None) is None:
         font_config = FontConfiguration()
         css = weasyprint.CSS(
