@@ -4,7 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PRACHARAT := $(BIN)/pracharat
-APPS := core geo accounts network market
+# core and the apps of settings.PRACHARAT_APPS (evaluated only by the targets that use it).
+APPS = core $(shell $(BIN)/python -c 'from pracharat.settings import PRACHARAT_APPS; print(*PRACHARAT_APPS)')
 
 .PHONY: run test production-smoke setup dev-setup locale messages lint format migrate demo serve bench clean
 
