@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
+from pracharat.core.api_schemas import with_errors
 from pracharat.core.lib import thaidate
 from pracharat.core.numbers import Period, area_numbers
 
@@ -95,7 +96,7 @@ def _answer(code: str, query: PeriodQuery) -> dict:
 
 @router.get(
     "/numbers",
-    response=AreaNumbersOut,
+    response=with_errors(AreaNumbersOut),
     summary="Every pillar's numbers for the whole country over a period",
 )
 def country_numbers(request, period: Query[PeriodQuery]):
@@ -104,7 +105,7 @@ def country_numbers(request, period: Query[PeriodQuery]):
 
 @router.get(
     "/{code}/numbers",
-    response=AreaNumbersOut,
+    response=with_errors(AreaNumbersOut),
     summary="Every pillar's numbers for a province, district, sub-district or village",
 )
 def area_numbers_view(
