@@ -4,9 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PRACHARAT := $(BIN)/pracharat
-APPS := core geo accounts network market
+# core and the apps of settings.PRACHARAT_APPS (evaluated only by the targets that use it).
+APPS = core $(shell $(BIN)/python -c 'from pracharat.settings import PRACHARAT_APPS; print(*PRACHARAT_APPS)')
 
-.PHONY: run test production-smoke setup dev-setup locale pdf-libs pdf-tools messages lint format migrate demo serve bench clean
+.PHONY: apps run test production-smoke setup dev-setup locale pdf-libs pdf-tools messages lint format migrate demo serve bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -47,6 +48,10 @@ messages: dev-setup
 		--no-obsolete -v0 -i 'tests/*' -i 'static/*'); done
 	@cd pracharat && ../$(PRACHARAT) makemessages -l th --no-obsolete -v0 -i 'locale/*' \
 		$(foreach app,$(APPS),-i '$(app)/*')
+
+# The apps `make messages` walks (core and settings.PRACHARAT_APPS).
+apps:
+	@echo $(APPS)
 
 migrate: setup
 	$(PRACHARAT) migrate --noinput -v0
