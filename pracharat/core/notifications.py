@@ -38,9 +38,11 @@ from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -289,6 +291,33 @@ def send_notification(delivery_id: int) -> str:
             delivery.sent_at = now
         delivery.save()
     return delivery.status
+
+
+# --- Retention (core.personal_data) --------------------------------------------------------
+
+
+def purge_log(now) -> dict[str, int]:
+    """Log rows older than ``PRIVACY_NOTIFICATION_LOG_DAYS`` go (a registered purger)."""
+    cut = now - timedelta(days=settings.PRIVACY_NOTIFICATION_LOG_DAYS)
+    deleted = Delivery.objects.filter(created__lt=cut).delete()[0]
+    return {"notification log rows deleted": deleted}
+
+
+def erase_recipient(*, phone: str = "", email: str = "") -> dict[str, int]:
+    """An erased person's log rows go with their account's identity (a registered eraser).
+    Rows about an order's buyer hold only the order number and a masked address; they go
+    with the retention above."""
+    user_model = get_user_model()
+    match = Q(pk__in=[])
+    if email:
+        match |= Q(**{f"{user_model.get_email_field_name()}__iexact": email})
+    if phone and any(field.name == "phone" for field in user_model._meta.fields):
+        match |= Q(phone=phone)
+    ids = [str(pk) for pk in user_model.objects.filter(match).values_list("pk", flat=True)]
+    deleted = Delivery.objects.filter(
+        recipient_type=ContentType.objects.get_for_model(user_model), recipient_id__in=ids
+    ).delete()[0]
+    return {"notification log rows deleted": deleted}
 
 
 def _enqueue_retry(delivery: Delivery) -> None:

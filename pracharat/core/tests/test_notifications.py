@@ -16,7 +16,7 @@ from pracharat import testing
 from pracharat.core import notifications
 from pracharat.core.models import Delivery, DeliveryStatus, NotificationChannel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 
 SOMSRI_LINE = "U" + "4af4980629" * 3 + "ab"
 NT_LINE = "C" + "0123456789abcdef" * 2
@@ -282,3 +282,40 @@ def test_mask():
 def test_line_text_fits_one_message():
     text = notifications.line_text("s", "x" * 6000)
     assert len(text) == notifications.LINE_TEXT_LIMIT and text.endswith("…")
+
+
+def test_the_log_is_purged_after_its_retention_and_with_an_erased_person(
+    hello, somsri, nt, settings, commit
+):
+    from pracharat.core.personal_data import erase_person, purge_personal_data
+
+    settings.LINE_CHANNEL_ACCESS_TOKEN = ""
+    with commit():
+        notifications.notify([somsri, nt], hello, {"number": 1})
+    assert Delivery.objects.count() == 4
+    erase_person(email="SOMSRI@example.org")
+    assert set(Delivery.objects.values_list("recipient_label", flat=True)) == {"nt-phitsanulok"}
+    settings.PRIVACY_NOTIFICATION_LOG_DAYS = 30
+    assert (
+        purge_personal_data(now=timezone.now() + timedelta(days=29))[
+            "notification log rows deleted"
+        ]
+        == 0
+    )
+    purge_personal_data(now=timezone.now() + timedelta(days=31))
+    assert not Delivery.objects.exists()
+
+
+def test_the_log_is_in_the_admin_in_thai_and_read_only(client, hello, somsri, thai, commit):
+    admin = testing.person("root@example.org")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    with commit():
+        notifications.notify([somsri], hello, {"number": 12})
+    page = client.get("/admin/core/delivery/").content.decode()
+    assert "การแจ้งเตือน" in page and "ช่องทาง" in page and "so***@example.org" in page
+    assert "somsri@example.org" not in page
+    row = Delivery.objects.filter(channel=NotificationChannel.EMAIL).get()
+    assert client.get(f"/admin/core/delivery/{row.pk}/change/").status_code == 200
+    assert client.get("/admin/core/delivery/add/").status_code == 403

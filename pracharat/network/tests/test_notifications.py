@@ -15,7 +15,7 @@ from pracharat.network import actions, health
 from pracharat.network.models import IncidentStatus
 from pracharat.network.notifications import MISSED, SOON, escalate_incident_slas
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 
 NT_LINE = "C" + "a1b2c3d4" * 4
 OFFICER_LINE = "U" + "0f" * 16
