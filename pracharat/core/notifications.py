@@ -142,11 +142,11 @@ def notify(
                 (NotificationChannel.EMAIL, contact.email),
                 (NotificationChannel.LINE, contact.line_id),
             )
-            if address and (channel, address) not in seen
+            if address and (channel, address.lower()) not in seen
         ]
         if not addresses:
             continue
-        seen.update(addresses)
+        seen.update((channel, address.lower()) for channel, address in addresses)
         subject, body = _render(
             template, {**(context or {}), "recipient": recipient}, contact.language
         )
@@ -171,8 +171,35 @@ def notify(
     Delivery.objects.bulk_create(rows)
     queued = [row.pk for row in rows if row.status == DeliveryStatus.QUEUED]
     if queued:
-        transaction.on_commit(lambda: [send_notification.enqueue(pk) for pk in queued])
+        # robust: the change is committed; a queue outage leaves the rows for requeue_stale
+        transaction.on_commit(lambda: _enqueue(queued), robust=True)
     return rows
+
+
+def _enqueue(pks: list[int]) -> None:
+    for pk in pks:
+        send_notification.enqueue(pk)
+
+
+#: A queued row whose attempt is this late has lost its task (a queue outage, a lost job).
+STALE_AFTER = timedelta(minutes=15)
+
+
+def requeue_stale(now=None) -> int:
+    """Enqueue again the queued deliveries whose task was lost: never attempted 15 minutes
+    after they were written, or 15 minutes past their planned retry. For the periodic
+    schedule; harmless to run often (the task sends a row once)."""
+    cut = (now or timezone.now()) - STALE_AFTER
+    stale = list(
+        Delivery.objects.filter(status=DeliveryStatus.QUEUED)
+        .filter(
+            Q(next_attempt_at__isnull=True, last_attempt_at__isnull=True, created__lt=cut)
+            | Q(next_attempt_at__lt=cut)
+        )
+        .values_list("pk", flat=True)
+    )
+    _enqueue(stale)
+    return len(stale)
 
 
 # --- Sending --------------------------------------------------------------------------------

@@ -319,3 +319,18 @@ def test_the_log_is_in_the_admin_in_thai_and_read_only(client, hello, somsri, th
     row = Delivery.objects.filter(channel=NotificationChannel.EMAIL).get()
     assert client.get(f"/admin/core/delivery/{row.pk}/change/").status_code == 200
     assert client.get("/admin/core/delivery/add/").status_code == 403
+
+
+def test_rows_whose_task_was_lost_are_queued_again(hello, somsri, line_api, settings, commit):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with commit():
+        notifications.notify([somsri], hello, {"number": 13})
+    default_task_backend.results.clear()  # as if the queue had lost them
+    assert notifications.requeue_stale() == 0  # too early to tell
+    later = timezone.now() + timedelta(minutes=16)
+    assert notifications.requeue_stale(now=later) == 2
+    for result in default_task_backend.results:
+        with commit():
+            notifications.send_notification.call(*result.args)
+    assert len(mail.outbox) == 1 and len(line_api.delivered) == 1
+    assert notifications.requeue_stale(now=later) == 0
