@@ -344,7 +344,7 @@ def erase_recipient(*, phone: str = "", email: str = "") -> dict[str, int]:
     deleted = Delivery.objects.filter(
         recipient_type=ContentType.objects.get_for_model(user_model), recipient_id__in=ids
     ).delete()[0]
-    return {"notification log rows deleted": deleted}
+    return {"notification log rows": deleted}
 
 
 def _enqueue_retry(delivery: Delivery) -> None:
