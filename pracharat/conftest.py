@@ -34,6 +34,26 @@ def uploads(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_immediately(settings):
+    """Background tasks (notifications) run in the test's thread when enqueued; a test of
+    the queue itself sets its own TASKS."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def line_api(settings):
+    """A local server answering as the LINE Messaging API (core/tests/line_api.py), with
+    the settings pointing at it and a channel access token set."""
+    from pracharat.core.tests.line_api import LineApiServer
+
+    server = LineApiServer(token="test-channel-token").start()  # noqa: S106 - test only
+    settings.LINE_API_URL = server.url
+    settings.LINE_CHANNEL_ACCESS_TOKEN = server.token
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def geography(db):
     """The national geography (already loaded for `db` tests; reloaded after a flush)."""

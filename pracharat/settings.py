@@ -235,6 +235,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pracharat <no-reply@pracharat.local>")
 
+# Notifications (core.notifications): e-mail through EMAIL_BACKEND and LINE Messaging API push.
+# No LINE token: LINE messages are logged as skipped and e-mails still go.
+NOTIFICATIONS_ENABLED = env_bool("NOTIFICATIONS_ENABLED", True)
+LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN")
+LINE_API_URL = env_str("LINE_API_URL", "https://api.line.me")
+LINE_TIMEOUT_SECONDS = env_int("LINE_TIMEOUT_SECONDS", 10)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# network.notifications.escalate_incident_slas: warn the provincial officers this long before
+# an incident's SLA deadline (and again once it has passed).
+NETWORK_SLA_WARNING_MINUTES = env_int("NETWORK_SLA_WARNING_MINUTES", 120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -282,3 +294,4 @@ PRIVACY_REPORT_CONTACT_DAYS = _retention_days("PRIVACY_REPORT_CONTACT_DAYS", 30)
 PRIVACY_REPORT_IP_HASH_DAYS = _retention_days("PRIVACY_REPORT_IP_HASH_DAYS", 7)
 PRIVACY_LOGIN_RECORD_DAYS = _retention_days("PRIVACY_LOGIN_RECORD_DAYS", 90)
 PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)
+PRIVACY_NOTIFICATION_LOG_DAYS = _retention_days("PRIVACY_NOTIFICATION_LOG_DAYS", 180)

@@ -19,6 +19,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["full_name", "email", "phone"]
     fieldsets = [
         (None, {"fields": ["full_name", "email", "phone", "password"]}),
+        (_("Notifications"), {"fields": ["language", "line_push_id"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"fields": ["full_name", "email", "phone", "password1", "password2"]})]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.lib.phone import PhoneError, normalise_phone
-from pracharat.core.models import AreaCodeField, AreaQuerySet, TimeStamped, area_q
+from pracharat.core.models import AreaCodeField, AreaQuerySet, LinePushIdField, TimeStamped, area_q
+from pracharat.core.notifications import Contact
 
 
 class Role(models.TextChoices):
@@ -85,6 +87,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (admin site)"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="th",
+        help_text=_("The language of the messages the platform sends you."),
+    )
+    line_push_id = LinePushIdField()
 
     objects = UserManager()
 
@@ -131,6 +141,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else str(self)
 
+    def notification_contact(self) -> Contact:
+        if not self.is_active:
+            return Contact()
+        return Contact(email=self.email or "", line_id=self.line_push_id, language=self.language)
+
 
 class AgencyKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
@@ -175,6 +190,12 @@ class Agency(TimeStamped):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)
+    line_push_id = LinePushIdField(
+        help_text=_(
+            "The LINE group (C…) or user (U…) ID that receives the agency's notifications "
+            "(incidents assigned to it)."
+        )
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -191,6 +212,12 @@ class Agency(TimeStamped):
         if (get_language() or "th").startswith("en") and self.name_en:
             return self.name_en
         return self.name_th
+
+    def notification_contact(self) -> Contact:
+        """An agency's office address and LINE group, in Thai."""
+        return Contact(
+            email=self.email, line_id=self.line_push_id, personal=False, label=self.name_th
+        )
 
 
 class Membership(TimeStamped):

@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
 
         images.guard_pillow()  # a decompression bomb raises anywhere, not only in the loader
         pre_save.connect(audit.hide_personal_repr, sender=LogEntry, dispatch_uid="pracharat-audit")
+
+        from pracharat.core import notifications, registry
+
+        registry.personal_data_purger(notifications.purge_log)
+        registry.person_eraser(notifications.erase_recipient)

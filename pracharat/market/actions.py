@@ -31,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pracharat.core.lib.env import env_str
@@ -344,6 +345,12 @@ def checkout(
     return orders
 
 
+def _checkout_language() -> str:
+    """The page's language, so the buyer's messages are in the language they ordered in."""
+    language = (get_language() or "th").split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else "th"
+
+
 def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> Order:
     group = products[0].group
     subtotal = sum((p.price * quantities[p.pk] for p in products), Decimal("0.00"))
@@ -376,6 +383,7 @@ def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> O
         total=total,
         promptpay_id=group.promptpay_id if payload else "",
         promptpay_payload=payload,
+        language=_checkout_language(),
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -390,7 +398,7 @@ def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> O
         for p in sorted(products, key=lambda p: p.title_th)
     )
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=user)
-    transaction.on_commit(partial(notifications.order_changed, order.pk))
+    notifications.order_changed(order)
     return order
 
 
@@ -410,7 +418,7 @@ def _transition(order: Order, to_status: str, *, actor=None, note: str = "", **f
     OrderEvent.objects.create(
         order=locked, from_status=from_status, to_status=to_status, actor=_user(actor), note=note
     )
-    transaction.on_commit(partial(notifications.order_changed, locked.pk, note))
+    notifications.order_changed(locked, note)
     for name in ("status", "updated", *fields):
         setattr(order, name, getattr(locked, name))
     return order
@@ -499,7 +507,7 @@ def record_slip(
         payment.save()
         if order.status == OrderStatus.PAYMENT_REVIEW:
             _note(order, _("Another transfer slip was uploaded."), actor)
-            transaction.on_commit(partial(notifications.order_changed, order.pk))
+            notifications.order_changed(order)
         else:
             _transition(order, OrderStatus.PAYMENT_REVIEW, actor=actor, note=note)
     except Exception:
@@ -619,7 +627,7 @@ def record_webhook_payment(
                 "status": OrderStatus(order.status).label,
             }
             _note(order, note)
-            transaction.on_commit(partial(notifications.payment_needs_attention, order.pk, note))
+            notifications.payment_needs_attention(order, note)
     return payment, True
 
 

@@ -44,7 +44,10 @@ class MarketConfig(AppConfig):
         registry.area_numbers("market", numbers.area_numbers)
         # Personal fields are recorded as changed, never with their values (core.audit). A
         # group's phone, e-mail, LINE ID and PromptPay ID are often a member's own.
-        audit.register(models.ProducerGroup, personal=["phone", "email", "line_id", "promptpay_id"])
+        audit.register(
+            models.ProducerGroup,
+            personal=["phone", "email", "line_id", "line_push_id", "promptpay_id"],
+        )
         audit.register(models.GroupMember, repr_is_personal=True)
         audit.register(models.Category)
         audit.register(models.Product)

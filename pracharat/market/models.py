@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from pracharat.core.models import AreaCodeField, TimeStamped
+from pracharat.core.models import AreaCodeField, LinePushIdField, TimeStamped
+from pracharat.core.notifications import Contact
 from pracharat.core.storage import get_private_storage, random_name
 from pracharat.market import querysets
 from pracharat.market.lib import promptpay, s10
@@ -102,6 +103,12 @@ class ProducerGroup(TimeStamped):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     line_id = models.CharField(_("LINE ID"), max_length=60, blank=True)
+    line_push_id = LinePushIdField(
+        help_text=_(
+            "The LINE group (C…) or user (U…) ID that receives new orders and slips; "
+            "not the public LINE ID above."
+        )
+    )
     promptpay_id = models.CharField(
         _("PromptPay ID"),
         max_length=20,
@@ -131,6 +138,12 @@ class ProducerGroup(TimeStamped):
     @property
     def story(self) -> str:
         return _localised(self.story_th, self.story_en)
+
+    def notification_contact(self) -> Contact:
+        """The group's shared e-mail and LINE group, in Thai."""
+        return Contact(
+            email=self.email, line_id=self.line_push_id, personal=False, label=self.name_th
+        )
 
     @property
     def promptpay_display(self) -> str:
@@ -538,6 +551,13 @@ class Order(TimeStamped):
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="th",
+        help_text=_("The page's language at checkout: the buyer's e-mails are in it."),
+    )
 
     objects = querysets.OrderQuerySet.as_manager()
 
@@ -580,6 +600,16 @@ class Order(TimeStamped):
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
+
+    def notification_contact(self) -> Contact:
+        """The buyer, as a recipient (an account's own settings win over the checkout's)."""
+        buyer = self.buyer if self.buyer_id else None
+        return Contact(
+            email=self.buyer_email,
+            line_id=buyer.line_push_id if buyer and buyer.is_active else "",
+            language=buyer.language if buyer else self.language,
+            label=str(_("Buyer of order %(number)s") % {"number": self.number}),
+        )
 
     def address_lines(self) -> list[str]:
         """The postal address as printed on a parcel label."""

@@ -24,6 +24,7 @@ from pracharat.accounts.models import Role
 from pracharat.accounts.scoping import agency_ids_for, area_codes_for, has_role
 from pracharat.core.lib.images import Picture
 from pracharat.core.privacy import client_hash
+from pracharat.network import notifications
 from pracharat.network.models import (
     FaultReport,
     Incident,
@@ -109,6 +110,7 @@ def open_incident(
     IncidentEvent.objects.create(
         incident=incident, at=now, kind=IncidentEventKind.OPENED, actor=actor, note=note
     )
+    notifications.incident_opened(incident)  # the assigned agency hears of it after commit
     return incident, True
 
 
