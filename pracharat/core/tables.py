@@ -417,7 +417,7 @@ class Sheet:
     rows: Iterator[tuple[int, list[str]]]
 
 
-def _xlsx_text(value: Any) -> str:
+def xlsx_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -447,7 +447,7 @@ def _read_xlsx(handle: IO[bytes]) -> Sheet:
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield line, [_xlsx_text(v) for v in values]
+                yield line, [xlsx_text(v) for v in values]
         finally:
             book.close()
 
@@ -661,9 +661,8 @@ class Importer:
             if not any(cells):
                 continue  # a blank line
             if len(rows) >= self.max_rows:
-                self._errors.append(
-                    RowError(line, "", _("At most %(n)d rows per file.") % {"n": self.max_rows})
-                )
+                message = _("At most %(n)d rows per file.") % {"n": self.max_rows}
+                self._errors.append(RowError(0, "", message))  # the file as a whole
                 break
             row = Row(line, {}, present)
             rows.append(row)

@@ -135,7 +135,7 @@ def test_orders_xlsx_export_holds_the_csv_rows(seller, chili_order, cloth_order)
     assert "orders-" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.worksheets[0]
-    xlsx_rows = [[tables.csv_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    xlsx_rows = [[tables.xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     assert xlsx_rows[0] == csv_rows[0] and xlsx_rows[0][0] == "เลขที่คำสั่งซื้อ"
     as_csv = _by_key(csv_rows)
     as_xlsx = _by_key(xlsx_rows)
