@@ -333,37 +333,31 @@ AREA_TABLE = _keyed(
 Format = Literal["csv", "xlsx"]
 
 
+def _export_endpoints(path: str, pattern: str, name: str, summary: str, export) -> None:
+    """``path.csv`` and ``path.xlsx``: the same rows, ``export(period, code, fmt)``."""
+
+    def endpoint_for(fmt: Format):
+        def endpoint(request, period: Query[Period], code: str = Path(..., pattern=pattern)):
+            return export(period, code, fmt)
+
+        endpoint.__name__ = f"{name}_{fmt}"
+        return endpoint
+
+    for fmt, kind, content in (("csv", "CSV", CSV_CONTENT), ("xlsx", "XLSX", XLSX_CONTENT)):
+        router.get(
+            f"{path}.{fmt}",
+            response={200: str, 404: ErrorOut, 422: ErrorOut},
+            url_name=f"network_{name}_{fmt}",
+            summary=f"{summary} as {kind}",
+            openapi_extra={"responses": {200: {"description": "OK", "content": content}}},
+        )(endpoint_for(fmt))
+
+
 def _point_usage_export(period: Period, code: str, fmt: Format):
     point = _point(code)
     start, end = _period(period)
     rows = _usage_rows(point, start, end)
     return tables.export_response(USAGE_TABLE, rows, f"{point.code}-{start}-{end}", fmt)
-
-
-@router.get(
-    "/service-points/{code}/usage.csv",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_point_usage_csv",
-    summary="A point's daily usage as CSV",
-    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
-)
-def service_point_usage_csv(
-    request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
-):
-    return _point_usage_export(period, code, "csv")
-
-
-@router.get(
-    "/service-points/{code}/usage.xlsx",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_point_usage_xlsx",
-    summary="A point's daily usage as an XLSX spreadsheet (the CSV's rows)",
-    openapi_extra={"responses": {200: {"description": "OK", "content": XLSX_CONTENT}}},
-)
-def service_point_usage_xlsx(
-    request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
-):
-    return _point_usage_export(period, code, "xlsx")
 
 
 def _area_usage_export(period: Period, code: str, fmt: Format):
@@ -392,26 +386,20 @@ def _area_usage_export(period: Period, code: str, fmt: Format):
     return tables.export_response(AREA_TABLE, rows, f"network-{code}-{start}-{end}", fmt)
 
 
-@router.get(
-    "/areas/{code}/usage.csv",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_area_usage_csv",
-    summary="Daily usage of a province and each of its districts as CSV",
-    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
+_export_endpoints(
+    "/service-points/{code}/usage",
+    CODE_PATTERN,
+    "point_usage",
+    "A point's daily usage",
+    _point_usage_export,
 )
-def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern=r"^\d{2}$")):
-    return _area_usage_export(period, code, "csv")
-
-
-@router.get(
-    "/areas/{code}/usage.xlsx",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_area_usage_xlsx",
-    summary="Daily usage of a province and each of its districts as XLSX (the CSV's rows)",
-    openapi_extra={"responses": {200: {"description": "OK", "content": XLSX_CONTENT}}},
+_export_endpoints(
+    "/areas/{code}/usage",
+    r"^\d{2}$",
+    "area_usage",
+    "Daily usage of a province and each of its districts",
+    _area_usage_export,
 )
-def area_usage_xlsx(request, period: Query[Period], code: str = Path(..., pattern=r"^\d{2}$")):
-    return _area_usage_export(period, code, "xlsx")
 
 
 # --- Incidents (officers) ----------------------------------------------------------------------

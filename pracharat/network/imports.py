@@ -259,14 +259,7 @@ class PointImport(tables.Importer):
             if new_village is not None and new_village.code not in saved_villages:
                 new_village.save()
                 saved_villages.add(new_village.code)
-            if point.pk is None:
-                result.created += 1
-            elif _changed(point, ServicePoint, _POINT_FIELDS):
-                result.updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            point.save()
+            _save(point, _POINT_FIELDS, result)
 
 
 class DeviceImport(tables.Importer):
@@ -316,21 +309,21 @@ class DeviceImport(tables.Importer):
         return planned
 
     def write(self, planned, result):
-        fields = ["service_point_id", "called_station_id", "secret", "is_active"]
         for nas in planned:
-            if nas.pk is None:
-                result.created += 1
-            elif _changed(nas, Nas, fields):
-                result.updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            nas.save()
+            _save(nas, ["service_point_id", "called_station_id", "secret", "is_active"], result)
 
 
-def _changed(obj, model, fields: list[str]) -> bool:
-    stored = model.objects.filter(pk=obj.pk).values(*fields).get()
-    return any(stored[name] != getattr(obj, name) for name in fields)
+def _save(obj, fields: list[str], result: tables.ImportResult) -> None:
+    """Save a new row, or a stored one whose ``fields`` changed; count which it was."""
+    if obj.pk is None:
+        result.created += 1
+    else:
+        stored = type(obj).objects.filter(pk=obj.pk).values(*fields).get()
+        if all(stored[name] == getattr(obj, name) for name in fields):
+            result.unchanged += 1
+            return
+        result.updated += 1
+    obj.save()
 
 
 def import_points(source, *, areas=None, dry_run: bool = False) -> tables.ImportResult:
