@@ -340,8 +340,11 @@ def csv_lines(table: Table, objects: Iterable) -> Iterator[str]:
 
 def _xlsx_cell(sheet, value: Any):
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if isinstance(value, dt.datetime):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
+    elif isinstance(value, dt.datetime):
         value = _local(value).replace(tzinfo=None)  # Excel has no time zones
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
@@ -358,7 +361,8 @@ def write_xlsx(table: Table, objects: Iterable, target: IO[bytes] | str, title: 
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=(title or "Sheet1")[:31])
+    # Excel's rules for a sheet name: at most 31 characters, none of []:*?/\
+    sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title or "Sheet1")[:31])
     sheet.append([_xlsx_cell(sheet, h) for h in table.header_row()])
     for row in table.rows(objects):
         sheet.append([_xlsx_cell(sheet, v) for v in row])
@@ -418,6 +422,8 @@ class Sheet:
 
 
 def xlsx_text(value: Any) -> str:
+    """A sheet's cell as the text a person typed there (what imports read, and tests
+    compare with the CSV): a date without time as ``2025-08-15``, ``3.0`` as ``3``."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

@@ -191,6 +191,14 @@ def test_xlsx_response_holds_the_same_rows_typed_and_no_formula():
     assert values[-1][2] == pytest.approx(24.99)
 
 
+def test_xlsx_takes_control_characters_and_any_title():
+    buffer = io.BytesIO()
+    table = Table([Column("name", "name")], header="key")
+    tables.write_xlsx(table, [{"name": "a\x01b\x1fc"}], buffer, title="Orders [2025/08]: *all?*")
+    sheet = openpyxl.load_workbook(buffer).worksheets[0]
+    assert sheet["A2"].value == "abc" and sheet.title == "Orders  2025 08    all  "
+
+
 def test_a_queryset_is_read_in_chunks(django_assert_num_queries, db):
     Group.objects.bulk_create(Group(name=f"g{i}") for i in range(5))
     table = Table([Column("name", "name")], header="key")
