@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +23,10 @@ NON_AMPHOE_PREFIX = "ท้องถิ่นเทศบาล"
 def _rows(name: str, data_dir: Path) -> list[dict[str, str]]:
     plain, packed = data_dir / name, data_dir / f"{name}.gz"
     raw = gzip.decompress(packed.read_bytes()) if packed.exists() else plain.read_bytes()
-    rows = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    sheet = tables.read(raw)
+    rows = (
+        dict(zip(sheet.header, cells, strict=False)) for _line, cells in sheet.rows if any(cells)
+    )
     return [row for row in rows if not row.get("deleted_at")]
 
 

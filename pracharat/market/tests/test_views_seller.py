@@ -207,6 +207,13 @@ def test_officer_without_group_gets_403(client, nt_officer, chili_order):
     client.force_login(nt_officer)
     assert client.get(reverse("market:seller")).status_code == 403
     assert client.get(reverse("market:seller_order", args=[chili_order.number])).status_code == 403
+    data = "title_th,category,price,weight_grams\nผ้า,textiles,100,100\n"
+    response = client.post(
+        reverse("market:seller_import"), {"group": chili_order.group.pk, "file": _csv(data)}
+    )
+    assert response.status_code == 403 and not Product.objects.filter(title_th="ผ้า").exists()
+    for fmt in ("csv", "xlsx"):
+        assert client.get(reverse("market:seller_orders_" + fmt)).status_code == 403
 
 
 def _csv(text, name="products.csv"):
