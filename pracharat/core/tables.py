@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import tempfile
@@ -214,6 +215,7 @@ def boolean() -> Parser:
 def choice(choices) -> Parser:
     """One of a Django ``TextChoices``: its value, or its label in Thai or English."""
 
+    @functools.cache  # the labels in each language do not change while the process runs
     def lookup() -> dict[str, str]:
         names = {str(value).casefold(): str(value) for value in choices.values}
         for language, _name in settings.LANGUAGES:
@@ -339,21 +341,27 @@ def csv_lines(table: Table, objects: Iterable) -> Iterator[str]:
 
 
 def _xlsx_cell(sheet, value: Any):
+    """A plain value where openpyxl writes it right (numbers, most text); a cell where it
+    would not: text starting with ``=`` (openpyxl would make it a formula), dates (a format)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
-    elif isinstance(value, dt.datetime):
-        value = _local(value).replace(tzinfo=None)  # Excel has no time zones
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text stays text: never a formula
-    elif isinstance(value, dt.datetime):
+        return cell
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=_local(value).replace(tzinfo=None))  # Excel: no zones
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, dt.date):
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
-    return cell
+        return cell
+    return value
 
 
 def write_xlsx(table: Table, objects: Iterable, target: IO[bytes] | str, title: str = "") -> None:
@@ -596,11 +604,13 @@ class Importer:
     def column(cls, key: str) -> Column:
         return next(c for c in cls.columns if c.key == key)
 
-    def run(self, source, *, dry_run: bool = False) -> ImportResult:
+    def run(self, source, *, dry_run: bool = False, max_rows: int | None = None) -> ImportResult:
         """Check every row; if all are right, write them in one transaction (rolled back
-        again when ``dry_run``, so the counts are those a real run gives)."""
+        again when ``dry_run``, so the counts are those a real run gives). ``max_rows``
+        lowers the class's limit (a web page answers within a request; a command need not)."""
         result = ImportResult(checked_only=dry_run)
         self._errors = result.errors
+        self._max_rows = min(max_rows or self.max_rows, self.max_rows)
         try:
             sheet = read(source)
             rows = self._rows(sheet)
@@ -666,8 +676,8 @@ class Importer:
         for line, cells in sheet.rows:
             if not any(cells):
                 continue  # a blank line
-            if len(rows) >= self.max_rows:
-                message = _("At most %(n)d rows per file.") % {"n": self.max_rows}
+            if len(rows) >= self._max_rows:
+                message = _("At most %(n)d rows per file.") % {"n": self._max_rows}
                 self._errors.append(RowError(0, "", message))  # the file as a whole
                 break
             row = Row(line, {}, present)

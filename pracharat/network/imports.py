@@ -326,9 +326,17 @@ def _save(obj, fields: list[str], result: tables.ImportResult) -> None:
     obj.save()
 
 
-def import_points(source, *, areas=None, dry_run: bool = False) -> tables.ImportResult:
+#: The upload page's limit: each point is saved and audited on its own (about 2 ms a row on
+#: SQLite), so a page answers within a request; a province has a few thousand points at most.
+#: Larger files go through ``pracharat import_points``.
+WEB_MAX_ROWS = 5000
+
+
+def import_points(
+    source, *, areas=None, dry_run: bool = False, max_rows: int | None = None
+) -> tables.ImportResult:
     """Validate every line, then create or update all points in one transaction."""
-    return PointImport(areas).run(source, dry_run=dry_run)
+    return PointImport(areas).run(source, dry_run=dry_run, max_rows=max_rows)
 
 
 def import_devices(source, *, dry_run: bool = False) -> tables.ImportResult:

@@ -438,12 +438,16 @@ def point_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         result = imports.import_points(
-            form.cleaned_data["file"], areas=areas, dry_run=form.checking_only()
+            form.cleaned_data["file"],
+            areas=areas,
+            dry_run=form.checking_only(),
+            max_rows=imports.WEB_MAX_ROWS,
         )
     context = tables.page_context(
         form, result, imports.POINT_COLUMNS, reverse("network:point_import_template", args=["csv"])
     )
     context["areas"] = areas
+    context["max_rows"] = imports.WEB_MAX_ROWS
     status = 400 if result is not None and not result.ok else 200
     return render(request, "network/point_import.html", context, status=status)
 

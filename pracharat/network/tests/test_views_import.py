@@ -126,6 +126,13 @@ def test_a_file_over_the_limit_or_not_a_table_is_refused(officer, geography, set
     assert ".xls" in _errors(officer.post(URL, {"file": picture}))
 
 
+def test_the_page_takes_at_most_its_row_limit(officer, ban_khlong_mem, monkeypatch):
+    monkeypatch.setattr("pracharat.network.imports.WEB_MAX_ROWS", 2)
+    rows = "".join(f"NP-6506020{i},65060209,ศาลา {i},,,\n" for i in range(3))
+    errors = _errors(officer.post(URL, {"file": upload(HEADER + rows)}))
+    assert "2 แถว" in errors and not ServicePoint.objects.exists()
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_templates_import_as_they_are(officer, ban_khlong_mem, nt, fmt):
     response = officer.get(reverse("network:point_import_template", args=[fmt]))
