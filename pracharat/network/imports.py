@@ -196,7 +196,8 @@ class PointImport(tables.Importer):
             point = existing.get(code) if code else None
             if point is not None and not _in_areas(point.area_code, self.areas):
                 self.error(row, "code", _("Point %(code)s is outside your area.") % {"code": code})
-            if village_code and not _in_areas(village_code, self.areas):
+            outside = bool(village_code) and not _in_areas(village_code, self.areas)
+            if outside:
                 self.error(
                     row,
                     "village_code",
@@ -204,7 +205,7 @@ class PointImport(tables.Importer):
                 )
             village = villages.get(village_code) if village_code else None
             new_village = None
-            if village_code and village is None:
+            if village_code and village is None and not outside:
                 if village_code[:6] not in subdistricts:
                     self.error(
                         row,
