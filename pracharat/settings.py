@@ -273,6 +273,9 @@ STORAGES["private"] = {
     "BACKEND": "pracharat.core.storage.PrivateFileSystemStorage",
     "OPTIONS": {"location": Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))},
 }
+# --- Tables: CSV/XLSX imports (pracharat.core.tables) ---
+# The largest file an import page takes (point and product uploads).
+TABLE_UPLOAD_MAX_MB = env_int("TABLE_UPLOAD_MAX_MB", 5)
 # --- Privacy: audit log without personal data, retention of personal data -----------------
 # (docs/privacy.md). The audit log's middleware (pracharat.core.audit) keeps the client address
 # only as a keyed hash and the actor as a link, never a copy of the email.

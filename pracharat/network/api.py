@@ -1,5 +1,5 @@
-"""The network API at /api/v1/network/: the public service-point registry, daily usage (JSON and
-CSV), GeoJSON for maps, and incidents for the officers who handle them.
+"""The network API at /api/v1/network/: the public service-point registry, daily usage (JSON,
+CSV and XLSX), GeoJSON for maps, and incidents for the officers who handle them.
 
 Public reads need no auth and never include device secrets or anything about people; incident
 endpoints take a bearer token or the browser session (CSRF applies to session writes).
@@ -7,19 +7,20 @@ endpoints take a bearer token or the browser session (CSRF applies to session wr
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Body, Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from pracharat.accounts.api_auth import token_or_session
+from pracharat.core import tables
 from pracharat.core.api_schemas import ErrorOut, with_errors
+from pracharat.core.tables import Column, Table
 from pracharat.geo.models import Province
 from pracharat.network import actions
 from pracharat.network.models import (
@@ -38,6 +39,7 @@ CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,23}$"
 MAX_USAGE_DAYS = 3 * 366
 DEFAULT_USAGE_DAYS = 30
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+XLSX_CONTENT = {tables.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}
 GEOJSON_CONTENT = {"application/geo+json": {"schema": {"type": "object"}}}
 
 
@@ -302,7 +304,12 @@ def service_point_usage(
     return _usage_rows(point, start, end)
 
 
-USAGE_COLUMNS = [
+def _keyed(*keys: str) -> Table:
+    """Tables the API serves: the header is the keys, the same names as the JSON's."""
+    return Table([Column(key, key) for key in keys], header="key")
+
+
+USAGE_TABLE = _keyed(
     "day",
     "sessions",
     "unique_users",
@@ -310,50 +317,8 @@ USAGE_COLUMNS = [
     "bytes_in",
     "bytes_out",
     "peak_concurrent",
-]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    # A BOM so that Excel opens the Thai names as UTF-8.
-    lines = (writer.writerow(r) for r in rows)
-    response = StreamingHttpResponse(
-        _chain("\ufeff", writer.writerow(header), lines), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _chain(*parts):
-    for part in parts:
-        if isinstance(part, str):
-            yield part
-        else:
-            yield from part
-
-
-@router.get(
-    "/service-points/{code}/usage.csv",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_point_usage_csv",
-    summary="A point's daily usage as CSV",
-    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
 )
-def service_point_usage_csv(
-    request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
-):
-    point = _point(code)
-    start, end = _period(period)
-    rows = ([r[c] for c in USAGE_COLUMNS] for r in _usage_rows(point, start, end))
-    return _csv_response(f"{point.code}-{start}-{end}.csv", USAGE_COLUMNS, rows)
-
-
-AREA_COLUMNS = [
+AREA_TABLE = _keyed(
     "area_code",
     "area_name",
     "level",
@@ -364,26 +329,48 @@ AREA_COLUMNS = [
     "session_seconds",
     "bytes_in",
     "bytes_out",
-]
-
-
-@router.get(
-    "/areas/{code}/usage.csv",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_area_usage_csv",
-    summary="Daily usage of a province and each of its districts as CSV",
-    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
 )
-def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern=r"^\d{2}$")):
+Format = Literal["csv", "xlsx"]
+
+
+def _export_endpoints(path: str, pattern: str, name: str, summary: str, export) -> None:
+    """``path.csv`` and ``path.xlsx``: the same rows, ``export(period, code, fmt)``."""
+
+    def endpoint_for(fmt: Format):
+        def endpoint(request, period: Query[Period], code: str = Path(..., pattern=pattern)):
+            return export(period, code, fmt)
+
+        endpoint.__name__ = f"{name}_{fmt}"
+        return endpoint
+
+    for fmt, kind, content in (("csv", "CSV", CSV_CONTENT), ("xlsx", "XLSX", XLSX_CONTENT)):
+        router.get(
+            f"{path}.{fmt}",
+            response={200: str, 404: ErrorOut, 422: ErrorOut},
+            url_name=f"network_{name}_{fmt}",
+            summary=f"{summary} as {kind}",
+            openapi_extra={"responses": {200: {"description": "OK", "content": content}}},
+        )(endpoint_for(fmt))
+
+
+def _point_usage_export(period: Period, code: str, fmt: Format):
+    point = _point(code)
+    start, end = _period(period)
+    rows = _usage_rows(point, start, end)
+    return tables.export_response(USAGE_TABLE, rows, f"{point.code}-{start}-{end}", fmt)
+
+
+def _area_usage_export(period: Period, code: str, fmt: Format):
     province = get_object_or_404(Province, code=code)
     start, end = _period(period)
     names = {province.code: province.name_th}
     names.update(province.districts.values_list("code", "name_th"))
     rows = (
-        AreaDailyUsage.objects.in_area(code)
+        {**row, "area_name": names.get(row["area_code"], ""), "users": row["user_days"]}
+        for row in AreaDailyUsage.objects.in_area(code)
         .between(start, end)
         .order_by("level", "area_code", "day")
-        .values_list(
+        .values(
             "area_code",
             "level",
             "day",
@@ -394,10 +381,25 @@ def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern
             "bytes_in",
             "bytes_out",
         )
-        .iterator(chunk_size=2000)
+        .iterator(chunk_size=tables.CHUNK_SIZE)
     )
-    lines = ([area, names.get(area, ""), level, *rest] for area, level, *rest in rows)
-    return _csv_response(f"network-{code}-{start}-{end}.csv", AREA_COLUMNS, lines)
+    return tables.export_response(AREA_TABLE, rows, f"network-{code}-{start}-{end}", fmt)
+
+
+_export_endpoints(
+    "/service-points/{code}/usage",
+    CODE_PATTERN,
+    "point_usage",
+    "A point's daily usage",
+    _point_usage_export,
+)
+_export_endpoints(
+    "/areas/{code}/usage",
+    r"^\d{2}$",
+    "area_usage",
+    "Daily usage of a province and each of its districts",
+    _area_usage_export,
+)
 
 
 # --- Incidents (officers) ----------------------------------------------------------------------

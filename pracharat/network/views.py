@@ -1,6 +1,7 @@
-"""Network pages: the national picture, a point's public page, province maps, area dashboards
-and the incident desk for agency officers. Views parse, call a queryset, dashboard read or
-action, and render; figures come from ``dashboards``, charts from ``charts``."""
+"""Network pages: the national picture, a point's public page, province maps, area dashboards,
+the incident desk for agency officers and the point import for provincial officers. Views
+parse, call a queryset, dashboard read or action, and render; figures come from ``dashboards``,
+charts from ``charts``."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from pracharat.core import tables
 from pracharat.core.lib import thaidate
 from pracharat.core.lib.area import BadAreaCode, clean
 from pracharat.core.privacy import client_hash
 from pracharat.core.storage import private_file_response
 from pracharat.geo.models import District, Province, SubDistrict
-from pracharat.network import actions, charts, dashboards
+from pracharat.network import actions, charts, dashboards, imports
 from pracharat.network.forms import (
     AcknowledgeForm,
     FaultReportForm,
@@ -337,7 +339,11 @@ def incidents(request):
     elif show == "resolved":
         qs = qs.resolved()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "network/incidents.html", {"page": page, "show": show})
+    return render(
+        request,
+        "network/incidents.html",
+        {"page": page, "show": show, "may_import": imports.may_import_points(request.user)},
+    )
 
 
 def _visible_incident(request, pk: int) -> Incident:
@@ -417,3 +423,37 @@ def incident_action(request, pk: int, action: str):
             messages.success(request, DONE_MESSAGES[action])
             return redirect("network:incident", pk=item.pk)
     return _render_incident(request, item, forms={action: form}, status=400)
+
+
+# --- Service-point import (officers) ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def point_import(request):
+    """Points from a CSV or XLSX file, into the officer's areas only: every line is checked
+    first; on any error nothing is imported and each error is listed with its line."""
+    areas = imports.import_areas_for(request.user)
+    form = tables.UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_points(
+            form.cleaned_data["file"],
+            areas=areas,
+            dry_run=form.checking_only(),
+            max_rows=imports.WEB_MAX_ROWS,
+        )
+    context = tables.page_context(
+        form, result, imports.POINT_COLUMNS, reverse("network:point_import_template", args=["csv"])
+    )
+    context["areas"] = areas
+    context["max_rows"] = imports.WEB_MAX_ROWS
+    status = 400 if result is not None and not result.ok else 200
+    return render(request, "network/point_import.html", context, status=status)
+
+
+@login_required
+@require_safe
+def point_import_template(request, fmt: str):
+    imports.import_areas_for(request.user)
+    return tables.template_response(imports.POINT_COLUMNS, "service-points-template", fmt)

@@ -66,10 +66,3 @@ def test_income_by_month_has_every_month_and_only_paid_goods(
             "revenue": Decimal("130.00"),
         }
     ]
-
-
-def test_csv_cells_never_start_a_formula():
-    assert reports.csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert reports.csv_safe("@cmd") == "'@cmd"
-    assert reports.csv_safe("น้ำพริก") == "น้ำพริก"
-    assert reports.csv_safe(12) == 12

@@ -115,6 +115,34 @@ def test_province_usage_csv_has_the_province_and_its_districts(client, khlong_me
     assert client.get(f"{BASE}/areas/99/usage.csv").status_code == 404
 
 
+def _xlsx_rows(response) -> list[list[str]]:
+    """The sheet's rows as the CSV writes its cells."""
+    import openpyxl
+
+    from pracharat.core import tables
+
+    assert response["Content-Type"] == tables.XLSX_TYPE
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.worksheets[0]
+    return [[tables.xlsx_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    "path", ["service-points/NP-65060209/usage", "areas/65/usage"], ids=["point", "province"]
+)
+def test_usage_xlsx_holds_the_csv_rows(client, khlong_mem_usage, path):
+    today = timezone.localdate()
+    period = {"start": today - dt.timedelta(days=2), "end": today}
+    csv_response = client.get(f"{BASE}/{path}.csv", period)
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(text)))
+    xlsx_response = client.get(f"{BASE}/{path}.xlsx", period)
+    assert xlsx_response.status_code == 200
+    assert "attachment" in xlsx_response["Content-Disposition"]
+    assert _xlsx_rows(xlsx_response) == csv_rows
+    assert len(csv_rows) > 1
+
+
 def test_geojson_feature_collection_with_status(client, khlong_mem_point):
     response = client.get(f"{BASE}/service-points.geojson?area=65")
     assert response["Content-Type"] == "application/geo+json"
