@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.core import tables
+from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.market import actions, imports, pages, reports
 from pracharat.market.forms import CancelForm, ImportForm, ProductForm, ShipForm
 from pracharat.market.models import OrderStatus, Payment, PaymentMethod
