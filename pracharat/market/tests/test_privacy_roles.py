@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from pracharat import testing
+from pracharat.core.errors import NotAllowed
 from pracharat.market import actions
 from pracharat.market.models import MemberRole, Order, OrderStatus, Payment
 
@@ -150,9 +150,9 @@ def test_a_seller_of_another_group_can_neither_see_nor_change_the_order(client, 
 def test_the_actions_check_the_write_right_themselves(order, role, request):
     """Even an action called with an order someone may only read refuses them."""
     person = request.getfixturevalue(role)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.confirm_payment(order, actor=person)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.cancel(order, actor=person)
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING_PAYMENT

@@ -6,13 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pracharat.core.errors import DomainError, add_to_form
 from pracharat.core.middleware import client_ip
 from pracharat.geo.models import SubDistrict
 from pracharat.geo.querysets import address_candidates
@@ -152,13 +152,8 @@ def _place_orders(request, form, summary):
         orders = actions.checkout(
             items, buyer, shipping_services=form.shipping_choices(), user=request.user
         )
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            target = {"name": "buyer_name", "phone": "buyer_phone"}.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-        return None
-    except actions.MarketError as exc:
-        form.add_error(None, str(exc))
+    except DomainError as exc:
+        add_to_form(form, exc, {"name": "buyer_name", "phone": "buyer_phone"})
         return None
     cart.clear(request.session)
     for order in orders:
@@ -251,9 +246,10 @@ def slip(request, number: str):
             actions.record_slip(
                 item,
                 form.cleaned_data["slip"],
-                actor=request.user if request.user.is_authenticated else None,
+                actor=request.user,
+                session_orders=request.session.get(pages.SESSION_ORDERS, []),
             )
-        except actions.MarketError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
