@@ -65,6 +65,8 @@ PARSE_ERRORS = {
     "less_than_equal": gettext_lazy("Give a value of at most %(le)s."),
     "enum": gettext_lazy("Choose one of: %(expected)s."),
     "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "union_tag_invalid": gettext_lazy("Choose %(discriminator)s from: %(expected_tags)s."),
+    "union_tag_not_found": gettext_lazy("Give %(discriminator)s."),
     "date_parsing": gettext_lazy("Give a date as YYYY-MM-DD."),
     "date_from_datetime_parsing": gettext_lazy("Give a date as YYYY-MM-DD."),
     "datetime_parsing": gettext_lazy("Give a date and time (ISO 8601)."),
@@ -154,19 +156,22 @@ def on_forbidden(request, exc):
 
 #: ninja's own HttpErrors (our code raises DomainError instead): code and translated message.
 HTTP_ERRORS = {
-    400: ("bad_request", _("The request body is not valid JSON.")),
-    401: ("unauthenticated", _("Log in or send a valid API token (Authorization: Bearer …).")),
-    403: ("forbidden", _("You may not do this.")),
-    404: ("not_found", _("Not found.")),
-    405: ("method_not_allowed", _("This method is not allowed here.")),
-    409: ("conflict", _("This conflicts with the current state.")),
-    429: ("too_many_requests", _("Too many attempts. Please try again later.")),
+    400: ("bad_request", gettext_lazy("The request body is not valid JSON.")),
+    401: (
+        "unauthenticated",
+        gettext_lazy("Log in or send a valid API token (Authorization: Bearer …)."),
+    ),
+    403: ("forbidden", gettext_lazy("You may not do this.")),
+    404: ("not_found", gettext_lazy("Not found.")),
+    405: ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
+    409: ("conflict", gettext_lazy("This conflicts with the current state.")),
+    429: ("too_many_requests", gettext_lazy("Too many attempts. Please try again later.")),
 }
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    code, message = HTTP_ERRORS.get(exc.status_code, ("error", _("The request failed.")))
+    code, message = HTTP_ERRORS.get(exc.status_code, ("error", gettext_lazy("The request failed.")))
     return error_response(request, exc.status_code, code, message)
 
 

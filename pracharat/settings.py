@@ -255,6 +255,28 @@ NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "pracharat.core.views.csrf_failure"
 AXES_VERBOSE = False
 
+# --- Network: public fault reports and the outage monitor (read at call time) -------------
+
+
+def _positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ConfigError(f"{name}={value} must be at least 1")
+    return value
+
+
+# Public reports one client may send per hour about one point and in all, and how many one
+# point takes from everyone in an hour (counted on core.limits).
+NETWORK_REPORTS_PER_POINT_PER_CLIENT = _positive("NETWORK_REPORTS_PER_POINT_PER_CLIENT", 3)
+NETWORK_REPORTS_PER_CLIENT = _positive("NETWORK_REPORTS_PER_CLIENT", 10)
+NETWORK_REPORTS_PER_POINT = _positive("NETWORK_REPORTS_PER_POINT", 30)
+# Hours the provider has to fix a point after a public report / after an outage is detected.
+NETWORK_REPORT_SLA_HOURS = _positive("NETWORK_REPORT_SLA_HOURS", 24)
+NETWORK_OUTAGE_SLA_HOURS = _positive("NETWORK_OUTAGE_SLA_HOURS", 24)
+# Silence after which a point is dark: with heartbeats (minutes), from accounting only (hours).
+NETWORK_HEARTBEAT_MINUTES = _positive("NETWORK_HEARTBEAT_MINUTES", 15)
+NETWORK_SILENCE_HOURS = _positive("NETWORK_SILENCE_HOURS", 24)
+
 # --- Private uploads ---
 # Fault-report photos and transfer slips: outside MEDIA_ROOT, no URL, served only by views that
 # check who asks (pracharat.core.storage).

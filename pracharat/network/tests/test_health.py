@@ -39,7 +39,7 @@ def test_silence_opens_an_outage_incident_for_the_provider(khlong_mem_point, khl
     incident = Incident.objects.get()
     assert incident.agency == nt
     assert incident.source == IncidentSource.OUTAGE
-    assert incident.sla_due == now + health.OUTAGE_SLA
+    assert incident.sla_due == now + health.outage_sla()
     assert incident.events.get().kind == "opened"
     # Idempotent: a second round changes nothing.
     assert health.check_points(now + timedelta(minutes=1)).went_down == 0
