@@ -277,6 +277,21 @@ NETWORK_OUTAGE_SLA_HOURS = _positive("NETWORK_OUTAGE_SLA_HOURS", 24)
 NETWORK_HEARTBEAT_MINUTES = _positive("NETWORK_HEARTBEAT_MINUTES", 15)
 NETWORK_SILENCE_HOURS = _positive("NETWORK_SILENCE_HOURS", 24)
 
+# --- Market: the payment provider's webhook and Thailand Post Track & Trace ---------------
+# Secrets also take a *_FILE variant (core.lib.env). Read at call time by market.
+MARKET_PAYMENT_WEBHOOK_SECRET = env_str("MARKET_PAYMENT_WEBHOOK_SECRET")
+THAILANDPOST_API_URL = env_str("THAILANDPOST_API_URL", "https://trackapi.thailandpost.co.th")
+THAILANDPOST_API_KEY = env_str("THAILANDPOST_API_KEY")
+THAILANDPOST_TIMEOUT = _positive("THAILANDPOST_TIMEOUT", 20)
+THAILANDPOST_POLL_SECONDS = _positive("THAILANDPOST_POLL_SECONDS", 1800)
+THAILANDPOST_WEBHOOK_TOKEN = env_str("THAILANDPOST_WEBHOOK_TOKEN")
+
+# --- Core: PDPA key and the demo's live traffic ----------------------------------------------
+# The key of every pseudonym (core.privacy); empty: derived from SECRET_KEY.
+PDPA_HASH_KEY = env_str("PDPA_HASH_KEY")
+# `make run`: the demo's points also send live RADIUS traffic to the listener.
+PRACHARAT_DEMO_TRAFFIC = env_bool("PRACHARAT_DEMO_TRAFFIC", False)
+
 # --- Private uploads ---
 # Fault-report photos and transfer slips: outside MEDIA_ROOT, no URL, served only by views that
 # check who asks (pracharat.core.storage).

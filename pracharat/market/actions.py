@@ -36,7 +36,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pracharat.core.errors import Conflict, DomainError, Invalid, NotAllowed
-from pracharat.core.lib.env import env_str
 from pracharat.core.lib.images import Picture
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.transitions import Machine, Step
@@ -64,8 +63,6 @@ from pracharat.market.models import (
 
 log = logging.getLogger(__name__)
 
-#: Environment variable holding the shared secret of the payment provider's webhook.
-PAYMENT_WEBHOOK_SECRET_ENV = "MARKET_PAYMENT_WEBHOOK_SECRET"  # noqa: S105 - a name, not a secret
 #: Most units of one product in one checkout (a typo guard: 1000 instead of 10).
 MAX_QUANTITY = 999
 
@@ -570,7 +567,7 @@ def record_slip(
 
 
 def webhook_secret() -> str:
-    return env_str(PAYMENT_WEBHOOK_SECRET_ENV)
+    return settings.MARKET_PAYMENT_WEBHOOK_SECRET
 
 
 #: How far a webhook's signed time may be from ours, in seconds (replays older than this fail).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -223,3 +224,29 @@ def test_actions_check_permissions_themselves(reported, volunteer, nt_officer):
     actions.acknowledge_incident(reported, nt_officer)
     with pytest.raises(Conflict):
         actions.acknowledge_incident(reported, nt_officer)
+
+
+def test_the_knobs_are_read_when_a_report_is_filed(khlong_mem_point):
+    from django.test import override_settings
+
+    data = actions.ReportInput(problem="other")
+    with override_settings(NETWORK_REPORTS_PER_POINT_PER_CLIENT=1, NETWORK_REPORT_SLA_HOURS=2):
+        first = actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.7")
+        assert first.incident.sla_due - first.incident.opened_at == dt.timedelta(hours=2)
+        with pytest.raises(actions.RateLimited):
+            actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.7")
+    # Back to the default (3 per point per client): the same client may report again.
+    actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.7")
+    assert FaultReport.objects.count() == 2
+
+
+def test_a_refused_report_costs_no_one_an_attempt(khlong_mem_point, chiangmai_point, settings):
+    settings.NETWORK_REPORTS_PER_POINT = 1
+    settings.NETWORK_REPORTS_PER_CLIENT = 2
+    data = actions.ReportInput(problem="other")
+    actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.8")
+    for _ in range(5):  # the point is full; these must not use up the client's own limits
+        with pytest.raises(actions.RateLimited):
+            actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.9")
+    actions.submit_fault_report(chiangmai_point, data, ip_address="192.0.2.9")
+    assert FaultReport.objects.count() == 2
