@@ -138,6 +138,16 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Keys of this site in a Redis shared with others (e.g. "pracharat:").
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
+CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+# Where core.limits counts: "cache" (Redis: INCR is atomic across every worker and host) or
+# "database" (an atomic upsert; the embedded default, whose file cache cannot count atomically).
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+if RATE_LIMIT_STORE not in ("cache", "database"):
+    raise ConfigError(f"RATE_LIMIT_STORE={RATE_LIMIT_STORE!r}: use cache or database")
+if RATE_LIMIT_STORE == "cache" and not REDIS_URL:
+    raise ConfigError("RATE_LIMIT_STORE=cache needs REDIS_URL (the file cache is not atomic)")
 
 # --- Requests --------------------------------------------------------------------------------
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
