@@ -441,6 +441,8 @@ class EventOut(Schema):
     kind: str
     actor: str | None
     note: str
+    from_status: str = Field(description="Status before a status change; empty otherwise")
+    to_status: str = Field(description="Status after a status change; empty otherwise")
 
     @staticmethod
     def resolve_actor(obj) -> str | None:

@@ -185,8 +185,8 @@ def lookup(request):
         data = form.cleaned_data
         try:
             order = pages.look_up_order(data["number"], data["phone"], client_ip(request))
-        except pages.LookupLimited:
-            form.add_error(None, _("Too many attempts. Wait ten minutes and try again."))
+        except pages.LookupLimited as exc:
+            add_to_form(form, exc)
             return render(request, "market/lookup.html", {"form": form}, status=429)
         if order is not None:
             pages.remember_order(request.session, order.number)

@@ -150,6 +150,7 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
     assert listing["items"][0]["agency"]["slug"] == "nt-phitsanulok"
     detail = client.get(f"{BASE}/incidents/{reported.pk}", **auth).json()
     assert detail["events"][0]["kind"] == "opened" and detail["reports"] == 1
+    assert (detail["events"][0]["from_status"], detail["events"][0]["to_status"]) == ("", "open")
     done = client.post(
         f"{BASE}/incidents/{reported.pk}/events",
         {"action": "resolve", "note": "เปลี่ยนเราเตอร์"},
