@@ -141,6 +141,16 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Keys of this site in a Redis shared with others (e.g. "pracharat:").
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
+CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+# Where core.limits counts: "cache" (Redis: INCR is atomic across every worker and host) or
+# "database" (an atomic upsert; the embedded default, whose file cache cannot count atomically).
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+if RATE_LIMIT_STORE not in ("cache", "database"):
+    raise ConfigError(f"RATE_LIMIT_STORE={RATE_LIMIT_STORE!r}: use cache or database")
+if RATE_LIMIT_STORE == "cache" and not REDIS_URL:
+    raise ConfigError("RATE_LIMIT_STORE=cache needs REDIS_URL (the file cache is not atomic)")
 
 # --- Requests --------------------------------------------------------------------------------
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
@@ -265,6 +275,43 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "pracharat.core.views.csrf_failure"
 AXES_VERBOSE = False
+
+# --- Network: public fault reports and the outage monitor (read at call time) -------------
+
+
+def _positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ConfigError(f"{name}={value} must be at least 1")
+    return value
+
+
+# Public reports one client may send per hour about one point and in all, and how many one
+# point takes from everyone in an hour (counted on core.limits).
+NETWORK_REPORTS_PER_POINT_PER_CLIENT = _positive("NETWORK_REPORTS_PER_POINT_PER_CLIENT", 3)
+NETWORK_REPORTS_PER_CLIENT = _positive("NETWORK_REPORTS_PER_CLIENT", 10)
+NETWORK_REPORTS_PER_POINT = _positive("NETWORK_REPORTS_PER_POINT", 30)
+# Hours the provider has to fix a point after a public report / after an outage is detected.
+NETWORK_REPORT_SLA_HOURS = _positive("NETWORK_REPORT_SLA_HOURS", 24)
+NETWORK_OUTAGE_SLA_HOURS = _positive("NETWORK_OUTAGE_SLA_HOURS", 24)
+# Silence after which a point is dark: with heartbeats (minutes), from accounting only (hours).
+NETWORK_HEARTBEAT_MINUTES = _positive("NETWORK_HEARTBEAT_MINUTES", 15)
+NETWORK_SILENCE_HOURS = _positive("NETWORK_SILENCE_HOURS", 24)
+
+# --- Market: the payment provider's webhook and Thailand Post Track & Trace ---------------
+# Secrets also take a *_FILE variant (core.lib.env). Read at call time by market.
+MARKET_PAYMENT_WEBHOOK_SECRET = env_str("MARKET_PAYMENT_WEBHOOK_SECRET")
+THAILANDPOST_API_URL = env_str("THAILANDPOST_API_URL", "https://trackapi.thailandpost.co.th")
+THAILANDPOST_API_KEY = env_str("THAILANDPOST_API_KEY")
+THAILANDPOST_TIMEOUT = _positive("THAILANDPOST_TIMEOUT", 20)
+THAILANDPOST_POLL_SECONDS = _positive("THAILANDPOST_POLL_SECONDS", 1800)
+THAILANDPOST_WEBHOOK_TOKEN = env_str("THAILANDPOST_WEBHOOK_TOKEN")
+
+# --- Core: PDPA key and the demo's live traffic ----------------------------------------------
+# The key of every pseudonym (core.privacy); empty: derived from SECRET_KEY.
+PDPA_HASH_KEY = env_str("PDPA_HASH_KEY")
+# `make run`: the demo's points also send live RADIUS traffic to the listener.
+PRACHARAT_DEMO_TRAFFIC = env_bool("PRACHARAT_DEMO_TRAFFIC", False)
 
 # --- Private uploads ---
 # Fault-report photos and transfer slips: outside MEDIA_ROOT, no URL, served only by views that

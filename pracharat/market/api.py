@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import field_validator
 
 from pracharat.accounts.api_auth import token_or_session
@@ -156,7 +156,7 @@ class ShipIn(Schema):
     def _s10(cls, value: str) -> str:
         code = s10.validate(value)  # S10Error is a ValueError: a 422 with the reason
         if not code.endswith("TH"):
-            raise ValueError("A Thailand Post tracking number ends with TH.")
+            raise ValueError(_("A Thailand Post tracking number ends with TH."))
         return code
 
 
@@ -334,11 +334,7 @@ def order(request, number: str = Path(..., pattern=ORDER_NUMBER)):
     summary="The seller confirms the money arrived (409 when the order cannot be paid)",
 )
 def confirm_payment(request, number: str = Path(..., pattern=ORDER_NUMBER)):
-    order = _seller_order(request, number)
-    try:
-        actions.confirm_payment(order, actor=request.auth)
-    except actions.MarketError as exc:
-        raise HttpError(409, str(exc)) from exc
+    actions.confirm_payment(_seller_order(request, number), actor=request.auth)
     return _order(_seller_order(request, number))
 
 
@@ -349,9 +345,5 @@ def confirm_payment(request, number: str = Path(..., pattern=ORDER_NUMBER)):
     summary="Record the Thailand Post tracking number (UPU S10) and mark shipped",
 )
 def ship(request, body: ShipIn, number: str = Path(..., pattern=ORDER_NUMBER)):
-    order = _seller_order(request, number)
-    try:
-        actions.ship(order, body.tracking_number, actor=request.auth)
-    except actions.MarketError as exc:
-        raise HttpError(409, str(exc)) from exc
+    actions.ship(_seller_order(request, number), body.tracking_number, actor=request.auth)
     return _order(_seller_order(request, number))

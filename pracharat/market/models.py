@@ -455,22 +455,23 @@ class OrderStatus(models.TextChoices):
         return [cls.PAID, cls.SHIPPED, cls.DELIVERED]
 
 
-#: Which status may follow which; ``actions`` refuses anything else with ``OrderStateError``.
-TRANSITIONS: dict[str, set[str]] = {
+#: The order's state machine, ``{from: {action: to}}``: ``actions.ORDERS`` moves orders along
+#: it (``core.transitions``) and refuses anything else with ``OrderStateError``.
+ORDER_TRANSITIONS: dict[str, dict[str, str]] = {
     OrderStatus.PENDING_PAYMENT: {
-        OrderStatus.PAYMENT_REVIEW,
-        OrderStatus.PAID,
-        OrderStatus.CANCELLED,
+        "send_slip": OrderStatus.PAYMENT_REVIEW,
+        "pay": OrderStatus.PAID,
+        "cancel": OrderStatus.CANCELLED,
     },
     OrderStatus.PAYMENT_REVIEW: {
-        OrderStatus.PAID,
-        OrderStatus.PENDING_PAYMENT,  # the seller rejects the slip
-        OrderStatus.CANCELLED,
+        "pay": OrderStatus.PAID,
+        "reject_slip": OrderStatus.PENDING_PAYMENT,
+        "cancel": OrderStatus.CANCELLED,
     },
-    OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
-    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
-    OrderStatus.DELIVERED: set(),
-    OrderStatus.CANCELLED: set(),
+    OrderStatus.PAID: {"ship": OrderStatus.SHIPPED, "cancel": OrderStatus.CANCELLED},
+    OrderStatus.SHIPPED: {"deliver": OrderStatus.DELIVERED},
+    OrderStatus.DELIVERED: {},
+    OrderStatus.CANCELLED: {},
 }
 
 #: Order numbers: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, so a number read over the phone is typed right.
@@ -599,7 +600,7 @@ class Order(TimeStamped):
         return not self.buyer_phone
 
     def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, set())
+        return status in ORDER_TRANSITIONS.get(self.status, {}).values()
 
     def notification_contact(self) -> Contact:
         """The buyer, as a recipient (an account's own settings win over the checkout's)."""

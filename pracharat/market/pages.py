@@ -8,8 +8,10 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pythainlp.util import bahttext
 
+from pracharat.core.errors import TooMany
 from pracharat.core.lib import barcodes
 from pracharat.core.limits import Limit
 from pracharat.geo.models import Province
@@ -83,8 +85,10 @@ LOOKUP_PER_CLIENT = Limit("market.lookup.client", attempts=10, window=600)
 LOOKUP_PER_NUMBER = Limit("market.lookup.number", attempts=10, window=600)
 
 
-class LookupLimited(Exception):
+class LookupLimited(TooMany):
     """Too many look-ups from this client or for this order number."""
+
+    default_message = gettext_lazy("Too many attempts. Wait ten minutes and try again.")
 
 
 def look_up_order(number: str, phone: str, client: str):

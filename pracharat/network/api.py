@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core import tables
 from pracharat.core.api_schemas import ErrorOut, with_errors
+from pracharat.core.errors import Invalid
 from pracharat.core.tables import Column, Table
 from pracharat.geo.models import Province
 from pracharat.network import actions
@@ -145,24 +145,32 @@ def _points(area: str | None, status: str | None):
     return qs
 
 
-def _day(value: str) -> dt.date:
+def _day(value: str, field: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError("start and end must be real dates (YYYY-MM-DD)") from exc
+        raise Invalid(_("Give start and end as real dates (YYYY-MM-DD)."), field=field) from exc
     if not EARLIEST <= day <= LATEST:
-        raise ValidationError(f"dates must be between {EARLIEST} and {LATEST}")
+        raise Invalid(
+            _("Dates must be between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST, "latest": LATEST},
+            field=field,
+        )
     return day
 
 
 def _period(period: Period) -> tuple[dt.date, dt.date]:
     """The inclusive range asked for; bad, reversed or longer than three years is a 422."""
-    end = _day(period.end) if period.end else timezone.localdate()
-    start = _day(period.start) if period.start else end - dt.timedelta(DEFAULT_USAGE_DAYS - 1)
+    end = _day(period.end, "end") if period.end else timezone.localdate()
+    start = (
+        _day(period.start, "start") if period.start else end - dt.timedelta(DEFAULT_USAGE_DAYS - 1)
+    )
     if start > end:
-        raise ValidationError("start must be on or before end")
+        raise Invalid(_("The start must be on or before the end."), field="start")
     if (end - start).days + 1 > MAX_USAGE_DAYS:
-        raise ValidationError(f"ask for at most {MAX_USAGE_DAYS} days at a time")
+        raise Invalid(
+            _("Ask for at most %(days)d days at a time.") % {"days": MAX_USAGE_DAYS}, field="end"
+        )
     return start, end
 
 
@@ -435,6 +443,8 @@ class EventOut(Schema):
     kind: str
     actor: str | None
     note: str
+    from_status: str = Field(description="Status before a status change; empty otherwise")
+    to_status: str = Field(description="Status after a status change; empty otherwise")
 
     @staticmethod
     def resolve_actor(obj) -> str | None:
@@ -520,17 +530,10 @@ def update_incident(
     request, body: Body[IncidentUpdate], incident_id: int = Path(..., ge=1, le=2**62)
 ):
     item = _incident_detail(request, incident_id)
-    if body.action in ("note", "resolve") and not body.note.strip():
-        raise ValidationError("note is required for this action")
-    try:
-        if body.action == "acknowledge":
-            actions.acknowledge_incident(item, request.auth, body.note)
-        elif body.action == "note":
-            actions.add_incident_note(item, request.auth, body.note)
-        else:
-            actions.resolve_incident(item, request.auth, body.note)
-    except PermissionDenied as exc:
-        raise HttpError(403, "You may not update this incident.") from exc
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages)) from exc
+    if body.action == "acknowledge":
+        actions.acknowledge_incident(item, request.auth, body.note)
+    elif body.action == "note":
+        actions.add_incident_note(item, request.auth, body.note)
+    else:
+        actions.resolve_incident(item, request.auth, body.note)
     return _incident_detail(request, incident_id)

@@ -411,6 +411,18 @@ class IncidentStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+#: The incident's state machine, ``{from: {action: to}}``: ``actions.INCIDENTS`` moves
+#: incidents along it (``core.transitions``), writing an ``IncidentEvent`` for each move.
+INCIDENT_TRANSITIONS: dict[str, dict[str, str]] = {
+    IncidentStatus.OPEN: {
+        "acknowledge": IncidentStatus.ACKNOWLEDGED,
+        "resolve": IncidentStatus.RESOLVED,
+    },
+    IncidentStatus.ACKNOWLEDGED: {"resolve": IncidentStatus.RESOLVED},
+    IncidentStatus.RESOLVED: {},
+}
+
+
 class Incident(TimeStamped):
     """A point not working, assigned to its provider agency, with an SLA clock from opening."""
 
@@ -502,6 +514,11 @@ class IncidentEvent(models.Model):
         verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
+    #: Set on a status change (``actions.INCIDENTS``); empty for notes and joined reports.
+    from_status = models.CharField(
+        _("from"), max_length=15, choices=IncidentStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=15, choices=IncidentStatus.choices, blank=True)
 
     class Meta:
         verbose_name = _("incident event")

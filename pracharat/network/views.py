@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pracharat.core import tables
+from pracharat.core.errors import DomainError, NotAllowed, add_to_form
 from pracharat.core.lib import thaidate
 from pracharat.core.lib.area import BadAreaCode, clean
 from pracharat.core.privacy import client_hash
@@ -414,11 +415,10 @@ def incident_action(request, pk: int, action: str):
     if form.is_valid():
         try:
             run(item, request.user, form.cleaned_data)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, DONE_MESSAGES[action])
             return redirect("network:incident", pk=item.pk)

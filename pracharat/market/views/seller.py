@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pracharat.core import tables
+from pracharat.core.errors import DomainError, add_to_form
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.market import actions, imports, pages, reports
 from pracharat.market.forms import CancelForm, ImportForm, ProductForm, ShipForm
@@ -147,7 +148,7 @@ def confirm_payment(request, number: str):
     payment = _posted_payment(request, order) if request.POST.get("payment") else None
     try:
         actions.confirm_payment(order, actor=request.user, payment=payment)
-    except actions.MarketError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("market:seller_order", number=order.number)
     return _done(request, order, _("Payment confirmed. Pack the parcel and ship it."))
@@ -169,7 +170,7 @@ def reject_slip(request, number: str):
     payment = _posted_payment(request, order)
     try:
         actions.reject_slip(payment, actor=request.user, note=request.POST.get("note", "")[:500])
-    except actions.MarketError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("market:seller_order", number=order.number)
     return _done(request, order, _("The slip was rejected; the order waits for payment again."))
@@ -183,8 +184,8 @@ def ship(request, number: str):
     if form.is_valid():
         try:
             actions.ship(order, form.cleaned_data["tracking_number"], actor=request.user)
-        except actions.MarketError as exc:
-            form.add_error("tracking_number", str(exc))
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             return _done(request, order, _("Shipped. The buyer can follow the parcel now."))
     for error in form.errors.get("tracking_number", []):
@@ -200,7 +201,7 @@ def cancel(request, number: str):
     form.is_valid()
     try:
         actions.cancel(order, actor=request.user, reason=form.cleaned_data.get("reason", ""))
-    except actions.MarketError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("market:seller_order", number=order.number)
     return _done(request, order, _("The order is cancelled and its items are back in stock."))
@@ -260,14 +261,12 @@ def product_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # a refused photo leaves the product unsaved too
-                product = actions.save_product(form.save(commit=False))
+                product = actions.save_product(form.save(commit=False), actor=request.user)
                 if form.cleaned_data.get("photo"):
-                    actions.add_photo(product, form.cleaned_data["photo"], alt=product.title_th)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except actions.MarketError as exc:
-            form.add_error("photo", str(exc))
+                    picture = form.cleaned_data["photo"]
+                    actions.add_photo(product, picture, alt=product.title_th, actor=request.user)
+        except (DomainError, ValidationError) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("“%(title)s” is saved.") % {"title": product.title})
             return redirect("market:seller_products")

@@ -178,6 +178,7 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
     assert listing["items"][0]["agency"]["slug"] == "nt-phitsanulok"
     detail = client.get(f"{BASE}/incidents/{reported.pk}", **auth).json()
     assert detail["events"][0]["kind"] == "opened" and detail["reports"] == 1
+    assert (detail["events"][0]["from_status"], detail["events"][0]["to_status"]) == ("", "open")
     done = client.post(
         f"{BASE}/incidents/{reported.pk}/events",
         {"action": "resolve", "note": "เปลี่ยนเราเตอร์"},
@@ -193,6 +194,9 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
         **auth,
     )
     assert again.status_code == 409
+    assert again.json()["error"] == {
+        "status": 409, "code": "conflict", "message": "เหตุขัดข้องนี้แก้ไขแล้ว",
+    }  # fmt: skip
     empty = client.post(
         f"{BASE}/incidents/{reported.pk}/events",
         {"action": "note", "note": ""},
@@ -200,6 +204,47 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
         **auth,
     )
     assert empty.status_code == 422
+    assert empty.json()["error"]["details"][0]["message"] == "ระบุอย่างน้อย 1 ตัวอักษร"
+
+
+def test_a_refusal_is_said_in_the_callers_language(client, reported, nt_officer):
+    path = f"{BASE}/incidents/{reported.pk}/events"
+    done = client.post(
+        path, {"action": "resolve", "note": "x"}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en", **bearer(nt_officer),
+    )  # fmt: skip
+    assert done.status_code == 200
+    again = client.post(
+        path, {"action": "resolve", "note": "x"}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en", **bearer(nt_officer),
+    )  # fmt: skip
+    assert again.json()["error"] == {
+        "status": 409, "code": "conflict", "message": "This incident is already resolved.",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "thai", "english"),
+    [
+        ("{not json", "เนื้อหาของคำขอไม่ใช่ JSON ที่ถูกต้อง", "The request body is not valid JSON."),
+        ('{"note": "x"}', "ระบุ 'action'", "Give 'action'."),
+        ('{"action": "fly"}', "เลือก 'action' จาก", "Choose 'action' from: 'acknowledge'"),
+        ('{"action": "note", "note": 5}', "ระบุเป็นข้อความ", "Give text."),
+    ],
+)
+def test_parse_errors_are_thai_first_and_english_on_request(
+    client, reported, nt_officer, body, thai, english
+):
+    path = f"{BASE}/incidents/{reported.pk}/events"
+    auth = bearer(nt_officer)
+    for language, expected in (("th", thai), ("en", english)):
+        response = client.post(
+            path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language, **auth
+        )
+        assert response.status_code in (400, 422)
+        error = response.json()["error"]
+        said = [error["message"]] + [d["message"] for d in error.get("details") or []]
+        assert any(expected in text for text in said), (language, error)
 
 
 def test_chiangmai_officer_sees_no_phitsanulok_incident_by_api(client, reported, chiangmai_officer):
