@@ -91,7 +91,7 @@ def test_the_api_never_fails_and_matches_its_document(case, api_tokens):
 
 #: Rules OpenAPI cannot express: "start <= end", "at most 3 years", "within 2000-2100" between
 #: two dates, and the UPU S10 check digit of a tracking number.
-_PERIOD = ("start must be on or before the end", "at most", "Dates must be between")
+_PERIOD = ("start must be on or before the end", "at most", "ates must be between")
 RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/network/service-points/{code}/usage": _PERIOD,
     "/api/v1/network/service-points/{code}/usage.csv": _PERIOD,
