@@ -7,9 +7,9 @@ Every level's primary key is its own area code, so an area's contents are a pref
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.i18n import BilingualName
 from pracharat.core.models import AreaCodeField, AreaQuerySet
 
 BANGKOK = "10"
@@ -28,7 +28,7 @@ class GeoQuerySet(AreaQuerySet):
         )
 
 
-class Named(models.Model):
+class Named(BilingualName, models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
 
@@ -37,13 +37,6 @@ class Named(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        """The name in the active language, Thai when English is missing."""
-        if (get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
 
 
 class Region(Named):

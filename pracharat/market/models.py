@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.i18n import BilingualName, bilingual
 from pracharat.core.models import AreaCodeField, TimeStamped
 from pracharat.core.storage import get_private_storage, random_name
 from pracharat.market import querysets
@@ -28,12 +28,6 @@ from pracharat.market.lib import promptpay, s10
 
 ZERO = Decimal("0.00")
 money_validators = [MinValueValidator(ZERO)]
-
-
-def _localised(th: str, en: str) -> str:
-    if (get_language() or "th").startswith("en") and en:
-        return en
-    return th
 
 
 # --- Producer groups ---------------------------------------------------------------------------
@@ -68,7 +62,7 @@ def logo_path(instance, filename: str) -> str:
     return random_name("market/groups")
 
 
-class ProducerGroup(TimeStamped):
+class ProducerGroup(BilingualName, TimeStamped):
     """A village group that sells: a community enterprise (วิสาหกิจชุมชน, registered with the
     Department of Agricultural Extension) or an occupation group (กลุ่มอาชีพ)."""
 
@@ -121,16 +115,10 @@ class ProducerGroup(TimeStamped):
         verbose_name_plural = _("producer groups")
         ordering = ["name_th"]
 
+    story = bilingual("story")
+
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_th, self.name_en)
-
-    @property
-    def story(self) -> str:
-        return _localised(self.story_th, self.story_en)
 
     @property
     def promptpay_display(self) -> str:
@@ -214,7 +202,7 @@ class GroupMember(TimeStamped):
 # --- Catalogue ---------------------------------------------------------------------------------
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
@@ -227,10 +215,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_th, self.name_en)
 
 
 class Product(TimeStamped):
@@ -291,16 +275,11 @@ class Product(TimeStamped):
             ),
         ]
 
+    title = bilingual("title")
+    description = bilingual("description")
+
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def title(self) -> str:
-        return _localised(self.title_th, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return _localised(self.description_th, self.description_en)
 
     @property
     def first_photo(self):

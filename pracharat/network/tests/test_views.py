@@ -75,7 +75,7 @@ def test_map_page_has_no_js_fallback_and_geojson_link(client, khlong_mem_point):
     response = client.get(reverse("network:map", args=["65"]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<svg" in html and "stroke-linecap" in html
+    assert "<svg" in html and 'class="dots active"' in html
     assert "/api/v1/network/service-points.geojson?area=65" in html
     assert "leaflet.js" in html  # fetched on demand by map.js, not on first load
     assert '<script src="/static/core/vendor/leaflet' not in html
