@@ -102,7 +102,7 @@ def test_area_dashboards_for_country_province_and_district(client, khlong_mem_us
 def test_public_dashboard_hides_incident_details_until_login(
     client, khlong_mem_point, phitsanulok_officer, chiangmai_officer
 ):
-    open_incident(khlong_mem_point, summary="สัญญาณหาย")
+    open_incident(khlong_mem_point, summary="สัญญาณหาย", source=IncidentSource.MANUAL)
     url = reverse("network:area", args=["65"])
     anonymous = client.get(url)
     assert anonymous.context["pic"].open_incidents == 1
