@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.collation import thai
 from pracharat.core.i18n import BilingualName
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.models import AreaCodeField, AreaQuerySet, TimeStamped, area_q
@@ -167,7 +168,7 @@ class Agency(BilingualName, TimeStamped):
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        ordering = ["area_code", "name_th"]
+        ordering = ["area_code", thai("name_th")]
 
     def __str__(self) -> str:
         return self.name

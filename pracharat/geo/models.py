@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.collation import thai
 from pracharat.core.i18n import BilingualName
 from pracharat.core.models import AreaCodeField, AreaQuerySet
 
@@ -61,7 +62,7 @@ class Province(Named):
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ["name_th"]
+        ordering = [thai("name_th")]
 
     @property
     def area_code(self) -> str:

@@ -15,6 +15,7 @@ from pydantic import field_validator
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core.api_schemas import with_errors
+from pracharat.core.collation import thai
 from pracharat.market import actions, pages
 from pracharat.market.lib import s10
 from pracharat.market.models import OrderStatus, ProducerGroup, Product
@@ -275,7 +276,7 @@ def product(request, product_id: int = Path(..., ge=1, le=2**31 - 1)):
 
 @router.get("/groups", response=list[GroupOut], summary="Active producer groups")
 def groups(request):
-    return [_group(request, g) for g in pages.groups_for_listing().order_by("name_th", "pk")]
+    return [_group(request, g) for g in pages.groups_for_listing().order_by(thai("name_th"), "pk")]
 
 
 @router.get(
@@ -287,7 +288,9 @@ def group(request, code: str = Path(..., pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")):
     item = pages.groups_for_listing().filter(code=code).first()
     if item is None:
         raise Http404
-    products = Product.objects.active().filter(group=item).for_listing().order_by("title_th")
+    products = (
+        Product.objects.active().filter(group=item).for_listing().order_by(thai("title_th"), "pk")
+    )
     return {**_group(request, item), "products": [_product(request, p) for p in products]}
 
 

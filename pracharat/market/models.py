@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.collation import thai
 from pracharat.core.i18n import BilingualName, bilingual
 from pracharat.core.models import AreaCodeField, TimeStamped
 from pracharat.core.storage import get_private_storage, random_name
@@ -113,7 +114,7 @@ class ProducerGroup(BilingualName, TimeStamped):
     class Meta:
         verbose_name = _("producer group")
         verbose_name_plural = _("producer groups")
-        ordering = ["name_th"]
+        ordering = [thai("name_th")]
 
     story = bilingual("story")
 
@@ -211,7 +212,7 @@ class Category(BilingualName, models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name_th"]
+        ordering = ["position", thai("name_th")]
 
     def __str__(self) -> str:
         return self.name

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
+from pracharat.core.collation import by_name
 from pracharat.core.lib import thaidate
 from pracharat.network.models import (
     AreaDailyUsage,
@@ -309,7 +310,7 @@ def province_table(today: dt.date | None = None) -> list[dict]:
         AreaDailyUsage.objects.provinces().filter(day=today).values_list("area_code", "user_days")
     )
     rows = []
-    for province in Province.objects.order_by("name_th"):
+    for province in Province.objects.order_by(*by_name()):
         row = counts.get(province.code)
         if not row:
             continue

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from pracharat.core import charts, i18n
+from pracharat.core.collation import by_name
 from pracharat.core.lib.area import BadAreaCode, clean
 from pracharat.core.privacy import client_hash
 from pracharat.core.storage import private_file_response
@@ -299,9 +300,9 @@ def area(request, code: str = ""):
         incidents = list(visible.order_by("sla_due")[:20])
     children = []
     if len(code) == 0:
-        children = list(Province.objects.order_by("name_th"))
+        children = list(Province.objects.order_by(*by_name()))
     elif len(code) == 2:
-        children = list(place.districts.order_by("name_th"))
+        children = list(place.districts.order_by(*by_name()))
     return render(
         request,
         "network/area.html",
