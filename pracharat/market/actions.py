@@ -638,7 +638,7 @@ def ship(order: Order, tracking_number: str, *, actor) -> Order:
         code = s10.validate(tracking_number)
     except s10.S10Error as exc:
         raise MarketError(
-            _("The tracking number is not valid: %(reason)s") % {"reason": exc}
+            _("The tracking number is not valid: %(reason)s") % {"reason": exc.translated(_)}
         ) from exc
     if not code.endswith("TH"):
         raise MarketError(_("A Thailand Post tracking number ends with TH."))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import field_validator
@@ -155,9 +156,12 @@ class ShipIn(Schema):
     @field_validator("tracking_number")
     @classmethod
     def _s10(cls, value: str) -> str:
-        code = s10.validate(value)  # S10Error is a ValueError: a 422 with the reason
+        try:
+            code = s10.validate(value)
+        except s10.S10Error as exc:  # a ValueError: a 422 with the reason, in Thai
+            raise ValueError(exc.translated(gettext)) from None
         if not code.endswith("TH"):
-            raise ValueError("A Thailand Post tracking number ends with TH.")
+            raise ValueError(gettext("A Thailand Post tracking number ends with TH."))
         return code
 
 

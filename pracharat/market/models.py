@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.collation import thai
@@ -566,7 +567,7 @@ class Order(TimeStamped):
             try:
                 self.tracking_number = s10.validate(self.tracking_number)
             except s10.S10Error as exc:
-                raise ValidationError({"tracking_number": str(exc)}) from None
+                raise ValidationError({"tracking_number": exc.translated(gettext)}) from None
 
 
 class OrderLine(models.Model):
