@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core import i18n
 from pracharat.core.collation import thai
 from pracharat.core.i18n import BilingualName
 from pracharat.core.models import AreaCodeField, AreaQuerySet
@@ -122,6 +123,13 @@ class SubDistrict(Named):
     def address_en(self) -> str:
         district, province = self.district, self.district.province
         return f"{self.name_en}, {district.name_en}, {province.name_en} {self.postcode}"
+
+    @property
+    def address(self) -> str:
+        """The postal form in the reader's language (Thai where an English name is missing)."""
+        if i18n.is_thai() or not (self.name_en and self.district.name_en):
+            return self.address_th()
+        return self.address_en()
 
 
 class Village(Named):

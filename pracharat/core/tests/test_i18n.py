@@ -34,7 +34,7 @@ def test_names_follow_the_language_and_fall_back_to_thai():
 @pytest.mark.django_db
 def test_the_models_take_the_mixin(phitsanulok_officer):
     from pracharat.accounts.models import Agency
-    from pracharat.geo.models import Province
+    from pracharat.geo.models import Province, SubDistrict
 
     province = Province.objects.get(code="65")
     agency = Agency(name_th="สำนักงานสถิติจังหวัด", name_en="Provincial Statistics Office")
@@ -42,6 +42,11 @@ def test_the_models_take_the_mixin(phitsanulok_officer):
         assert str(province) == province.name_en and agency.name == agency.name_en
     with translation.override("th"):
         assert str(province) == "พิษณุโลก" and str(agency) == "สำนักงานสถิติจังหวัด"
+    tha_chang = SubDistrict.objects.select_related("district__province").get(code="650602")
+    with translation.override("th"):
+        assert tha_chang.address == "ต.ท่าช้าง อ.พรหมพิราม จ.พิษณุโลก 65150"
+    with translation.override("en"):
+        assert tha_chang.address == "Tha Chang, Phrom Phiram, Phitsanulok 65150"
 
 
 def test_dates_and_periods_in_each_language():
