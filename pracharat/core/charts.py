@@ -61,7 +61,7 @@ class _Frame:
     label_rows: int = 1
     left: int = 36
     right: int = 4
-    top: int = 8
+    top: int = 12  # room for the top tick's label
 
     @classmethod
     def fit(cls, values: Sequence[float], count: int, width: int, height: int, label_rows=1):

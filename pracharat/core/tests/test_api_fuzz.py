@@ -95,5 +95,5 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/network/service-points/{code}/usage": _PERIOD,
     "/api/v1/network/service-points/{code}/usage.csv": _PERIOD,
     "/api/v1/network/areas/{code}/usage.csv": _PERIOD,
-    "/api/v1/market/orders/{number}/ship": ("check digit",),
+    "/api/v1/market/orders/{number}/ship": ("check digit", "เลขตรวจสอบ"),  # English, Thai
 }
