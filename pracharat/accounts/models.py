@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.collation import thai
+from pracharat.core.i18n import BilingualName
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.models import AreaCodeField, AreaQuerySet, LinePushIdField, TimeStamped, area_q
 from pracharat.core.notifications import Contact
@@ -171,7 +172,7 @@ class AgencyQuerySet(AreaQuerySet):
         return self.filter(area_q(codes) | Q(pk__in=agency_ids_for(user)))
 
 
-class Agency(TimeStamped):
+class Agency(BilingualName, TimeStamped):
     """A government body or partner: NT's customer service office, a post office, depa …"""
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -202,16 +203,10 @@ class Agency(TimeStamped):
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        ordering = ["area_code", "name_th"]
+        ordering = ["area_code", thai("name_th")]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
 
     def notification_contact(self) -> Contact:
         """An agency's office address and LINE group, in Thai."""

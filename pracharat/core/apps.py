@@ -8,12 +8,14 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from auditlog.models import LogEntry
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import pre_save
 
         from pracharat.core import (
             audit,
             checks,  # noqa: F401  (registers the system checks)
         )
+        from pracharat.core.collation import register_sqlite_collation
         from pracharat.core.lib import images
 
         images.guard_pillow()  # a decompression bomb raises anywhere, not only in the loader
@@ -23,3 +25,5 @@ class CoreConfig(AppConfig):
 
         registry.personal_data_purger(notifications.purge_log)
         registry.person_eraser(notifications.erase_recipient)
+        # Thai dictionary order on SQLite as on PostgreSQL (core.collation)
+        connection_created.connect(register_sqlite_collation, dispatch_uid="pracharat-thai")

@@ -703,7 +703,7 @@ def ship(order: Order, tracking_number: str, *, actor) -> Order:
         code = s10.validate(tracking_number)
     except s10.S10Error as exc:
         raise Invalid(
-            _("The tracking number is not valid: %(reason)s") % {"reason": exc},
+            _("The tracking number is not valid: %(reason)s") % {"reason": exc.translated(_)},
             field="tracking_number",
         ) from exc
     if not code.endswith("TH"):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core import tables
@@ -249,7 +250,7 @@ class ShipForm(forms.Form):
                     "(13 characters like EE123456785TH, with a correct check digit): %(detail)s"
                 ),
                 code="s10",
-                params={"detail": str(exc)},
+                params={"detail": exc.translated(gettext)},
             ) from None
 
 

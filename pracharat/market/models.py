@@ -18,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.collation import thai
+from pracharat.core.i18n import BilingualName, bilingual
 from pracharat.core.models import AreaCodeField, LinePushIdField, TimeStamped
 from pracharat.core.notifications import Contact
 from pracharat.core.storage import get_private_storage, random_name
@@ -29,12 +31,6 @@ from pracharat.market.lib import promptpay, s10
 
 ZERO = Decimal("0.00")
 money_validators = [MinValueValidator(ZERO)]
-
-
-def _localised(th: str, en: str) -> str:
-    if (get_language() or "th").startswith("en") and en:
-        return en
-    return th
 
 
 # --- Producer groups ---------------------------------------------------------------------------
@@ -69,7 +65,7 @@ def logo_path(instance, filename: str) -> str:
     return random_name("market/groups")
 
 
-class ProducerGroup(TimeStamped):
+class ProducerGroup(BilingualName, TimeStamped):
     """A village group that sells: a community enterprise (วิสาหกิจชุมชน, registered with the
     Department of Agricultural Extension) or an occupation group (กลุ่มอาชีพ)."""
 
@@ -126,18 +122,12 @@ class ProducerGroup(TimeStamped):
     class Meta:
         verbose_name = _("producer group")
         verbose_name_plural = _("producer groups")
-        ordering = ["name_th"]
+        ordering = [thai("name_th")]
+
+    story = bilingual("story")
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_th, self.name_en)
-
-    @property
-    def story(self) -> str:
-        return _localised(self.story_th, self.story_en)
 
     def notification_contact(self) -> Contact:
         """The group's shared e-mail and LINE group, in Thai."""
@@ -237,7 +227,7 @@ class GroupMember(TimeStamped):
 # --- Catalogue ---------------------------------------------------------------------------------
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
@@ -246,14 +236,10 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name_th"]
+        ordering = ["position", thai("name_th")]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_th, self.name_en)
 
 
 class Product(TimeStamped):
@@ -314,16 +300,11 @@ class Product(TimeStamped):
             ),
         ]
 
+    title = bilingual("title")
+    description = bilingual("description")
+
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def title(self) -> str:
-        return _localised(self.title_th, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return _localised(self.description_th, self.description_en)
 
     @property
     def first_photo(self):
@@ -627,7 +608,7 @@ class Order(TimeStamped):
             try:
                 self.tracking_number = s10.validate(self.tracking_number)
             except s10.S10Error as exc:
-                raise ValidationError({"tracking_number": str(exc)}) from None
+                raise ValidationError({"tracking_number": exc.translated(gettext)}) from None
 
 
 class OrderLine(models.Model):

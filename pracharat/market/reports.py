@@ -7,98 +7,62 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import F, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pracharat.core import charts, i18n
 from pracharat.core.lib import thaidate
 from pracharat.core.tables import Column, Table
 from pracharat.market.models import OrderLine, OrderStatus
+from pracharat.market.templatetags.market import baht
 
 ZERO = Decimal("0.00")
 
 
-def _thai() -> bool:
-    return (translation.get_language() or "th").startswith("th")
-
-
-def month_label(month: dt.date, short: bool = False) -> str:
-    """``พฤศจิกายน 2569`` in Thai (BE), ``November 2026`` in English; ``short`` gives the
-    month alone for chart axes: ``พ.ย.`` / ``Nov``."""
-    if _thai():
-        if short:
-            return thaidate.THAI_MONTHS_SHORT[month.month - 1]
-        return f"{thaidate.THAI_MONTHS[month.month - 1]} {month.year + thaidate.BE_OFFSET}"
-    return month.strftime("%b") if short else month.strftime("%B %Y")
-
-
-def year_label(month: dt.date) -> str:
-    return str(month.year + thaidate.BE_OFFSET) if _thai() else str(month.year)
-
-
-def _month_start(value) -> dt.date:
+def _month_of(value) -> dt.date:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
-    return value.replace(day=1)
+    return thaidate.month_start(value)
 
 
 def income_by_month(orders, months: int = 12) -> list[dict]:
     """The last ``months`` months up to this one, oldest first, each
-    ``{"month", "label", "short", "orders", "income", "shipping", "percent"}``; months without
-    sales are present with zero, so the chart shows gaps. ``percent`` scales the bars."""
-    by_month: dict[dt.date, dict] = {}
-    for row in orders.income_by_month():
-        if row["month"] is None:
-            continue
-        by_month[_month_start(row["month"])] = row
-    today = timezone.localdate().replace(day=1)
-    starts = []
-    year, month = today.year, today.month
-    for _i in range(months):
-        starts.append(dt.date(year, month, 1))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    starts.reverse()
+    ``{"month", "label", "orders", "income", "shipping"}`` (``label`` in the reader's
+    language); months without sales are present with zero, so the chart shows gaps."""
+    by_month = {
+        _month_of(row["month"]): row for row in orders.income_by_month() if row["month"] is not None
+    }
     rows = []
-    for start in starts:
+    for start in thaidate.last_months(timezone.localdate(), months):
         row = by_month.get(start, {})
         rows.append(
             {
                 "month": start,
-                "label": month_label(start),
-                "short": month_label(start, short=True),
-                "year": year_label(start),
+                "label": i18n.month_label(start),
                 "orders": row.get("orders", 0),
                 "income": row.get("income") or ZERO,
                 "shipping": row.get("shipping") or ZERO,
             }
         )
-    top = max((r["income"] for r in rows), default=ZERO)
-    for r in rows:
-        r["percent"] = int(r["income"] * 100 / top) if top else 0
     return rows
 
 
-def income_chart(rows: list[dict]) -> dict:
-    """Geometry for an inline SVG bar chart (no script, no library): one bar per month."""
-    bar, gap, height = 24, 8, 120
-    bars = []
-    for i, r in enumerate(rows):
-        h = round(height * r["percent"] / 100)
-        bars.append(
-            {
-                "x": i * (bar + gap),
-                "y": height - h,
-                "h": h,
-                "w": bar,
-                "label_x": i * (bar + gap) + bar // 2,
-                "row": r,
-                # the year under the first bar and under each January
-                "year": r["year"] if i == 0 or r["month"].month == 1 else "",
-            }
-        )
-    return {"bars": bars, "width": len(rows) * (bar + gap), "height": height}
+def income_chart(rows: list[dict]) -> str:
+    """One bar per month (``core.charts``): the month's short name under each, the year under
+    the first and under each January, the exact baht in each bar's title."""
+    return charts.bar_chart(
+        [float(r["income"]) for r in rows],
+        [i18n.month_label(r["month"], short=True) for r in rows],
+        sublabels=[
+            i18n.year_label(r["month"]) if i == 0 or r["month"].month == 1 else ""
+            for i, r in enumerate(rows)
+        ],
+        tips=[r["label"] for r in rows],
+        tip_fmt=baht,
+        title=_("Income by month"),
+    )
 
 
 def best_sellers(orders, limit: int = 10) -> list[dict]:

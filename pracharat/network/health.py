@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pracharat.core import i18n
 from pracharat.network.actions import open_incident, resolve_outage
 from pracharat.network.models import (
     AccountingSession,
@@ -142,9 +143,7 @@ def mark_down(point: ServicePoint, now: datetime) -> bool:
     )
     last = point.last_seen
     if last:
-        note = _("No signal from the point since %(time)s.") % {
-            "time": timezone.localtime(last).strftime("%Y-%m-%d %H:%M")
-        }
+        note = _("No signal from the point since %(time)s.") % {"time": i18n.datetime_label(last)}
     else:
         note = _("The point has never reported.")
     incident, opened = open_incident(

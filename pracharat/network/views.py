@@ -13,18 +13,18 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pracharat.core import tables
+from pracharat.core import charts, i18n, tables
+from pracharat.core.collation import by_name
 from pracharat.core.errors import DomainError, NotAllowed, add_to_form
-from pracharat.core.lib import thaidate
 from pracharat.core.lib.area import BadAreaCode, clean
 from pracharat.core.privacy import client_hash
 from pracharat.core.storage import private_file_response
 from pracharat.geo.models import District, Province, SubDistrict
-from pracharat.network import actions, charts, dashboards, imports
+from pracharat.network import actions, dashboards, imports
 from pracharat.network.forms import (
     AcknowledgeForm,
     FaultReportForm,
@@ -56,12 +56,16 @@ def _status_rows(counts: dict[str, int]) -> list[dict]:
     ]
 
 
-def _day_label(day) -> str:
-    return thaidate.THAI_MONTHS_SHORT[day.month - 1] if day.day == 1 else str(day.day)
-
-
-def _month_label(day) -> str:
-    return thaidate.THAI_MONTHS_SHORT[day.month - 1]
+def _daily_chart(days, figure: str, title) -> str:
+    """The last 30 days of ``figure`` (users, sessions) as bars, today's highlighted."""
+    return charts.bar_chart(
+        [getattr(d, figure) for d in days],
+        [i18n.day_tick(d.day) for d in days],
+        tips=[i18n.date_label(d.day, "short") for d in days],
+        title=title,
+        label_every=5,
+        highlight_last=True,
+    )
 
 
 def _search(query: str, status: str):
@@ -154,13 +158,7 @@ def point(request, code: str):
         )
     incident = sp.incidents.exclude(status=IncidentStatus.RESOLVED).first()
     days = usage["days"]
-    chart = charts.bar_chart(
-        [d.users for d in days],
-        [_day_label(d.day) for d in days],
-        title=_("Users per day, last 30 days"),
-        label_every=5,
-        highlight_last=True,
-    )
+    chart = _daily_chart(days, "users", _("Users per day, last 30 days"))
     return render(
         request,
         "network/point.html",
@@ -232,8 +230,8 @@ def area_map(request, code: str):
         {
             "province": province,
             "map_reference": _map_reference(subdistricts),
-            "scatter": charts.status_dots(
-                located, reference=reference, title=_("Service points by status")
+            "scatter": charts.dot_map(
+                _by_status(located), reference=reference, title=_("Service points by status")
             ),
             "statuses": _status_rows(counts),
             "districts": sorted(districts.values(), key=lambda r: r["district"].code),
@@ -244,13 +242,21 @@ def area_map(request, code: str):
     )
 
 
+def _by_status(located) -> list[tuple[str, list]]:
+    """Points grouped by status for the dot map, healthy first so that problems are drawn on
+    top and stay visible where dots overlap (``.dots.down`` … in network.css)."""
+    order = (PointStatus.DECOMMISSIONED, PointStatus.ACTIVE, PointStatus.DEGRADED, PointStatus.DOWN)
+    return [
+        (str(status), [(lat, lon) for lat, lon, s in located if s == status]) for status in order
+    ]
+
+
 def _map_reference(subdistricts) -> dict:
     """Faint sub-district centres and district names (at the mean of their sub-districts)
     for the Leaflet map, which has no tiles to show where things are."""
-    english = (get_language() or "th").startswith("en")
     groups: dict[str, list] = {}
     for lat, lon, district, name_th, name_en in subdistricts:
-        name = name_en if english and name_en else name_th
+        name = i18n.localised(name_th, name_en)
         groups.setdefault(district, [name, 0.0, 0.0, 0])
         group = groups[district]
         group[1] += lat
@@ -280,23 +286,12 @@ def area(request, code: str = ""):
     place = _area_object(code)
     pic = dashboards.picture(code, rank_key=request.GET.get("rank", "users"))
     days = pic.days
-    day_chart = charts.bar_chart(
-        [d.users for d in days],
-        [_day_label(d.day) for d in days],
-        title=_("Users per day, last 30 days"),
-        label_every=5,
-        highlight_last=True,
-    )
-    session_chart = charts.bar_chart(
-        [d.sessions for d in days],
-        [_day_label(d.day) for d in days],
-        title=_("Sessions per day, last 30 days"),
-        label_every=5,
-        highlight_last=True,
-    )
+    day_chart = _daily_chart(days, "users", _("Users per day, last 30 days"))
+    session_chart = _daily_chart(days, "sessions", _("Sessions per day, last 30 days"))
     month_chart = charts.bar_chart(
         [m.users for m in pic.months],
-        [_month_label(m.day) for m in pic.months],
+        [i18n.month_label(m.day, short=True) for m in pic.months],
+        tips=[i18n.month_label(m.day) for m in pic.months],
         title=_("Users per month (sum of daily users), last 12 months"),
     )
     incidents = None
@@ -307,9 +302,9 @@ def area(request, code: str = ""):
         incidents = list(visible.order_by("sla_due")[:20])
     children = []
     if len(code) == 0:
-        children = list(Province.objects.order_by("name_th"))
+        children = list(Province.objects.order_by(*by_name()))
     elif len(code) == 2:
-        children = list(place.districts.order_by("name_th"))
+        children = list(place.districts.order_by(*by_name()))
     return render(
         request,
         "network/area.html",

@@ -86,7 +86,8 @@ def test_ship_with_a_wrong_check_digit_is_refused_with_a_clear_message(seller, c
     )
     chili_order.refresh_from_db()
     assert chili_order.status == OrderStatus.PAID
-    assert "check digit" in response.content.decode() or "เลขตรวจสอบ" in response.content.decode()
+    body = response.content.decode()
+    assert "เลขตรวจสอบ" in body and "typo" not in body  # the reason in Thai, no English half
 
 
 def test_cancel_returns_stock(seller, chili_order, chili_products):

@@ -127,3 +127,24 @@ def test_an_officer_imports_points_on_a_phone_without_javascript(browser, live_s
     assert tab.evaluate("document.documentElement.scrollWidth") <= 360
     assert ServicePoint.objects.get().installed_on.isoformat() == "2025-02-28"
     context.close()
+
+
+def test_network_tables_fit_a_360px_phone(page):
+    from django.utils import timezone
+
+    point = khlong_mem_point()
+    more = make_points(12, provider=point.provider, first=10)
+    use(more[0], users=3)
+    Incident.objects.create(
+        service_point=point,
+        area_code=point.area_code,
+        agency=point.provider,
+        source="manual",
+        summary="สัญญาณขาดหายเป็นช่วง ๆ ตั้งแต่เมื่อวานช่วงบ่าย",
+        sla_due=timezone.now(),
+    )
+    urls = ["/network/", "/network/area/", "/network/area/65/", "/network/area/6506/"]
+    urls += ["/network/map/65/", f"/network/points/{point.code}/"]
+    testing.assert_fits_the_phone(page, urls)
+    testing.log_in(page, testing.nt_officer())
+    testing.assert_fits_the_phone(page, ["/network/incidents/", "/network/area/65/"])
