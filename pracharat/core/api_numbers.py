@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from pracharat.core.api_schemas import with_errors
 from pracharat.core.lib import thaidate
-from pracharat.core.numbers import Period, area_numbers
+from pracharat.core.numbers import Period, area_numbers, period_from_query
 
 router = Router(tags=["areas"])
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 AREA_PATTERN = r"^(?:\d{2}|\d{4}|\d{6}|\d{8})$"
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 #: The longest period asked at once: ten years (the programme began in 2017).
 MAX_DAYS = 3653
 
@@ -55,26 +52,15 @@ class AreaNumbersOut(Schema):
     pillars: dict[str, list[NumberOut]]
 
 
-def _day(value: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError("start and end must be real dates (YYYY-MM-DD)") from exc
-    if not EARLIEST <= day <= LATEST:
-        raise ValidationError(f"dates must be between {EARLIEST} and {LATEST}")
-    return day
-
-
 def parse_period(query: PeriodQuery) -> Period:
-    """The period asked for; bad, reversed or longer than ten years is a 422."""
-    end = _day(query.end) if query.end else timezone.localdate()
-    start = _day(query.start) if query.start else thaidate.fiscal_year_of(end).start
-    if start > end:
-        raise ValidationError("start must be on or before end")
-    period = Period(start, end)
-    if period.days > MAX_DAYS:
-        raise ValidationError(f"ask for at most {MAX_DAYS} days at a time")
-    return period
+    """The period asked for (default: the fiscal year to date); bad, reversed or longer than
+    ten years is a 422."""
+    return period_from_query(
+        query.start,
+        query.end,
+        default_start=lambda end: thaidate.fiscal_year_of(end).start,
+        max_days=MAX_DAYS,
+    )
 
 
 def _answer(code: str, query: PeriodQuery) -> dict:

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pracharat.core import registry
+from pracharat.core.errors import Invalid
 from pracharat.core.lib import area, thaidate
 
 #: What a :attr:`Number.unit` may be.
@@ -109,3 +111,37 @@ def area_numbers(code: str, period: Period) -> dict[str, list[Number]]:
     order the pillars registered. Raises ``BadAreaCode`` for a malformed code."""
     code = area.clean(code)
     return {pillar: list(fn(code, period)) for pillar, fn in registry.area_number_sources}
+
+
+#: The dates an API period may name.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _day(value: str, field: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise Invalid(_("Give start and end as real dates (YYYY-MM-DD)."), field=field) from exc
+    if not EARLIEST <= day <= LATEST:
+        raise Invalid(
+            _("Dates must be between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST, "latest": LATEST},
+            field=field,
+        )
+    return day
+
+
+def period_from_query(start: str | None, end: str | None, *, default_start, max_days: int):
+    """The period an API query asks for (ISO dates, both optional): ``end`` defaults to today,
+    ``start`` to ``default_start(end)``. A bad, out-of-range, reversed or too long period is
+    an :class:`~pracharat.core.errors.Invalid` (422) naming the field, in the reader's language.
+    """
+    last = _day(end, "end") if end else timezone.localdate()
+    first = _day(start, "start") if start else default_start(last)
+    if first > last:
+        raise Invalid(_("The start must be on or before the end."), field="start")
+    if (last - first).days + 1 > max_days:
+        raise Invalid(
+            _("Ask for at most %(days)d days at a time.") % {"days": max_days}, field="end"
+        )
+    return Period(first, last)

@@ -12,14 +12,12 @@ from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Router, Schema
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core import tables
 from pracharat.core.api_schemas import ErrorOut, with_errors
-from pracharat.core.errors import Invalid
+from pracharat.core.numbers import period_from_query
 from pracharat.core.tables import Column, Table
 from pracharat.geo.models import Province
 from pracharat.network import actions
@@ -116,7 +114,6 @@ class AreaFilter(Schema):
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # Net Pracharat began in 2017; anything far outside the programme's life is a mistake.
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 class Period(Schema):
@@ -145,33 +142,15 @@ def _points(area: str | None, status: str | None):
     return qs
 
 
-def _day(value: str, field: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise Invalid(_("Give start and end as real dates (YYYY-MM-DD)."), field=field) from exc
-    if not EARLIEST <= day <= LATEST:
-        raise Invalid(
-            _("Dates must be between %(earliest)s and %(latest)s.")
-            % {"earliest": EARLIEST, "latest": LATEST},
-            field=field,
-        )
-    return day
-
-
 def _period(period: Period) -> tuple[dt.date, dt.date]:
     """The inclusive range asked for; bad, reversed or longer than three years is a 422."""
-    end = _day(period.end, "end") if period.end else timezone.localdate()
-    start = (
-        _day(period.start, "start") if period.start else end - dt.timedelta(DEFAULT_USAGE_DAYS - 1)
+    asked = period_from_query(
+        period.start,
+        period.end,
+        default_start=lambda end: end - dt.timedelta(DEFAULT_USAGE_DAYS - 1),
+        max_days=MAX_USAGE_DAYS,
     )
-    if start > end:
-        raise Invalid(_("The start must be on or before the end."), field="start")
-    if (end - start).days + 1 > MAX_USAGE_DAYS:
-        raise Invalid(
-            _("Ask for at most %(days)d days at a time.") % {"days": MAX_USAGE_DAYS}, field="end"
-        )
-    return start, end
+    return asked.start, asked.end
 
 
 def _usage_rows(point: ServicePoint, start: dt.date, end: dt.date) -> list[dict]:
