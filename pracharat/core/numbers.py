@@ -113,7 +113,8 @@ def area_numbers(code: str, period: Period) -> dict[str, list[Number]]:
     return {pillar: list(fn(code, period)) for pillar, fn in registry.area_number_sources}
 
 
-#: The dates an API period may name.
+#: The dates an API period may name: Net Pracharat began in 2017; anything far outside the
+#: programme's life is a mistake.
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 

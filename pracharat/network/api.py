@@ -113,7 +113,6 @@ class AreaFilter(Schema):
 
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-# Net Pracharat began in 2017; anything far outside the programme's life is a mistake.
 
 
 class Period(Schema):
