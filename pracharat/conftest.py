@@ -23,6 +23,18 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Tasks run inline, at ``.enqueue()`` (django-tasks' immediate backend); the tests of the
+    real engines (pracharat/core/tests/test_jobs.py) set the ORM queue or RQ themselves."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def uploads(settings, tmp_path):
     """Public media and the private root of every test in a temporary directory:
     ``uploads / "media"`` and ``uploads / "private"``."""

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig as TasksDatabaseConfig
 
 
 class CoreConfig(AppConfig):
@@ -13,8 +14,17 @@ class CoreConfig(AppConfig):
         from pracharat.core import (
             audit,
             checks,  # noqa: F401  (registers the system checks)
+            registry,
         )
         from pracharat.core.lib import images
 
+        # The background worker: runs queued tasks and ticks the periodic schedule.
+        registry.serve_process(["worker"])
         images.guard_pillow()  # a decompression bomb raises anywhere, not only in the loader
         pre_save.connect(audit.hide_personal_repr, sender=LogEntry, dispatch_uid="pracharat-audit")
+
+
+class TaskResultsConfig(TasksDatabaseConfig):
+    """django-tasks-db (the ORM queue) under a translated name in the admin."""
+
+    verbose_name = _("Background tasks")
