@@ -46,7 +46,8 @@ def record_run() -> None:
 
 
 @pytest.fixture
-def db_queue(settings):
+def db_queue(transactional_db, settings):
+    """The ORM queue. Committed rows: a worker closes a connection found inside a transaction."""
     settings.TASKS = DB_QUEUE
     calls.clear()
 
@@ -65,7 +66,7 @@ def results(path: str) -> list[DBTaskResult]:
 # -- retries --------------------------------------------------------------------------------------
 
 
-def test_a_failed_task_is_retried_with_backoff_and_each_attempt_recorded(db, db_queue):
+def test_a_failed_task_is_retried_with_backoff_and_each_attempt_recorded(db_queue):
     flaky.enqueue("slip-42", fail_times=2)
     run_ready_tasks()
     first, second = results("pracharat.core.tests.test_jobs.flaky")
@@ -96,7 +97,7 @@ def test_a_failed_task_is_retried_with_backoff_and_each_attempt_recorded(db, db_
     assert calls == ["slip-42"] * 3
 
 
-def test_a_task_that_keeps_failing_stops_after_its_attempts(db, db_queue):
+def test_a_task_that_keeps_failing_stops_after_its_attempts(db_queue):
     assert [jobs.backoff_delay(n, 0.4) for n in (1, 2, 3)] == [0.4, 0.8, 1.6]
     flaky.enqueue("never", fail_times=99)
     for _ in range(3):
@@ -177,7 +178,7 @@ def test_racing_tickers_claim_an_interval_once(every_minute, settings):
 # -- the admin ------------------------------------------------------------------------------------
 
 
-def test_failed_tasks_are_readable_in_the_admin_in_thai(db, db_queue, admin_client, thai):
+def test_failed_tasks_are_readable_in_the_admin_in_thai(db_queue, admin_client, thai):
     flaky.enqueue("admin-visible", fail_times=99)
     run_ready_tasks()
     failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
