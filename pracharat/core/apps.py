@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.apps import TasksAppConfig as TasksDatabaseConfig
 
 
 class CoreConfig(AppConfig):
@@ -22,9 +21,3 @@ class CoreConfig(AppConfig):
         registry.serve_process(["worker"])
         images.guard_pillow()  # a decompression bomb raises anywhere, not only in the loader
         pre_save.connect(audit.hide_personal_repr, sender=LogEntry, dispatch_uid="pracharat-audit")
-
-
-class TaskResultsConfig(TasksDatabaseConfig):
-    """django-tasks-db (the ORM queue) under a translated name in the admin."""
-
-    verbose_name = _("Background tasks")

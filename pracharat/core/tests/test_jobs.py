@@ -389,3 +389,10 @@ def test_two_listeners_and_two_workers_run_each_periodic_job_once_per_interval(
         # Every interval while they ran had its run (give or take the first and the last).
         assert len(finished) >= ticking // every - 1, (name, ticking, finished)
         assert seen["finished"][name] == len([r for r in finished if "skipped" not in (r[3] or {})])
+
+
+def test_serve_runs_one_worker_beside_the_web_app_and_the_listener():
+    from pracharat.core import registry
+
+    assert registry.serve_processes.count(["worker"]) == 1
+    assert ["radius"] in registry.serve_processes
