@@ -140,9 +140,10 @@ def run_periodic(name: str, slot: str):
         name=name, due_at__gt=started + timedelta(seconds=spec.every)
     ).exists():
         return {"skipped": "overtaken by a later interval"}
-    result = import_string(spec.path)()
+    result = _jsonable(import_string(spec.path)())
     PeriodicJob.objects.filter(name=name).update(finished_at=timezone.now(), runs=F("runs") + 1)
-    return _jsonable(result)
+    logger.info("%s (interval from %s): %s", name, slot, result)
+    return result
 
 
 def tick(now: datetime | None = None) -> tuple[list[str], float]:
