@@ -77,7 +77,7 @@ def task(
                 else:
                     delay = 0
                 logger.warning(
-                    "%s failed (attempt %d of %d); again in %.0f s",
+                    "%s failed (attempt %d of %d); again in %.1f s",
                     the_task.name,
                     attempt,
                     attempts,

@@ -30,15 +30,23 @@ DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 # -- tasks and jobs the tests run (importable by path, as the workers need) ----------------------
 
 calls: list[str] = []
+call_times: list[float] = []
 
 
 @jobs.task(attempts=3, backoff=0.4)
 def flaky(key: str, fail_times: int) -> str:
     """Fails its first ``fail_times`` runs for ``key``, then answers."""
     calls.append(key)
+    call_times.append(time.monotonic())
     if calls.count(key) <= fail_times:
         raise ConnectionError(f"run {calls.count(key)} of {key} failed")
     return f"done after {calls.count(key)}"
+
+
+@jobs.task(attempts=3, backoff=1.5)
+def slow_flaky(key: str, fail_times: int) -> str:
+    """``flaky`` with a backoff RQ can be seen to honour (it keeps whole seconds)."""
+    return flaky.func.__wrapped__(key, fail_times)
 
 
 def record_run() -> None:
@@ -115,6 +123,40 @@ def test_without_a_deferring_backend_a_retry_runs_at_once(db):
     result = flaky.enqueue("inline", fail_times=1)
     assert result.status == TaskResultStatus.FAILED  # the first attempt
     assert calls == ["inline", "inline"]
+
+
+def test_on_rq_a_retry_waits_its_backoff_in_redis(settings):
+    url = _redis_url()
+    if not _redis_answers(url):
+        pytest.skip(f"no Redis at {url} (TEST_TASKS_REDIS_URL)")
+    import django_rq
+    import redis
+    from django_tasks_rq import Job
+    from rq.worker import SimpleWorker
+
+    redis.Redis.from_url(url).flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    calls.clear()
+    call_times.clear()
+    queue = django_rq.get_queue("default", job_class=Job)
+    try:
+        slow_flaky.enqueue("rq", fail_times=2)
+        deadline = time.monotonic() + 30
+        while calls.count("rq") < 3 and time.monotonic() < deadline:
+            # What `pracharat worker` runs with RQ, in burst mode (until the queue is empty).
+            SimpleWorker([queue], connection=queue.connection, job_class=Job).work(
+                burst=True, with_scheduler=True, logging_level="WARNING"
+            )
+            time.sleep(0.2)
+        assert calls == ["rq"] * 3
+        first_wait, second_wait = (b - a for a, b in itertools.pairwise(call_times))
+        # 1.5 s then 3 s, less what RQ's whole seconds take off.
+        assert first_wait >= 0.5 and second_wait >= 2.0
+        failed = queue.failed_job_registry
+        assert len(failed) == 2  # the two failed attempts, with their tracebacks
+    finally:
+        redis.Redis.from_url(url).flushdb()
 
 
 # -- the periodic schedule ------------------------------------------------------------------------
