@@ -4,9 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PRACHARAT := $(BIN)/pracharat
-APPS := core geo accounts network market
+# core and the apps of settings.PRACHARAT_APPS (evaluated only by the targets that use it).
+APPS = core $(shell $(BIN)/python -c 'from pracharat.settings import PRACHARAT_APPS; print(*PRACHARAT_APPS)')
 
-.PHONY: run test production-smoke setup dev-setup locale messages lint format migrate demo serve bench clean
+.PHONY: apps run test production-smoke setup dev-setup locale pdf-libs pdf-tools messages lint format migrate demo serve bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -22,8 +23,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-setup: $(VENV)/.installed locale
-dev-setup: $(VENV)/.installed-dev locale
+setup: $(VENV)/.installed locale pdf-libs
+dev-setup: $(VENV)/.installed-dev locale pdf-libs pdf-tools
+
+# WeasyPrint (core.pdf) loads Debian's Pango; it brings HarfBuzz, fontconfig and libthai
+# (Thai line breaks). The tests read PDFs back with poppler-utils (pdftotext, pdftoppm).
+pdf-libs:
+	@/sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { echo "installing Pango for PDFs"; \
+		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || { apt-get update -qq \
+		&& apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }; }
+
+pdf-tools:
+	@command -v pdftotext >/dev/null || { echo "installing poppler-utils for the PDF tests"; \
+		apt-get install -y -qq poppler-utils >/dev/null 2>&1 || { apt-get update -qq \
+		&& apt-get install -y -qq poppler-utils >/dev/null; }; }
 
 locale: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "installing gettext for msgfmt"; apt-get install -y -qq gettext >/dev/null; }
@@ -35,6 +48,10 @@ messages: dev-setup
 		--no-obsolete -v0 -i 'tests/*' -i 'static/*'); done
 	@cd pracharat && ../$(PRACHARAT) makemessages -l th --no-obsolete -v0 -i 'locale/*' \
 		$(foreach app,$(APPS),-i '$(app)/*')
+
+# The apps `make messages` walks (core and settings.PRACHARAT_APPS).
+apps:
+	@echo $(APPS)
 
 migrate: setup
 	$(PRACHARAT) migrate --noinput -v0

@@ -14,7 +14,8 @@ def main(argv: list[str]) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from pracharat.core import demo
+    from pracharat.accounts import demo as accounts_demo
+    from pracharat.geo import demo as geo_demo
     from pracharat.geo.actions import load_geography
 
     started = time.perf_counter()
@@ -27,7 +28,8 @@ def main(argv: list[str]) -> None:
         f"{vendor}: load_geography {counts.subdistricts} sub-districts: first {first:.2f} s, "
         f"again (idempotent) {again:.2f} s"
     )
-    demo.load()
+    geo_demo.load()
+    accounts_demo.load()
 
     from django.core import signals
     from django.db import reset_queries

@@ -118,19 +118,18 @@ def api_not_found(request):
 
 
 def _mount() -> None:
-    from pracharat.accounts.api import router as accounts_router
-    from pracharat.geo.api import router as geo_router
+    """Each app of ``settings.PRACHARAT_APPS`` that has an ``api.py`` has its ``router`` at
+    ``/api/v1/<app>/``; core's numbers per area at ``/api/v1/areas/``."""
+    from importlib import import_module
 
-    api.add_router("/geo", geo_router)
-    api.add_router("/accounts", accounts_router)
-    for module in ("pracharat.network.api", "pracharat.market.api"):
-        try:
-            pillar = __import__(module, fromlist=["router"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(f"/{module.split('.')[1]}", pillar.router)
+    from django.utils.module_loading import module_has_submodule
+
+    from pracharat.core import api_numbers, registry
+
+    for config in registry.pracharat_apps():
+        if module_has_submodule(config.module, "api"):
+            api.add_router(f"/{config.label}", import_module(f"{config.name}.api").router)
+    api.add_router("/areas", api_numbers.router)
 
 
 _mount()

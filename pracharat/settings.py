@@ -42,6 +42,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# --- The platform's apps: the one list -------------------------------------------------------
+# Adding an app is one line here (docs/architecture.md, "Adding an app"): INSTALLED_APPS, its
+# pages (its urls.py at /<name>/), its API (its api.py ``router`` at /api/v1/<name>/), its
+# top-navigation links (``AppConfig.nav``) and `make messages` all follow from this list.
+PRACHARAT_APPS = ["geo", "accounts", "network", "market", "home"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,10 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "pracharat.core",
-    "pracharat.geo",
-    "pracharat.accounts",
-    "pracharat.network",
-    "pracharat.market",
+    *(f"pracharat.{name}" for name in PRACHARAT_APPS),
 ]
 
 MIDDLEWARE = [
@@ -172,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "home:index"
 
 # django-axes: lock an account+IP pair out for 15 minutes after 5 failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -241,14 +244,10 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # core.pdf: WeasyPrint logs every layout step at INFO
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
-
-# Top navigation: (url name, label) per pillar; names that do not resolve are skipped.
-PRACHARAT_NAV = [
-    ("network:index", _("Service points")),
-    ("market:index", _("Market")),
-]
 
 # Ninja: one error shape for every 4xx (see pracharat.api).
 NINJA_PAGINATION_PER_PAGE = 50

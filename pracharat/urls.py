@@ -1,18 +1,26 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.module_loading import module_has_submodule
 
 from pracharat.api import api, api_not_found
+from pracharat.core import registry
 from pracharat.core.views import media
 
 handler404 = "pracharat.core.views.page_not_found"
 handler500 = "pracharat.core.views.server_error"
 
+
+def app_urls() -> list:
+    """Each app of ``settings.PRACHARAT_APPS`` that has a ``urls.py``, at its prefix."""
+    return [
+        path(registry.url_prefix(config), include(f"{config.name}.urls"))
+        for config in registry.pracharat_apps()
+        if module_has_submodule(config.module, "urls")
+    ]
+
+
 urlpatterns = [
-    path("", include("pracharat.core.urls")),
-    path("geo/", include("pracharat.geo.urls")),
-    path("accounts/", include("pracharat.accounts.urls")),
-    path("network/", include("pracharat.network.urls")),
-    path("market/", include("pracharat.market.urls")),
+    *app_urls(),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,3 +20,9 @@ class AccountsConfig(AppConfig):
         audit.register(Agency)  # an office's published contact, not a person's
         audit.register(Membership, repr_is_personal=True)
         audit.register(ApiToken, exclude=["key_hash"])
+
+        from pracharat.accounts import actions, demo
+        from pracharat.core import registry
+
+        registry.personal_data_purger(actions.purge_login_records)
+        registry.demo_loader(demo.load)

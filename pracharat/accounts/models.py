@@ -61,6 +61,13 @@ class UserManager(BaseUserManager):
         except PhoneError:
             raise self.model.DoesNotExist from None
 
+    def erase_accounts(self, *, phone: str = "", email: str = ""):
+        """``core.personal_data.erase_person`` asks the user model this (see
+        ``accounts.actions.erase_accounts``): ``({what: count}, [erased users])``."""
+        from pracharat.accounts.actions import erase_accounts
+
+        return erase_accounts(phone=phone, email=email)
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """Logs in with an email address or a Thai phone number."""
@@ -113,6 +120,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def area_codes(self) -> list[str] | None:
+        """The areas this user sees, for ``core.models.AreaQuerySet.visible_to``: None for
+        everything, [] for none (``accounts.scoping.area_codes_for``)."""
+        from pracharat.accounts.scoping import area_codes_for  # import cycle
+
+        return area_codes_for(self)
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else str(self)

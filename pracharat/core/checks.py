@@ -41,3 +41,25 @@ def private_root_is_not_public(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def user_model_offers_what_core_asks(app_configs=None, **kwargs):
+    """Core reaches accounts only through ``settings.AUTH_USER_MODEL``: the area rule asks a
+    user ``area_codes()`` and erasure asks the manager ``erase_accounts(phone=, email=)``."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    missing = [
+        name
+        for name, owner in (("area_codes", model), ("erase_accounts", model._default_manager))
+        if not callable(getattr(owner, name, None))
+    ]
+    return [
+        Error(
+            f"{settings.AUTH_USER_MODEL} has no {name}() (core.models / core.personal_data).",
+            hint="See docs/architecture.md, 'Core is the ground floor'.",
+            id="pracharat.E003",
+        )
+        for name in missing
+    ]

@@ -79,10 +79,12 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(**{f"{self.area_field}__in_area": code})
 
     def visible_to(self, user):
-        """Rows the user may see: the union of the areas of their memberships."""
-        from pracharat.accounts.scoping import area_codes_for
-
-        codes = area_codes_for(user)
+        """Rows the user may see: the union of the areas the user model says they see
+        (``user.area_codes()`` on ``settings.AUTH_USER_MODEL``: None for everything);
+        anonymous visitors see none."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        codes = user.area_codes()
         if codes is None:
             return self
         return self.filter(area_q(codes, self.area_field))

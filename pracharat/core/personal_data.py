@@ -3,8 +3,9 @@
 ``purge_personal_data`` anonymises or deletes what is past its retention; ``erase_person``
 erases one person on request. Both are plain functions, each one transaction, called by the
 ``purge_personal_data`` and ``erase_person`` commands and the admin's actions (and, later, a
-periodic job). The pillars plug their parts in through ``core.registry``; the account, the
-sessions, the login records and the audit log are handled here.
+periodic job). The apps plug their parts in through ``core.registry`` (accounts: the login
+records); the user model (``settings.AUTH_USER_MODEL``) erases the accounts themselves
+(``objects.erase_accounts``), and the sessions and the audit log are handled here.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def erase_person(*, phone: str | None = None, email: str | None = None, actor=No
     identity. Writes one audit entry saying an erasure happened, with counts only.
 
     Raises ``PhoneError`` / ``ErasureError`` (both ``ValueError``) for a bad phone or e-mail."""
-    from pracharat.accounts.actions import erase_accounts
+    from django.contrib.auth import get_user_model
 
     phone, email = _clean(phone, email)
     with transaction.atomic():
@@ -48,7 +49,10 @@ def erase_person(*, phone: str | None = None, email: str | None = None, actor=No
             counts: dict[str, int] = {}
             for eraser in registry.person_erasers:
                 counts.update(eraser(phone=phone, email=email))
-            accounts, users = erase_accounts(phone=phone, email=email)
+            # Last: the pillars find the person's records through the account.
+            accounts, users = get_user_model()._default_manager.erase_accounts(
+                phone=phone, email=email
+            )
             counts.update(accounts)
         audit.record_erasure(counts, actor=actor, subject=users[0] if len(users) == 1 else None)
     return counts
@@ -72,15 +76,12 @@ def purge_personal_data(*, now=None, dry_run: bool = False) -> dict[str, int]:
     nothing is changed. Returns ``{what: count}``."""
     from auditlog.models import LogEntry
 
-    from pracharat.accounts.actions import purge_login_records
-
     now = now or timezone.now()
     with transaction.atomic():
         with disable_auditlog():
             counts: dict[str, int] = {}
             for purger in registry.personal_data_purgers:
                 counts.update(purger(now))
-            counts.update(purge_login_records(now))
             counts["expired sessions deleted"] = _purge_sessions(now)
             cut = now - timedelta(days=settings.PRIVACY_AUDIT_LOG_DAYS)
             counts["audit entries deleted"] = LogEntry.objects.filter(timestamp__lt=cut).delete()[0]

@@ -11,6 +11,11 @@
   personal data past its retention (``core.personal_data.purge_personal_data``).
 - ``person_eraser(fn)``: ``fn(phone=..., email=...) -> {what: count}`` erases one person's data
   from the pillar, before their account is (``core.personal_data.erase_person``).
+- ``area_numbers(pillar, fn)``: ``fn(code, period) -> [Number]`` the pillar's public figures
+  for an area and a period (``core.numbers``).
+
+The apps themselves come from ``settings.PRACHARAT_APPS`` (``pracharat_apps()``): their URLs,
+API routers and navigation follow by convention (``url_prefix``, ``nav_links``).
 
 Explicit registration keeps geo and core ignorant of the pillars that extend them.
 """
@@ -18,6 +23,8 @@ Explicit registration keeps geo and core ignorant of the pillars that extend the
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from django.apps import AppConfig
 
 AreaPanel = Callable[..., str]
 
@@ -27,6 +34,7 @@ serve_processes: list[list[str]] = []
 public_media_folders: list[str] = []
 personal_data_purgers: list[Callable] = []
 person_erasers: list[Callable] = []
+area_number_sources: list[tuple[str, Callable]] = []
 
 
 def area_panel(fn: AreaPanel) -> AreaPanel:
@@ -62,3 +70,28 @@ def person_eraser(fn: Callable) -> Callable:
     if fn not in person_erasers:
         person_erasers.append(fn)
     return fn
+
+
+def area_numbers(pillar: str, fn: Callable) -> Callable:
+    """Register ``fn(code, period) -> [Number]`` as ``pillar``'s numbers (``core.numbers``)."""
+    if (pillar, fn) not in area_number_sources:
+        area_number_sources.append((pillar, fn))
+    return fn
+
+
+def pracharat_apps() -> list[AppConfig]:
+    """The platform's own apps, in ``settings.PRACHARAT_APPS`` order (core is not one)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    return [apps.get_app_config(label) for label in settings.PRACHARAT_APPS]
+
+
+def url_prefix(config: AppConfig) -> str:
+    """Where an app's ``urls.py`` is mounted: ``<label>/``, or its ``AppConfig.url_prefix``."""
+    return getattr(config, "url_prefix", f"{config.label}/")
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """``(url name, label)`` of the top navigation: each app's ``AppConfig.nav``, in order."""
+    return [link for config in pracharat_apps() for link in getattr(config, "nav", ())]

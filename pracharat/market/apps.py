@@ -18,6 +18,7 @@ ORDER_PERSONAL_FIELDS = [
 class MarketConfig(AppConfig):
     name = "pracharat.market"
     verbose_name = _("Market")
+    nav = [("market:index", _("Market"))]
 
     def ready(self):
         from pracharat.core import audit, registry
@@ -38,6 +39,9 @@ class MarketConfig(AppConfig):
         from pracharat.market.panels import area_panel  # the web side's area panel
 
         registry.area_panel(area_panel)
+        from pracharat.market import numbers
+
+        registry.area_numbers("market", numbers.area_numbers)
         # Personal fields are recorded as changed, never with their values (core.audit). A
         # group's phone, e-mail, LINE ID and PromptPay ID are often a member's own.
         audit.register(models.ProducerGroup, personal=["phone", "email", "line_id", "promptpay_id"])

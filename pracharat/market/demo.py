@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from pracharat.accounts.demo import DEMO_PASSWORD
 from pracharat.accounts.models import User
-from pracharat.core.demo import BAN_KHLONG_MEM, DEMO_PASSWORD
 from pracharat.core.lib import images
+from pracharat.geo.demo import BAN_KHLONG_MEM
 from pracharat.geo.models import SubDistrict, Village
 from pracharat.market import actions, forms, notifications, search
 from pracharat.market.lib import s10

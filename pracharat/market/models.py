@@ -165,6 +165,16 @@ class ProducerGroup(TimeStamped):
             self.area_code = self.village_id
         super().save(*args, **kwargs)
 
+    def address_lines(self) -> list[str]:
+        """The group's postal address, as the sender on a parcel label: name, village and
+        moo, sub-district / district / province and postcode."""
+        village = self.village
+        return [
+            self.name_th,
+            f"{village.name_th} หมู่ที่ {village.moo}",
+            village.subdistrict.address_th(),
+        ]
+
     def promptpay_payload(self, amount: Decimal | None = None) -> str:
         """The EMVCo PromptPay payload paying this group (raises ``PromptPayError``)."""
         return promptpay.payload(self.promptpay_id, amount)

@@ -6,11 +6,14 @@ Scoping lives in ``querysets``; these helpers combine those named reads for one 
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from pythainlp.util import bahttext
 
+from pracharat.core.lib import barcodes
 from pracharat.core.limits import Limit
 from pracharat.geo.models import Province
-from pracharat.market.lib import qr
+from pracharat.market.lib import promptpay, qr
 from pracharat.market.models import (
     Category,
     Order,
@@ -215,3 +218,63 @@ def orders_by_number(numbers):
 
 def confirmed_payment(order):
     return order.payments.confirmed().order_by("-confirmed_at").first()
+
+
+# --- Printed papers (core.pdf) ----------------------------------------------------------------
+
+#: What the receipt and the parcel label read of an order, its group and both addresses.
+_PRINTED = ("group__village__subdistrict__district__province", "subdistrict__district__province")
+
+
+def receipt_order(request, number: str):
+    """The order whose PDF receipt this request may print (``printable_by``), or None."""
+    orders = Order.objects.printable_by(request.user, request.session.get(SESSION_ORDERS, []))
+    return printed_order(orders, number)
+
+
+def printed_order(orders, number: str):
+    """The order ``number`` of ``orders`` with what its receipt and label print."""
+    return (
+        orders.select_related(*_PRINTED)
+        .prefetch_related("lines")
+        .filter(number=(number or "").strip().upper())
+        .first()
+    )
+
+
+def receipt_context(order) -> dict:
+    payment = confirmed_payment(order)
+    return {
+        "order": order,
+        "payment": payment,
+        "qr_svg": order_qr(order) if order.can_pay else "",
+        "promptpay_to": _promptpay_display(order.promptpay_id),
+        # bahttext takes a float; a total of two places comes back to the same satang
+        "amount_in_words": bahttext(float(order.total)),
+        "printed": timezone.now(),
+    }
+
+
+def _promptpay_display(proxy: str) -> str:
+    """The PromptPay ID fixed on the order at checkout, as people write it."""
+    try:
+        return promptpay.normalise_proxy(proxy).display
+    except promptpay.PromptPayError:
+        return proxy
+
+
+def label_order(user, number: str):
+    """The order whose parcel label ``user`` may print: a seller of its group, or None."""
+    return printed_order(seller_orders(user), number)
+
+
+def label_context(order) -> dict:
+    return {
+        "order": order,
+        # sub-district, district, province; the postcode is printed large on its own
+        "receiver_area": order.subdistrict.address_th().rsplit(" ", 1)[0],
+        "barcode_svg": barcodes.code128_svg(
+            order.tracking_number,
+            label=_("Tracking number %(number)s") % {"number": order.tracking_number},
+        ),
+    }

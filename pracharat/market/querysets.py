@@ -197,6 +197,20 @@ class OrderQuerySet(AreaQuerySet):
             rule |= Q(buyer_id=user.pk)
         return self.filter(rule)
 
+    def printable_by(self, user, numbers=()):
+        """Orders whose receipt, with the buyer's name and address, may be printed from this
+        request: the buyer's (``numbers`` from the session, as ``payable_by``, and orders
+        placed under the account) and those of the groups the user sells for. Officers who
+        oversee an order see it on the page but print nothing."""
+        from pracharat.market.models import ProducerGroup
+
+        rule = Q(number__in=list(numbers))
+        if not _is_anonymous(user):
+            rule |= Q(buyer_id=user.pk) | Q(
+                group__in=ProducerGroup.objects.managed_by(user).values("pk")
+            )
+        return self.filter(rule)
+
     def for_buyer(self, number: str, phone: str):
         """The one order a buyer without an account may see: number + checkout phone."""
         from pracharat.core.lib.phone import PhoneError, normalise_phone

@@ -23,6 +23,7 @@ urlpatterns = [
     path("orders/lookup/", orders.lookup, name="lookup"),
     path(f"orders/{ORDER}/", orders.order, name="order"),
     path(f"orders/{ORDER}/receipt/", orders.receipt, name="receipt"),
+    path(f"orders/{ORDER}/receipt.pdf", orders.receipt_pdf, name="receipt_pdf"),
     path(f"orders/{ORDER}/slip/", orders.slip, name="slip"),
     path(f"orders/{ORDER}/slips/<int:pk>/", files.slip_file, name="slip_file"),
     # Seller
@@ -30,6 +31,7 @@ urlpatterns = [
     path("seller/orders/", seller.orders, name="seller_orders"),
     path("seller/orders.csv", seller.orders_csv, name="seller_orders_csv"),
     path(f"seller/orders/{ORDER}/", seller.order_detail, name="seller_order"),
+    path(f"seller/orders/{ORDER}/label.pdf", seller.label, name="seller_label"),
     path(f"seller/orders/{ORDER}/confirm/", seller.confirm_payment, name="seller_confirm"),
     path(f"seller/orders/{ORDER}/reject-slip/", seller.reject_slip, name="seller_reject"),
     path(f"seller/orders/{ORDER}/ship/", seller.ship, name="seller_ship"),

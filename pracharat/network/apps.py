@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "pracharat.network"
     verbose_name = _("Network")
+    nav = [("network:index", _("Service points"))]
 
     def ready(self):
         from pracharat.core import audit, registry
@@ -41,3 +42,6 @@ class NetworkConfig(AppConfig):
         from pracharat.network import panels
 
         registry.area_panel(panels.area_panel)
+        from pracharat.network import numbers
+
+        registry.area_numbers("network", numbers.area_numbers)

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from pracharat.accounts.models import Agency, AgencyKind
+from pracharat.geo.demo import BAN_KHLONG_MEM
 from pracharat.geo.models import Province, Village
 from pracharat.network import health, rollups, simulate
 from pracharat.network.models import Nas, Programme, ServicePoint
 
-BAN_KHLONG_MEM = "65060209"
 KHLONG_MEM_CODE = "NP-65060209"
 DEMO_SECRET = "testing123"  # noqa: S105 - FreeRADIUS's published localhost secret
 DEMO_POINTS = 60

@@ -96,4 +96,6 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/network/service-points/{code}/usage.csv": _PERIOD,
     "/api/v1/network/areas/{code}/usage.csv": _PERIOD,
     "/api/v1/market/orders/{number}/ship": ("check digit",),
+    "/api/v1/areas/numbers": (*_PERIOD, "real dates"),
+    "/api/v1/areas/{code}/numbers": (*_PERIOD, "real dates"),
 }

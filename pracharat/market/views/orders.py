@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pracharat.core.middleware import client_ip
+from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import SubDistrict
 from pracharat.geo.querysets import address_candidates
 from pracharat.market import actions, cart, pages
@@ -236,6 +237,17 @@ def receipt(request, number: str):
         "market/receipt.html",
         {"order": item, "payment": pages.confirmed_payment(item)},
     )
+
+
+@require_GET
+def receipt_pdf(request, number: str):
+    """The receipt as a PDF, with the buyer's name and address: for the buyer (this browser
+    or their account) and the group's sellers only; a 404 for everyone else."""
+    item = pages.receipt_order(request, number)
+    if item is None:
+        raise Http404
+    content = render_pdf("market/pdf/receipt.html", pages.receipt_context(item), request)
+    return pdf_response(content, f"receipt-{item.number}.pdf")
 
 
 @require_POST

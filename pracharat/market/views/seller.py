@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.market import actions, imports, pages, reports
 from pracharat.market.forms import CancelForm, ImportForm, ProductForm, ShipForm
 from pracharat.market.models import OrderStatus, Payment, PaymentMethod
@@ -107,6 +108,30 @@ def order_detail(request, number: str):
             "cancel_form": CancelForm(),
         },
     )
+
+
+@require_GET
+@seller_required
+def label(request, number: str):
+    """The A6 Thailand Post parcel label (sender, receiver, the S10 number as Code 128), once
+    the order has its tracking number; back to the order with a message otherwise."""
+    order = pages.label_order(request.user, number)
+    if order is None:
+        raise Http404
+    if not order.tracking_number:
+        messages.error(
+            request,
+            _(
+                "The parcel label needs the Thailand Post tracking number: enter it under "
+                "Shipping when you post the parcel, then print the label."
+            ),
+        )
+        return redirect("market:seller_order", number=order.number)
+    if order.personal_data_erased:
+        messages.error(request, _("The buyer's personal data has been erased."))
+        return redirect("market:seller_order", number=order.number)
+    content = render_pdf("market/pdf/label.html", pages.label_context(order), request)
+    return pdf_response(content, f"label-{order.tracking_number}.pdf")
 
 
 def _done(request, order, message):

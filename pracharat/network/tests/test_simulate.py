@@ -61,9 +61,11 @@ def test_demo_loader_binds_the_localhost_nas_to_ban_khlong_mem(
 ):
     monkeypatch.setattr(demo, "DEMO_POINTS", 4)
     monkeypatch.setattr(demo, "DEMO_DAYS", 2)
-    from pracharat.core import demo as foundation
+    from pracharat.accounts import demo as accounts_demo
+    from pracharat.geo import demo as geo_demo
 
-    foundation.load()
+    geo_demo.load()
+    accounts_demo.load()
     demo.load()
     demo.load()  # idempotent
     nas = Nas.objects.get(nas_ip="127.0.0.1", nas_identifier="")

@@ -1,19 +1,15 @@
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pracharat.core import demo, registry
-from pracharat.geo.models import Province
+from pracharat.core import registry
 
 
 class Command(BaseCommand):
-    help = "Load the demo: Phitsanulok, its agencies, one user per role, and each pillar's demo."
+    help = (
+        "Load the demo: each app's part in PRACHARAT_APPS order (the geography and Ban Khlong "
+        "Mem, Phitsanulok's agencies and one user per role, then the pillars). Idempotent."
+    )
 
     def handle(self, *args, **options):
-        if not Province.objects.exists():
-            call_command("load_geography", stdout=self.stdout)
-        demo.load(self.stdout)
         for load in registry.demo_loaders:
             load(self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS(f"demo ready; every demo password is {demo.DEMO_PASSWORD!r}")
-        )
+        self.stdout.write(self.style.SUCCESS("demo ready"))

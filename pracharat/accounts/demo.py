@@ -1,7 +1,7 @@
-"""The foundation's demo data: Phitsanulok as in the 2020 inspection story, one user per role.
+"""The accounts' part of ``pracharat demo``: Phitsanulok's agencies as in the 2020 inspection
+story and one user per role (registered with ``core.registry.demo_loader``, after geo's).
 
-Idempotent: every row is found by its natural key and updated, never duplicated. Pillars add
-their own demo with ``core.registry.demo_loader``.
+Idempotent: every row is found by its natural key and updated, never duplicated.
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from pracharat.accounts.models import Agency, AgencyKind, Membership, Role, User
-from pracharat.geo.models import SubDistrict, Village
+from pracharat.geo.demo import BAN_KHLONG_MEM
 
 DEMO_PASSWORD = "pracharat-demo"  # noqa: S105 - published in the README, demo only
-
-BAN_KHLONG_MEM = "65060209"
 
 AGENCIES = [
     # slug, Thai name, English name, kind, area
@@ -169,18 +167,6 @@ USERS = [
 
 @transaction.atomic
 def load(stdout=None) -> None:
-    tha_chang = SubDistrict.objects.get(code=BAN_KHLONG_MEM[:6])
-    Village.objects.update_or_create(
-        code=BAN_KHLONG_MEM,
-        defaults={
-            "subdistrict": tha_chang,
-            "moo": 9,
-            "name_th": "บ้านคลองเมม",
-            "name_en": "Ban Khlong Mem",
-            "latitude": 16.9794,
-            "longitude": 100.1702,
-        },
-    )
     agencies = {}
     for slug, name_th, name_en, kind, area_code in AGENCIES:
         agencies[slug], _ = Agency.objects.update_or_create(
@@ -202,5 +188,6 @@ def load(stdout=None) -> None:
         )
     if stdout:
         stdout.write(
-            f"demo: {len(AGENCIES)} agencies, {len(USERS)} users, village {BAN_KHLONG_MEM}"
+            f"demo: {len(AGENCIES)} agencies, {len(USERS)} users; "
+            f"every demo password is {DEMO_PASSWORD!r}"
         )

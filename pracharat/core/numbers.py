@@ -1,0 +1,111 @@
+"""Numbers per area and period: the read contract every pillar offers to dashboards, the home
+page, the worth review and ``/api/v1/areas/{code}/numbers``.
+
+A pillar registers one function in its ``AppConfig.ready()``::
+
+    registry.area_numbers("network", numbers.area_numbers)
+
+``fn(code, period) -> list[Number]`` answers for any area code ("" is the whole country, then
+province, district, sub-district, village) and any :class:`Period`. The rules it keeps:
+
+- public aggregates only: counts, sums and shares, never a row, a name or a contact;
+- the same keys in the same order whatever the area or period (zeros, or ``None`` for a share
+  with nothing to divide by), so callers can lay pillars and areas side by side;
+- a fixed number of queries, the same for a village and the country (each pillar's tests
+  assert its budget), read from rollups or indexed area ranges, never by walking rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from pracharat.core import registry
+from pracharat.core.lib import area, thaidate
+
+#: What a :attr:`Number.unit` may be.
+UNITS = {
+    "count": "a whole number of things",
+    "bytes": "bytes (octets)",
+    "seconds": "seconds",
+    "baht": "Thai baht, two decimals (a Decimal)",
+    "percent": "a share from 0 to 100, one decimal (None when there is nothing to divide by)",
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    """One figure: ``key`` is stable (``"sessions"``), ``label`` is for people (translated)."""
+
+    key: str
+    label: str
+    value: int | float | Decimal | None
+    unit: str = "count"
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"unit {self.unit!r} is not one of {sorted(UNITS)}")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local (Asia/Bangkok) days ``start`` to ``end``, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self):
+        if self.start > self.end:
+            raise ValueError(f"a period cannot end ({self.end}) before it starts ({self.start})")
+
+    @classmethod
+    def day(cls, day: dt.date) -> Period:
+        return cls(day, day)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        first = dt.date(year, month, 1)
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return cls(first, following - dt.timedelta(days=1))
+
+    @classmethod
+    def fiscal_year(cls, be: int) -> Period:
+        """Thai government fiscal year named by its BE year: 2568 = 1 Oct 2024 – 30 Sep 2025."""
+        year = thaidate.fiscal_year(be)
+        return cls(year.start, year.end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """``[first midnight, the midnight after the last day)`` as aware datetimes in the
+        current time zone: filter timestamps with ``__gte`` the first and ``__lt`` the second."""
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.start, dt.time.min, tzinfo=zone)
+        end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        return start, end
+
+    def until(self, day: dt.date) -> Period | None:
+        """The part of the period up to ``day`` (None if it starts later): what can have
+        happened yet, e.g. the days a share of days online is taken over."""
+        if day < self.start:
+            return None
+        return Period(self.start, min(self.end, day))
+
+
+def share(part, whole) -> float | None:
+    """``part`` of ``whole`` in percent, one decimal; None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def area_numbers(code: str, period: Period) -> dict[str, list[Number]]:
+    """Every pillar's numbers for one area and period: ``{pillar: [Number, ...]}`` in the
+    order the pillars registered. Raises ``BadAreaCode`` for a malformed code."""
+    code = area.clean(code)
+    return {pillar: list(fn(code, period)) for pillar, fn in registry.area_number_sources}
