@@ -287,7 +287,7 @@ PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)
 # Django's Tasks API through the django-tasks backport. The ORM queue (django-tasks-db) in the
 # embedded default; RQ on Redis (django-tasks-rq) when TASKS_REDIS_URL (default REDIS_URL) is
 # set. `pracharat worker` runs the engine configured here; `pracharat serve` runs one.
-INSTALLED_APPS += ["django_tasks", "pracharat.core.task_results.TaskResultsConfig"]
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASK_QUEUES = ["default"]
 # Its own URL so the queue can live where nothing evicts it (a cache may be allkeys-lru).
 TASKS_REDIS_URL = env_str("TASKS_REDIS_URL", REDIS_URL)

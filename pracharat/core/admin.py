@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -21,6 +22,9 @@ class PeriodicJobAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+# django-tasks-db names its app in English, untranslated: the admin shows ours.
+apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")
 
 # django-tasks-db's own admin, with the failure's exception in the list and a filter by task.
 admin.site.unregister(DBTaskResult)
