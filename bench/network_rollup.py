@@ -84,6 +84,7 @@ def main(argv: list[str]) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from pracharat.core.lib import thaidate
     from pracharat.geo.actions import load_geography
     from pracharat.network import rollups, simulate
     from pracharat.network.accounting import STOP, SessionEvent, apply_events
@@ -171,7 +172,7 @@ def main(argv: list[str]) -> None:
         ("best 10 points, province 65, month", lambda: rollups.ranked_points("65", month)),
         (
             "fiscal year totals, country",
-            lambda: rollups.fiscal_year_totals(rollups.fiscal_year(today)),
+            lambda: rollups.fiscal_year_totals(thaidate.fiscal_year_of(today).be),
         ),
     ]
     print("| read | queries | p50 ms | p95 ms |")

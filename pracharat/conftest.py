@@ -24,8 +24,9 @@ def _clean_cache():
 
 @pytest.fixture(autouse=True)
 def _tasks_run_inline(settings):
-    """Tasks run inline, at ``.enqueue()`` (django-tasks' immediate backend); the tests of the
-    real engines (pracharat/core/tests/test_jobs.py) set the ORM queue or RQ themselves."""
+    """Background tasks (notifications, periodic runs) run in the test's thread when enqueued
+    (django-tasks' immediate backend); a test of the queue itself sets its own TASKS
+    (pracharat/core/tests/test_jobs.py: the ORM queue and RQ)."""
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
@@ -44,6 +45,19 @@ def uploads(settings, tmp_path):
         "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
     }
     return tmp_path
+
+
+@pytest.fixture
+def line_api(settings):
+    """A local server answering as the LINE Messaging API (core/tests/line_api.py), with
+    the settings pointing at it and a channel access token set."""
+    from pracharat.core.tests.line_api import LineApiServer
+
+    server = LineApiServer(token="test-channel-token").start()  # noqa: S106 - test only
+    settings.LINE_API_URL = server.url
+    settings.LINE_CHANNEL_ACCESS_TOKEN = server.token
+    yield server
+    server.stop()
 
 
 @pytest.fixture

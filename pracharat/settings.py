@@ -141,6 +141,16 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Keys of this site in a Redis shared with others (e.g. "pracharat:").
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX")
+CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+# Where core.limits counts: "cache" (Redis: INCR is atomic across every worker and host) or
+# "database" (an atomic upsert; the embedded default, whose file cache cannot count atomically).
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+if RATE_LIMIT_STORE not in ("cache", "database"):
+    raise ConfigError(f"RATE_LIMIT_STORE={RATE_LIMIT_STORE!r}: use cache or database")
+if RATE_LIMIT_STORE == "cache" and not REDIS_URL:
+    raise ConfigError("RATE_LIMIT_STORE=cache needs REDIS_URL (the file cache is not atomic)")
 
 # --- Requests --------------------------------------------------------------------------------
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
@@ -235,6 +245,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pracharat <no-reply@pracharat.local>")
 
+# Notifications (core.notifications): e-mail through EMAIL_BACKEND and LINE Messaging API push.
+# No LINE token: LINE messages are logged as skipped and e-mails still go.
+NOTIFICATIONS_ENABLED = env_bool("NOTIFICATIONS_ENABLED", True)
+LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN")
+LINE_API_URL = env_str("LINE_API_URL", "https://api.line.me")
+LINE_TIMEOUT_SECONDS = env_int("LINE_TIMEOUT_SECONDS", 10)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# network.notifications.escalate_incident_slas: warn the provincial officers this long before
+# an incident's SLA deadline (and again once it has passed).
+NETWORK_SLA_WARNING_MINUTES = env_int("NETWORK_SLA_WARNING_MINUTES", 120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -254,6 +276,43 @@ NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "pracharat.core.views.csrf_failure"
 AXES_VERBOSE = False
 
+# --- Network: public fault reports and the outage monitor (read at call time) -------------
+
+
+def _positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ConfigError(f"{name}={value} must be at least 1")
+    return value
+
+
+# Public reports one client may send per hour about one point and in all, and how many one
+# point takes from everyone in an hour (counted on core.limits).
+NETWORK_REPORTS_PER_POINT_PER_CLIENT = _positive("NETWORK_REPORTS_PER_POINT_PER_CLIENT", 3)
+NETWORK_REPORTS_PER_CLIENT = _positive("NETWORK_REPORTS_PER_CLIENT", 10)
+NETWORK_REPORTS_PER_POINT = _positive("NETWORK_REPORTS_PER_POINT", 30)
+# Hours the provider has to fix a point after a public report / after an outage is detected.
+NETWORK_REPORT_SLA_HOURS = _positive("NETWORK_REPORT_SLA_HOURS", 24)
+NETWORK_OUTAGE_SLA_HOURS = _positive("NETWORK_OUTAGE_SLA_HOURS", 24)
+# Silence after which a point is dark: with heartbeats (minutes), from accounting only (hours).
+NETWORK_HEARTBEAT_MINUTES = _positive("NETWORK_HEARTBEAT_MINUTES", 15)
+NETWORK_SILENCE_HOURS = _positive("NETWORK_SILENCE_HOURS", 24)
+
+# --- Market: the payment provider's webhook and Thailand Post Track & Trace ---------------
+# Secrets also take a *_FILE variant (core.lib.env). Read at call time by market.
+MARKET_PAYMENT_WEBHOOK_SECRET = env_str("MARKET_PAYMENT_WEBHOOK_SECRET")
+THAILANDPOST_API_URL = env_str("THAILANDPOST_API_URL", "https://trackapi.thailandpost.co.th")
+THAILANDPOST_API_KEY = env_str("THAILANDPOST_API_KEY")
+THAILANDPOST_TIMEOUT = _positive("THAILANDPOST_TIMEOUT", 20)
+THAILANDPOST_POLL_SECONDS = _positive("THAILANDPOST_POLL_SECONDS", 1800)
+THAILANDPOST_WEBHOOK_TOKEN = env_str("THAILANDPOST_WEBHOOK_TOKEN")
+
+# --- Core: PDPA key and the demo's live traffic ----------------------------------------------
+# The key of every pseudonym (core.privacy); empty: derived from SECRET_KEY.
+PDPA_HASH_KEY = env_str("PDPA_HASH_KEY")
+# `make run`: the demo's points also send live RADIUS traffic to the listener.
+PRACHARAT_DEMO_TRAFFIC = env_bool("PRACHARAT_DEMO_TRAFFIC", False)
+
 # --- Private uploads ---
 # Fault-report photos and transfer slips: outside MEDIA_ROOT, no URL, served only by views that
 # check who asks (pracharat.core.storage).
@@ -261,6 +320,9 @@ STORAGES["private"] = {
     "BACKEND": "pracharat.core.storage.PrivateFileSystemStorage",
     "OPTIONS": {"location": Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))},
 }
+# --- Tables: CSV/XLSX imports (pracharat.core.tables) ---
+# The largest file an import page takes (point and product uploads).
+TABLE_UPLOAD_MAX_MB = env_int("TABLE_UPLOAD_MAX_MB", 5)
 # --- Privacy: audit log without personal data, retention of personal data -----------------
 # (docs/privacy.md). The audit log's middleware (pracharat.core.audit) keeps the client address
 # only as a keyed hash and the actor as a link, never a copy of the email.
@@ -282,6 +344,7 @@ PRIVACY_REPORT_CONTACT_DAYS = _retention_days("PRIVACY_REPORT_CONTACT_DAYS", 30)
 PRIVACY_REPORT_IP_HASH_DAYS = _retention_days("PRIVACY_REPORT_IP_HASH_DAYS", 7)
 PRIVACY_LOGIN_RECORD_DAYS = _retention_days("PRIVACY_LOGIN_RECORD_DAYS", 90)
 PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)
+PRIVACY_NOTIFICATION_LOG_DAYS = _retention_days("PRIVACY_NOTIFICATION_LOG_DAYS", 180)
 
 # --- Background work (pracharat.core.jobs; docs/architecture.md "Background work") ----------
 # Django's Tasks API through the django-tasks backport. The ORM queue (django-tasks-db) in the
@@ -316,6 +379,16 @@ PERIODIC_JOBS = {
     "network.health": (
         "pracharat.network.health.check_points",
         _seconds("HEALTH_CHECK_EVERY_SECONDS", 60),
+    ),
+    # An incident's SLA about to be missed, or missed: escalated to the provincial officers.
+    "network.incident_slas": (
+        "pracharat.network.notifications.escalate_incident_slas",
+        _seconds("SLA_CHECK_EVERY_SECONDS", 300),
+    ),
+    # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
+    "core.notifications_requeue": (
+        "pracharat.core.notifications.requeue_stale",
+        _seconds("NOTIFICATION_REQUEUE_EVERY_SECONDS", 300),
     ),
 }
 

@@ -139,3 +139,52 @@ def bomb_png(side: int = 12_000) -> bytes:
         Image.new("1", (side, side)).save(out, "PNG", optimize=True)
         _BOMB[side] = out.getvalue()
     return _BOMB[side]
+
+
+# What a 360 px phone shows: the page never scrolls sideways, and a table wider than the
+# screen sits in a container that scrolls it (``.table-scroll``).
+WIDTH_CHECK = """() => {
+  const vw = document.documentElement.clientWidth;
+  const unscrolled = [];
+  for (const table of document.querySelectorAll("table")) {
+    const box = table.getBoundingClientRect();
+    if (box.left >= -0.5 && box.right <= vw + 0.5) continue;
+    let el = table.parentElement, scrolled = false;
+    while (el && el !== document.body) {
+      const style = getComputedStyle(el);
+      if (["auto", "scroll"].includes(style.overflowX)
+          && el.getBoundingClientRect().right <= vw + 0.5) { scrolled = true; break; }
+      el = el.parentElement;
+    }
+    if (!scrolled) unscrolled.push(table.outerHTML.slice(0, 120));
+  }
+  return {page: document.documentElement.scrollWidth, viewport: vw, unscrolled,
+          tables: document.querySelectorAll("table").length};
+}"""
+
+
+def width_report(page, url: str) -> dict:
+    """Open ``url`` in the browser ``page`` and say how it fits: the page's width, the
+    viewport's, the tables that overflow without a scrolling container, and how many
+    tables there were."""
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    assert "/accounts/login/" not in page.url or url.startswith("/accounts/login/"), page.url
+    return page.evaluate(WIDTH_CHECK)
+
+
+def assert_fits_the_phone(page, urls) -> None:
+    for url in urls:
+        report = width_report(page, url)
+        assert report["page"] <= report["viewport"], (url, report)
+        assert not report["unscrolled"], (url, report)
+
+
+def log_in(page, user) -> None:
+    """Log ``user`` (made with :data:`PASSWORD`) in through the login form."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, "the login failed"

@@ -4,7 +4,7 @@ from django.utils.module_loading import module_has_submodule
 
 from pracharat.api import api, api_not_found
 from pracharat.core import registry
-from pracharat.core.views import media
+from pracharat.core.views import favicon, media
 
 handler404 = "pracharat.core.views.page_not_found"
 handler500 = "pracharat.core.views.server_error"
@@ -27,4 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Public uploads, in every mode; private files (photos of faults, slips) have no URL here.
     path("media/<path:path>", media, name="media"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pracharat.accounts.models import Agency, ApiToken, Membership, User
+from pracharat.core.admin import ThaiDatesAdmin, ThaiDatesMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,12 +14,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ThaiDatesMixin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "phone", "is_active", "is_staff"]
     search_fields = ["full_name", "email", "phone"]
     fieldsets = [
         (None, {"fields": ["full_name", "email", "phone", "password"]}),
+        (_("Notifications"), {"fields": ["language", "line_push_id"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"fields": ["full_name", "email", "phone", "password1", "password2"]})]
@@ -51,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ThaiDatesAdmin):
     list_display = ["name_th", "kind", "area_code"]
     list_filter = ["kind"]
     search_fields = ["name_th", "name_en", "slug", "area_code"]
@@ -59,7 +61,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ThaiDatesAdmin):
     list_display = ["name", "user", "prefix", "created", "expires"]
     readonly_fields = ["prefix"]
     raw_id_fields = ["user"]

@@ -13,11 +13,12 @@ class AccountsConfig(AppConfig):
         # Personal fields are recorded as changed, never with their values (core.audit).
         audit.register(
             User,
-            personal=["email", "phone", "full_name"],
+            personal=["email", "phone", "full_name", "line_push_id"],
             exclude=["password", "last_login"],
             repr_is_personal=True,
         )
-        audit.register(Agency)  # an office's published contact, not a person's
+        # An office's published contact, not a person's; its LINE group ID is not published.
+        audit.register(Agency, personal=["line_push_id"])
         audit.register(Membership, repr_is_personal=True)
         audit.register(ApiToken, exclude=["key_hash"])
 

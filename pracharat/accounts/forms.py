@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.accounts.models import User
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -24,3 +26,11 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. 'provincial dashboard'."),
     )
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    """The language of one's messages and the LINE ID they are pushed to."""
+
+    class Meta:
+        model = User
+        fields = ["language", "line_push_id"]

@@ -5,16 +5,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core.collation import thai
+from pracharat.core.i18n import BilingualName
 from pracharat.core.lib.phone import PhoneError, normalise_phone
-from pracharat.core.models import AreaCodeField, AreaQuerySet, TimeStamped, area_q
+from pracharat.core.models import AreaCodeField, AreaQuerySet, LinePushIdField, TimeStamped, area_q
+from pracharat.core.notifications import Contact
 
 
 class Role(models.TextChoices):
@@ -85,6 +88,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (admin site)"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="th",
+        help_text=_("The language of the messages the platform sends you."),
+    )
+    line_push_id = LinePushIdField()
 
     objects = UserManager()
 
@@ -131,6 +142,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else str(self)
 
+    def notification_contact(self) -> Contact:
+        if not self.is_active:
+            return Contact()
+        return Contact(email=self.email or "", line_id=self.line_push_id, language=self.language)
+
 
 class AgencyKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
@@ -156,7 +172,7 @@ class AgencyQuerySet(AreaQuerySet):
         return self.filter(area_q(codes) | Q(pk__in=agency_ids_for(user)))
 
 
-class Agency(TimeStamped):
+class Agency(BilingualName, TimeStamped):
     """A government body or partner: NT's customer service office, a post office, depa …"""
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -175,22 +191,28 @@ class Agency(TimeStamped):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)
+    line_push_id = LinePushIdField(
+        help_text=_(
+            "The LINE group (C…) or user (U…) ID that receives the agency's notifications "
+            "(incidents assigned to it)."
+        )
+    )
 
     objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        ordering = ["area_code", "name_th"]
+        ordering = ["area_code", thai("name_th")]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        if (get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
+    def notification_contact(self) -> Contact:
+        """An agency's office address and LINE group, in Thai."""
+        return Contact(
+            email=self.email, line_id=self.line_push_id, personal=False, label=self.name_th
+        )
 
 
 class Membership(TimeStamped):

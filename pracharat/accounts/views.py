@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pracharat.accounts import actions
-from pracharat.accounts.forms import LoginForm, TokenForm
+from pracharat.accounts.forms import LoginForm, NotificationSettingsForm, TokenForm
 from pracharat.accounts.models import Agency, Membership
 
 
@@ -20,10 +20,22 @@ class LoginView(auth_views.LoginView):
 def me(request):
     memberships = request.user.memberships.select_related("agency")
     tokens = request.user.api_tokens.order_by("-created")
+    notification_form = NotificationSettingsForm(instance=request.user)
+    if request.method == "POST":
+        notification_form = NotificationSettingsForm(request.POST, instance=request.user)
+        if notification_form.is_valid():
+            notification_form.save()
+            messages.success(request, _("Notification settings saved."))
+            return redirect("accounts:me")
     return render(
         request,
         "accounts/me.html",
-        {"memberships": memberships, "tokens": tokens, "token_form": TokenForm()},
+        {
+            "memberships": memberships,
+            "tokens": tokens,
+            "token_form": TokenForm(),
+            "notification_form": notification_form,
+        },
     )
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Lookup, Q
@@ -114,6 +118,110 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… {self.count}"
+
+
+# --- Notifications (see core.notifications) ------------------------------------------------------
+
+line_push_id_validator = RegexValidator(
+    r"^[UCR][0-9a-f]{32}$",
+    _(
+        "A LINE user, group or room ID is U, C or R followed by 32 characters 0-9 and a-f "
+        "(from the LINE webhook or the LINE Official Account), not the @ ID people add."
+    ),
+)
+
+
+class LinePushIdField(models.CharField):
+    """Where the LINE Official Account pushes notifications: a user (U…), group (C…) or room
+    (R…) ID of the Messaging API. Not the public "LINE ID" people type to add a friend."""
+
+    default_validators = [line_push_id_validator]
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("max_length", 33)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Messaging API ID that receives notifications: U, C or R and 32 characters "
+                "0-9 a-f. Empty: no LINE messages."
+            ),
+        )
+        super().__init__(verbose_name or _("LINE ID for notifications"), **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, default in (("max_length", 33), ("blank", True)):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        kwargs.pop("help_text", None)
+        return name, path, args, kwargs
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    LINE = "line", _("LINE")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Delivery(TimeStamped):
+    """One message to one recipient on one channel, and what became of it.
+
+    The recipient is any model that offers ``notification_contact()`` (a user, an agency, a
+    producer group, an order's buyer); the address is read from it when the message is sent,
+    so this row keeps only a masked copy. The body is kept until the message is delivered or
+    given up, then cleared (it may quote an order's delivery address)."""
+
+    recipient_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient type")
+    )
+    recipient_id = models.CharField(_("recipient ID"), max_length=40)
+    recipient = GenericForeignKey("recipient_type", "recipient_id")
+    recipient_label = models.CharField(_("recipient"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    address = models.CharField(_("address"), max_length=254, help_text=_("Masked when personal."))
+    language = models.CharField(_("language"), max_length=10)
+    template = models.CharField(_("message"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    key = models.CharField(
+        _("once-only key"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("A message with a key is sent once: an escalation per incident and stage."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    #: Sent as LINE's X-Line-Retry-Key: a retry of a push LINE already accepted is not sent twice.
+    retry_key = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient_type", "recipient_id"], name="core_delivery_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient_label}: {self.subject}"
 
 
 class PeriodicJob(models.Model):

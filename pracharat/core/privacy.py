@@ -1,24 +1,22 @@
 """PDPA pseudonyms shared by every pillar: one key, one keyed hash.
 
-The key comes from ``PDPA_HASH_KEY`` (or ``PDPA_HASH_KEY_FILE``); without it a key is derived
-from ``SECRET_KEY``, so a development install works and production can rotate one without the
-other. Changing the key changes every pseudonym: unique-user counts restart from then on.
+The key comes from ``settings.PDPA_HASH_KEY`` (env ``PDPA_HASH_KEY`` or ``PDPA_HASH_KEY_FILE``);
+without it a key is derived from ``SECRET_KEY``, so a development install works and production
+can rotate one without the other. Changing the key changes every pseudonym: unique-user counts
+restart from then on.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 
 from django.conf import settings
 
-from pracharat.core.lib.env import env_str
 
-
-@functools.cache
 def pdpa_key() -> bytes:
-    configured = env_str("PDPA_HASH_KEY")
+    """Read at each call (one HMAC), so a changed setting takes effect at once."""
+    configured = settings.PDPA_HASH_KEY
     if configured:
         return configured.encode()
     return hmac.new(

@@ -1,13 +1,24 @@
 import mimetypes
 import posixpath
+from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views import static
 from django.views.decorators.http import require_safe
 
 from pracharat.core import registry
+
+FAVICON = Path(__file__).parent / "static" / "core" / "favicon.ico"
+
+
+@require_safe
+def favicon(request):
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    return response
 
 
 def page_not_found(request, exception=None):

@@ -1,17 +1,17 @@
-"""Loading geography: the shipped national dataset and village CSV files."""
+"""Loading geography: the shipped national dataset and village files (CSV or XLSX)."""
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from pracharat.core import tables
+from pracharat.core.tables import Column
 from pracharat.geo.models import District, Province, Region, SubDistrict, Village
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "thai-geography"
@@ -23,7 +23,10 @@ NON_AMPHOE_PREFIX = "ท้องถิ่นเทศบาล"
 def _rows(name: str, data_dir: Path) -> list[dict[str, str]]:
     plain, packed = data_dir / name, data_dir / f"{name}.gz"
     raw = gzip.decompress(packed.read_bytes()) if packed.exists() else plain.read_bytes()
-    rows = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    sheet = tables.read(raw)
+    rows = (
+        dict(zip(sheet.header, cells, strict=False)) for _line, cells in sheet.rows if any(cells)
+    )
     return [row for row in rows if not row.get("deleted_at")]
 
 
@@ -104,94 +107,75 @@ def load_geography(data_dir: Path = DATA_DIR) -> GeographyCounts:
     return GeographyCounts(len(regions), len(provinces), len(districts), len(subdistricts))
 
 
-VILLAGE_COLUMNS = ("code", "moo", "name_th", "name_en", "lat", "lon")
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _parse_village(row: dict[str, str], subdistricts: set[str]) -> Village:
-    code = (row.get("code") or "").strip()
+def _village_code(text: str) -> str:
+    code = tables.arabic_digits(text)
     if len(code) != 8 or not code.isdigit():
-        raise ValueError(_("code must be 8 digits (sub-district code + village number)"))
-    if code[:6] not in subdistricts:
-        raise ValueError(_("sub-district %(code)s does not exist") % {"code": code[:6]})
-    try:
-        moo = int((row.get("moo") or "").strip())
-    except ValueError:
-        raise ValueError(_("moo must be a whole number")) from None
-    if moo != int(code[6:]):
-        raise ValueError(
-            _("moo %(moo)s does not match the code's last two digits %(tail)s")
-            % {"moo": moo, "tail": code[6:]}
-        )
-    name_th = (row.get("name_th") or "").strip()
-    if not name_th:
-        raise ValueError(_("name_th is required"))
-    try:
-        lat = _float(row.get("lat") or "")
-        lon = _float(row.get("lon") or "")
-    except ValueError:
-        raise ValueError(_("lat and lon must be decimal degrees")) from None
-    if (lat is None) != (lon is None):
-        raise ValueError(_("give both lat and lon, or neither"))
-    if lat is not None and not (5 <= lat <= 21 and 97 <= lon <= 106):
-        raise ValueError(
-            _("lat/lon %(lat)s, %(lon)s is outside Thailand") % {"lat": lat, "lon": lon}
-        )
-    return Village(
-        code=code,
-        subdistrict_id=code[:6],
-        moo=moo,
-        name_th=name_th,
-        name_en=(row.get("name_en") or "").strip(),
-        latitude=lat,
-        longitude=lon,
-    )
+        raise tables.CellError(_("code must be 8 digits (sub-district code + village number)"))
+    return code
 
 
-def import_villages(lines: Iterable[str]) -> ImportResult:
-    """Import villages from CSV text (header: code,moo,name_th,name_en,lat,lon).
+VILLAGE_COLUMNS = [
+    Column("code", gettext_lazy("Village code"), parse=_village_code, required=True),
+    Column("moo", gettext_lazy("Moo"), parse=tables.integer(1, 99), required=True),
+    Column("name_th", gettext_lazy("Thai name"), parse=tables.text(200), required=True),
+    Column("name_en", gettext_lazy("English name"), parse=tables.text(200)),
+    Column("lat", gettext_lazy("Latitude"), parse=tables.real(5.0, 21.0)),
+    Column("lon", gettext_lazy("Longitude"), parse=tables.real(97.0, 106.0)),
+]
+
+
+class VillageImport(tables.Importer):
+    """Villages by DOPA code, created or updated (core.tables: all rows or none)."""
+
+    columns = VILLAGE_COLUMNS
+    max_rows = 100_000  # the country has about 75,000
+
+    def check(self, rows):
+        subdistricts = set(SubDistrict.objects.values_list("code", flat=True))
+        villages: dict[str, Village] = {}
+        for row in rows:
+            code, moo = row["code"], row["moo"]
+            if code and code[:6] not in subdistricts:
+                self.error(
+                    row, "code", _("sub-district %(code)s does not exist") % {"code": code[:6]}
+                )
+            if code and moo is not None and moo != int(code[6:]):
+                self.error(
+                    row,
+                    "moo",
+                    _("moo %(moo)s does not match the code's last two digits %(tail)s")
+                    % {"moo": moo, "tail": code[6:]},
+                )
+            if (row["lat"] is None) != (row["lon"] is None) and not row.failed:
+                self.error(row, "lat", _("give both lat and lon, or neither"))
+            if code in villages:
+                self.error(row, "code", _("code %(code)s appears twice") % {"code": code})
+            if row.errors:
+                continue
+            villages[code] = Village(
+                code=code,
+                subdistrict_id=code[:6],
+                moo=moo,
+                name_th=row["name_th"],
+                name_en=row["name_en"] or "",
+                latitude=row["lat"],
+                longitude=row["lon"],
+            )
+        return list(villages.values())
+
+    def write(self, planned, result):
+        codes = [v.code for v in planned]
+        existing = set(Village.objects.filter(code__in=codes).values_list("code", flat=True))
+        _upsert(
+            Village, planned, ["subdistrict", "moo", "name_th", "name_en", "latitude", "longitude"]
+        )
+        result.updated = len(existing)
+        result.created = len(planned) - len(existing)
+
+
+def import_villages(source, *, dry_run: bool = False) -> tables.ImportResult:
+    """Import villages from CSV or XLSX (header: code, moo, name_th, name_en, lat, lon).
 
     All or nothing: any bad row is reported with its line number and no row is written.
     """
-    result = ImportResult()
-    reader = csv.DictReader(lines)
-    missing = [c for c in VILLAGE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        result.errors.append((1, _("missing columns: %(cols)s") % {"cols": ", ".join(missing)}))
-        return result
-    subdistricts = set(SubDistrict.objects.values_list("code", flat=True))
-    villages: dict[str, Village] = {}
-    for row in reader:
-        line = reader.line_num
-        try:
-            village = _parse_village(row, subdistricts)
-        except ValueError as exc:
-            result.errors.append((line, str(exc)))
-            continue
-        if village.code in villages:
-            result.errors.append((line, _("code %(code)s appears twice") % {"code": village.code}))
-        villages[village.code] = village
-    if result.errors or not villages:
-        if not villages and not result.errors:
-            result.errors.append((1, _("the file has no rows")))
-        return result
-    with transaction.atomic():
-        existing = set(Village.objects.filter(code__in=villages).values_list("code", flat=True))
-        _upsert(
-            Village,
-            list(villages.values()),
-            ["subdistrict", "moo", "name_th", "name_en", "latitude", "longitude"],
-        )
-    result.updated = len(existing)
-    result.created = len(villages) - len(existing)
-    return result
+    return VillageImport().run(source, dry_run=dry_run)

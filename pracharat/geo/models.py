@@ -7,9 +7,11 @@ Every level's primary key is its own area code, so an area's contents are a pref
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core import i18n
+from pracharat.core.collation import thai
+from pracharat.core.i18n import BilingualName
 from pracharat.core.models import AreaCodeField, AreaQuerySet
 
 BANGKOK = "10"
@@ -28,7 +30,7 @@ class GeoQuerySet(AreaQuerySet):
         )
 
 
-class Named(models.Model):
+class Named(BilingualName, models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
 
@@ -37,13 +39,6 @@ class Named(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        """The name in the active language, Thai when English is missing."""
-        if (get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
 
 
 class Region(Named):
@@ -68,7 +63,7 @@ class Province(Named):
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ["name_th"]
+        ordering = [thai("name_th")]
 
     @property
     def area_code(self) -> str:
@@ -128,6 +123,13 @@ class SubDistrict(Named):
     def address_en(self) -> str:
         district, province = self.district, self.district.province
         return f"{self.name_en}, {district.name_en}, {province.name_en} {self.postcode}"
+
+    @property
+    def address(self) -> str:
+        """The postal form in the reader's language (Thai where an English name is missing)."""
+        if i18n.is_thai() or not (self.name_en and self.district.name_en):
+            return self.address_th()
+        return self.address_en()
 
 
 class Village(Named):

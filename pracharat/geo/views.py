@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from pracharat.core.collation import by_name
 from pracharat.core.panels import area_panels
 from pracharat.geo.models import District, Province, Region, SubDistrict, Village
 from pracharat.geo.querysets import address_candidates
@@ -11,7 +12,7 @@ from pracharat.geo.querysets import address_candidates
 
 def country(request):
     regions = Region.objects.prefetch_related(
-        Prefetch("provinces", queryset=Province.objects.order_by("name_th"))
+        Prefetch("provinces", queryset=Province.objects.order_by(*by_name()))
     )
     return render(request, "geo/country.html", {"regions": regions})
 
@@ -19,11 +20,15 @@ def country(request):
 def _level_context(code: str) -> tuple[str, dict]:
     if len(code) == 2:
         province = get_object_or_404(Province.objects.select_related("region"), code=code)
-        districts = province.districts.annotate(subdistrict_count=Count("subdistricts"))
+        districts = province.districts.annotate(subdistrict_count=Count("subdistricts")).order_by(
+            *by_name()
+        )
         return "geo/province.html", {"province": province, "districts": districts}
     if len(code) == 4:
         district = get_object_or_404(District.objects.select_related("province"), code=code)
-        subdistricts = district.subdistricts.annotate(village_count=Count("villages"))
+        subdistricts = district.subdistricts.annotate(village_count=Count("villages")).order_by(
+            *by_name()
+        )
         return "geo/district.html", {"district": district, "subdistricts": subdistricts}
     if len(code) == 6:
         subdistrict = get_object_or_404(

@@ -1,9 +1,11 @@
 """Market writes: catalogue edits, checkout, payments, shipping, tracking, cancelling.
 
 Every function is transactional and is called alike by views, the API, webhooks and
-commands. Each order status change goes through ``_transition``: it locks the order row,
-refuses a change ``models.TRANSITIONS`` does not allow (``OrderStateError``, message in the
-active language), writes an ``OrderEvent`` and mails buyer and seller after commit.
+commands. Each order status change goes through ``_transition`` and the ``ORDERS`` machine
+(``core.transitions``): it checks the seller's right, locks the order row, refuses a move
+``models.ORDER_TRANSITIONS`` does not allow (``OrderStateError``, message in the active
+language), writes an ``OrderEvent`` and mails buyer and seller after commit. Every refusal
+is a ``core.errors.DomainError``.
 
 Stock is taken with a conditional UPDATE (``stock = stock - q WHERE stock >= q``) in product
 id order: on PostgreSQL a concurrent checkout waits for the row lock and re-checks the
@@ -26,21 +28,22 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from pracharat.core.lib.env import env_str
+from pracharat.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from pracharat.core.lib.images import Picture
 from pracharat.core.lib.phone import PhoneError, normalise_phone
+from pracharat.core.transitions import Machine, Step
 from pracharat.market import notifications, search
 from pracharat.market.lib import promptpay, s10
 from pracharat.market.models import (
     DELIVERED_STATUS,
-    TRANSITIONS,
+    ORDER_TRANSITIONS,
     GroupMember,
     MemberRole,
     Order,
@@ -60,24 +63,19 @@ from pracharat.market.models import (
 
 log = logging.getLogger(__name__)
 
-#: Environment variable holding the shared secret of the payment provider's webhook.
-PAYMENT_WEBHOOK_SECRET_ENV = "MARKET_PAYMENT_WEBHOOK_SECRET"  # noqa: S105 - a name, not a secret
 #: Most units of one product in one checkout (a typo guard: 1000 instead of 10).
 MAX_QUANTITY = 999
 
 
 # --- Errors ------------------------------------------------------------------------------------
+# Every refusal is a core.errors.DomainError: the API, the pages and the commands show it alike.
 
 
-class MarketError(Exception):
-    """A refused market action; ``str(exc)`` is a message for the person, translated."""
-
-
-class CheckoutError(MarketError):
+class CheckoutError(Invalid):
     pass
 
 
-class OutOfStock(CheckoutError):
+class OutOfStock(Conflict):
     def __init__(self, product: Product, available: int):
         self.product, self.available = product, available
         super().__init__(
@@ -86,7 +84,7 @@ class OutOfStock(CheckoutError):
         )
 
 
-class OrderStateError(MarketError):
+class OrderStateError(Conflict):
     def __init__(self, order: Order, to_status: str):
         self.order, self.to_status = order, to_status
         super().__init__(
@@ -99,24 +97,28 @@ class OrderStateError(MarketError):
         )
 
 
-class PaymentError(MarketError):
+class PaymentError(Conflict):
     pass
 
 
-class WebhookError(MarketError):
+class WebhookError(DomainError):
     """A webhook request to refuse; ``status`` is the HTTP status to answer."""
 
+    code = "payment_refused"
+
     def __init__(self, message: str, status: int = 400):
-        self.status = status
-        super().__init__(message)
+        super().__init__(message, status=status)
 
 
 # --- Producer groups and catalogue -------------------------------------------------------------
 
 
-def save_group(group: ProducerGroup) -> ProducerGroup:
+def save_group(group: ProducerGroup, *, actor=None) -> ProducerGroup:
     """Validate (PromptPay ID, registration number) and save a group; a renamed group's
-    products are re-indexed (its name is part of their search documents)."""
+    products are re-indexed (its name is part of their search documents). A person
+    (``actor``) must own or manage an existing group; ``None`` is the platform (admin, demo)."""
+    if actor is not None and group.pk:
+        _require_owner(group, actor)
     group.full_clean()
     before = (
         ProducerGroup.objects.filter(pk=group.pk).values_list("name_th", "name_en").first()
@@ -131,11 +133,16 @@ def save_group(group: ProducerGroup) -> ProducerGroup:
 
 
 @transaction.atomic
-def add_member(group: ProducerGroup, user, role: str = MemberRole.MEMBER) -> GroupMember:
+def add_member(
+    group: ProducerGroup, user, role: str = MemberRole.MEMBER, *, actor=None
+) -> GroupMember:
     """Make ``user`` a member of ``group`` (or change their role), and give them the
-    accounts-level producer role over the group's village, so shared pages know them."""
+    accounts-level producer role over the group's village, so shared pages know them.
+    A person (``actor``) must own or manage the group."""
     from pracharat.accounts.models import Membership, Role
 
+    if actor is not None:
+        _require_owner(group, actor)
     member, _created = GroupMember.objects.update_or_create(
         group=group, user=user, defaults={"role": role}
     )
@@ -146,8 +153,14 @@ def add_member(group: ProducerGroup, user, role: str = MemberRole.MEMBER) -> Gro
 
 
 @transaction.atomic
-def save_product(product: Product) -> Product:
-    """Validate, save and (re)index a product. Use for every create and edit."""
+def save_product(product: Product, *, actor=None) -> Product:
+    """Validate, save and (re)index a product. Use for every create and edit. A person
+    (``actor``) must sell for the product's group -- before and after the edit."""
+    if actor is not None:
+        if product.pk:
+            before = Product.objects.filter(pk=product.pk).values_list("group_id", flat=True)
+            _require_seller(before.first(), actor)
+        _require_seller(product.group_id, actor)
     product.full_clean()
     product.save()
     search.index_product(product)
@@ -155,16 +168,20 @@ def save_product(product: Product) -> Product:
 
 
 @transaction.atomic
-def delete_product(product: Product) -> None:
+def delete_product(product: Product, *, actor=None) -> None:
     """Delete a product; past orders keep their copied title and price."""
+    if actor is not None:
+        _require_seller(product.group_id, actor)
     for photo in product.photos.all():
         delete_photo(photo)
     product.delete()  # cascades to its ProductIndex row
 
 
-def add_photo(product: Product, picture: Picture, *, alt: str = "") -> ProductPhoto:
+def add_photo(product: Product, picture: Picture, *, alt: str = "", actor=None) -> ProductPhoto:
     """Store ``picture`` (an upload already checked and re-encoded by ``core.lib.images``:
     EXIF-rotated, metadata stripped, with its light thumbnail) after the product's others."""
+    if actor is not None:
+        _require_seller(product.group_id, actor)
     if picture.thumbnail is None:
         raise ValueError("a product photo needs its thumbnail (load it with thumb_side)")
     last = product.photos.order_by("-position").values_list("position", flat=True).first()
@@ -181,7 +198,9 @@ def add_photo(product: Product, picture: Picture, *, alt: str = "") -> ProductPh
     return photo
 
 
-def delete_photo(photo: ProductPhoto) -> None:
+def delete_photo(photo: ProductPhoto, *, actor=None) -> None:
+    if actor is not None:
+        _require_seller(photo.product.group_id, actor)
     image, thumb = photo.image, photo.thumbnail
     photo.delete()
     transaction.on_commit(lambda: (image.delete(save=False), thumb.delete(save=False)))
@@ -258,7 +277,7 @@ class BuyerDetails:
         if postcode and not (len(postcode) == 5 and postcode.isdigit()):
             errors["postcode"] = _("A postcode has 5 digits.")
         if errors:
-            raise ValidationError(errors)
+            raise Invalid(fields=errors)
         return BuyerDetails(
             name=name[:150],
             phone=phone,
@@ -295,9 +314,9 @@ def checkout(
     for a group (``{group_id: service}``: EMS for one parcel, registered for another).
 
     All or nothing: stock of every line is taken, or ``OutOfStock`` / ``CheckoutError`` /
-    ``ValidationError`` (buyer details) is raised and nothing changes. Each order gets its
-    postage from ``ShippingRate`` by total weight and a PromptPay payload for its exact total
-    (when the group has a PromptPay ID). Orders are returned in group-name order.
+    ``Invalid`` (buyer details, a message per field) is raised and nothing changes. Each
+    order gets its postage from ``ShippingRate`` by total weight and a PromptPay payload for
+    its exact total (when the group has a PromptPay ID). Orders are returned in group-name order.
     """
     services = dict(shipping_services or {})
     if {shipping_service, *services.values()} - set(ShippingService.values):
@@ -344,6 +363,12 @@ def checkout(
     return orders
 
 
+def _checkout_language() -> str:
+    """The page's language, so the buyer's messages are in the language they ordered in."""
+    language = (get_language() or "th").split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else "th"
+
+
 def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> Order:
     group = products[0].group
     subtotal = sum((p.price * quantities[p.pk] for p in products), Decimal("0.00"))
@@ -376,6 +401,7 @@ def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> O
         total=total,
         promptpay_id=group.promptpay_id if payload else "",
         promptpay_payload=payload,
+        language=_checkout_language(),
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -390,29 +416,45 @@ def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> O
         for p in sorted(products, key=lambda p: p.title_th)
     )
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=user)
-    transaction.on_commit(partial(notifications.order_changed, order.pk))
+    notifications.order_changed(order)
     return order
 
 
 # --- Status changes ----------------------------------------------------------------------------
 
 
-def _transition(order: Order, to_status: str, *, actor=None, note: str = "", **fields) -> Order:
-    """Lock the order, check the move is allowed, apply it with ``fields``, record it."""
-    locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not locked.can_become(to_status):
-        raise OrderStateError(locked, to_status)
-    from_status = locked.status
-    locked.status = to_status
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["status", "updated", *fields])
+def _record(step: Step) -> None:
     OrderEvent.objects.create(
-        order=locked, from_status=from_status, to_status=to_status, actor=_user(actor), note=note
+        order=step.obj,
+        from_status=step.from_status,
+        to_status=step.to_status,
+        actor=_user(step.by),
+        note=step.note,
     )
-    transaction.on_commit(partial(notifications.order_changed, locked.pk, note))
-    for name in ("status", "updated", *fields):
-        setattr(order, name, getattr(locked, name))
+
+
+def _sells(user, order: Order) -> bool:
+    return may_fulfil(user, order)
+
+
+#: Orders move only through this machine: the seller's actions need the write right; a slip
+#: is the buyer's (``record_slip`` checks it: it needs the browser's session) and delivery the
+#: platform's (a Thailand Post scan).
+ORDERS = Machine(
+    model=Order,
+    table=ORDER_TRANSITIONS,
+    record=_record,
+    rights={"pay": _sells, "reject_slip": _sells, "ship": _sells, "cancel": _sells},
+    refusal=lambda order, action: OrderStateError(order, ORDER_ACTION_TARGETS[action]),
+    forbidden=gettext_lazy("Only the group's sellers may change this order."),
+)
+ORDER_ACTION_TARGETS = {a: to for moves in ORDER_TRANSITIONS.values() for a, to in moves.items()}
+
+
+def _transition(order: Order, action: str, *, actor=None, note: str = "", **fields) -> Order:
+    """Move the order by ``action`` (``ORDERS``) and tell buyer and seller (sent after commit)."""
+    ORDERS.transition(order, action, by=actor, note=note, **fields)
+    notifications.order_changed(order, note)
     return order
 
 
@@ -427,10 +469,22 @@ def may_fulfil(user, order: Order) -> bool:
 
 
 def _require_fulfiller(order: Order, actor) -> None:
-    """``actor=None`` is the platform itself (a webhook, a command, the demo); any person,
-    anonymous included, must hold the write right."""
-    if actor is not None and not may_fulfil(actor, order):
-        raise PermissionDenied(_("Only the group's sellers may change this order."))
+    """For actions that check more than the move before moving (a payment, an S10 number):
+    the seller's right first. ``actor=None`` is the platform itself (a webhook, a command,
+    the demo); any person, anonymous included, must hold the write right."""
+    ORDERS.check_right(actor, order, "pay")
+
+
+def _require_seller(group_id, actor) -> None:
+    """The catalogue's write right: ``actor`` sells for the group (any role in it)."""
+    if not ProducerGroup.objects.managed_by(actor).filter(pk=group_id).exists():
+        raise NotAllowed(_("Only the group's members may change its products."))
+
+
+def _require_owner(group: ProducerGroup, actor) -> None:
+    """The group's own settings (members, PromptPay ID, profile): owners and managers."""
+    if not ProducerGroup.objects.owned_by(actor).filter(pk=group.pk).exists():
+        raise NotAllowed(_("Only the group's owners and managers may change the group."))
 
 
 def _note(order: Order, note: str, actor=None) -> None:
@@ -455,7 +509,7 @@ def confirm_payment(
     if payment is not None and (payment.confirmed_at or payment.rejected_at):
         raise PaymentError(_("This payment has already been checked."))
     now = timezone.now()
-    _transition(order, OrderStatus.PAID, actor=actor, note=note, paid_at=now)
+    _transition(order, "pay", actor=actor, note=note, paid_at=now)
     if payment is None:
         payment = Payment(order=order, method=PaymentMethod.SELLER, amount=order.total, note=note)
     payment.confirmed_by = _user(actor)
@@ -475,20 +529,31 @@ def reject_slip(payment: Payment, *, actor, note: str = "") -> Payment:
     payment.save(update_fields=["rejected_at", "note"])
     order = payment.order
     if not order.payments.awaiting_check().exists():
-        _transition(order, OrderStatus.PENDING_PAYMENT, actor=actor, note=note)
+        _transition(order, "reject_slip", actor=actor, note=note)
     return payment
 
 
 @transaction.atomic
 def record_slip(
-    order: Order, picture: Picture, *, amount: Decimal | None = None, note: str = "", actor=None
+    order: Order,
+    picture: Picture,
+    *,
+    amount: Decimal | None = None,
+    note: str = "",
+    actor=None,
+    session_orders=(),
 ) -> Payment:
     """A buyer uploads a transfer slip (a photo or screenshot from their bank app), already
     checked and re-encoded by ``core.lib.images``; it is kept in the private storage and the
     order waits for the seller to check the money.
 
-    The caller passes an order the sender may pay (``Order.objects.payable_by``: the buyer's
-    session or account), never one it merely sees."""
+    Only the buyer pays: a person (``actor``, anonymous included) must be able to pay the
+    order (``Order.objects.payable_by``: an order this browser placed or looked up, listed
+    in ``session_orders``, or one placed under their account); seeing it is not enough."""
+    if actor is not None and not (
+        Order.objects.payable_by(actor, session_orders).filter(pk=order.pk).exists()
+    ):
+        raise NotAllowed(_("Only the buyer may send a transfer slip for this order."))
     if not order.can_pay:
         raise OrderStateError(order, OrderStatus.PAYMENT_REVIEW)
     payment = Payment(
@@ -499,9 +564,9 @@ def record_slip(
         payment.save()
         if order.status == OrderStatus.PAYMENT_REVIEW:
             _note(order, _("Another transfer slip was uploaded."), actor)
-            transaction.on_commit(partial(notifications.order_changed, order.pk))
+            notifications.order_changed(order)
         else:
-            _transition(order, OrderStatus.PAYMENT_REVIEW, actor=actor, note=note)
+            _transition(order, "send_slip", actor=actor, note=note)
     except Exception:
         payment.slip.delete(save=False)  # the rows roll back; the file must not stay behind
         raise
@@ -509,7 +574,7 @@ def record_slip(
 
 
 def webhook_secret() -> str:
-    return env_str(PAYMENT_WEBHOOK_SECRET_ENV)
+    return settings.MARKET_PAYMENT_WEBHOOK_SECRET
 
 
 #: How far a webhook's signed time may be from ours, in seconds (replays older than this fail).
@@ -608,7 +673,7 @@ def record_webhook_payment(
             existing = Payment.objects.get(provider_reference=reference)
             return _same_delivery(existing, number, amount), False
         if order.can_become(OrderStatus.PAID):
-            _transition(order, OrderStatus.PAID, note=f"ref {reference}", paid_at=now)
+            _transition(order, "pay", note=f"ref {reference}", paid_at=now)
         else:
             note = _(
                 "Payment %(ref)s of %(amount)s baht arrived while the order was "
@@ -619,7 +684,7 @@ def record_webhook_payment(
                 "status": OrderStatus(order.status).label,
             }
             _note(order, note)
-            transaction.on_commit(partial(notifications.payment_needs_attention, order.pk, note))
+            notifications.payment_needs_attention(order, note)
     return payment, True
 
 
@@ -637,25 +702,26 @@ def ship(order: Order, tracking_number: str, *, actor) -> Order:
     try:
         code = s10.validate(tracking_number)
     except s10.S10Error as exc:
-        raise MarketError(
-            _("The tracking number is not valid: %(reason)s") % {"reason": exc}
+        raise Invalid(
+            _("The tracking number is not valid: %(reason)s") % {"reason": exc.translated(_)},
+            field="tracking_number",
         ) from exc
     if not code.endswith("TH"):
-        raise MarketError(_("A Thailand Post tracking number ends with TH."))
+        raise Invalid(_("A Thailand Post tracking number ends with TH."), field="tracking_number")
     taken = _("This tracking number is already on another order.")
     if Order.objects.filter(tracking_number=code).exclude(pk=order.pk).exists():
-        raise MarketError(taken)
+        raise Conflict(taken, field="tracking_number")
     try:
         with transaction.atomic():  # the unique constraint decides a race between two sellers
             return _transition(
                 order,
-                OrderStatus.SHIPPED,
+                "ship",
                 actor=actor,
                 tracking_number=code,
                 shipped_at=timezone.now(),
             )
     except IntegrityError as exc:
-        raise MarketError(taken) from exc
+        raise Conflict(taken, field="tracking_number") from exc
 
 
 @transaction.atomic
@@ -693,20 +759,20 @@ def apply_tracking_event(
     delivered = created and order is not None and status == DELIVERED_STATUS
     if delivered and order.status == OrderStatus.SHIPPED:
         note = " ".join(filter(None, [description, location]))
-        _transition(order, OrderStatus.DELIVERED, note=note, delivered_at=occurred_at)
+        _transition(order, "deliver", note=note, delivered_at=occurred_at)
     return event, created
 
 
 @transaction.atomic
 def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
     """Cancel an order that has not been shipped and put its items back in stock.
-    A paid order's money must be returned by the seller; the history says so."""
-    _require_fulfiller(order, actor)
+    A paid order's money must be returned by the seller; the history says so. The seller's
+    right is checked by the ``ORDERS`` machine."""
     was_paid = order.status == OrderStatus.PAID
     note = reason
     if was_paid:
         note = " ".join(filter(None, [reason, _("The buyer had paid: refund the payment.")]))
-    _transition(order, OrderStatus.CANCELLED, actor=actor, note=note, cancelled_at=timezone.now())
+    _transition(order, "cancel", actor=actor, note=note, cancelled_at=timezone.now())
     for product_id, quantity in order.lines.filter(product__isnull=False).values_list(
         "product_id", "quantity"
     ):
@@ -716,7 +782,7 @@ def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
 
 def allowed_next(order: Order) -> set[str]:
     """Statuses the order may move to next (for showing the right buttons)."""
-    return set(TRANSITIONS.get(order.status, set()))
+    return set(ORDERS.allowed(order).values())
 
 
 # --- Personal data: retention and erasure (docs/privacy.md) -------------------------------------

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pracharat.core.admin import ThaiDatesAdmin
 from pracharat.core.forms import PictureField
 from pracharat.core.lib.images import Picture
 from pracharat.market import actions
@@ -58,7 +59,7 @@ class ProducerGroupForm(forms.ModelForm):
 
 
 @admin.register(ProducerGroup)
-class ProducerGroupAdmin(admin.ModelAdmin):
+class ProducerGroupAdmin(ThaiDatesAdmin):
     form = ProducerGroupForm
     list_display = ["name_th", "code", "kind", "area_code", "promptpay_type", "active"]
     list_filter = ["kind", "active"]
@@ -72,7 +73,7 @@ class ProducerGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ThaiDatesAdmin):
     list_display = ["name_th", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -86,7 +87,7 @@ class ProductPhotoInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ThaiDatesAdmin):
     list_display = ["title_th", "group", "category", "price", "stock", "active"]
     list_filter = ["active", "category"]
     search_fields = ["title_th", "title_en", "sku", "group__name_th"]
@@ -106,7 +107,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShippingRate)
-class ShippingRateAdmin(admin.ModelAdmin):
+class ShippingRateAdmin(ThaiDatesAdmin):
     list_display = ["service", "max_weight_grams", "price"]
     list_editable = ["price"]
     list_filter = ["service"]
@@ -161,7 +162,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ThaiDatesAdmin):
     list_display = ["number", "group", "buyer_name", "status", "total", "created"]
     list_filter = ["status", "shipping_service"]
     search_fields = ["number", "buyer_name", "buyer_phone", "tracking_number"]
@@ -213,7 +214,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrackingEvent)
-class TrackingEventAdmin(admin.ModelAdmin):
+class TrackingEventAdmin(ThaiDatesAdmin):
     list_display = ["barcode", "status", "description", "location", "occurred_at", "source"]
     list_filter = ["status", "source"]
     search_fields = ["barcode"]

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import field_validator
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core.api_schemas import with_errors
+from pracharat.core.collation import thai
 from pracharat.market import actions, pages
 from pracharat.market.lib import s10
 from pracharat.market.models import OrderStatus, ProducerGroup, Product
@@ -154,9 +156,13 @@ class ShipIn(Schema):
     @field_validator("tracking_number")
     @classmethod
     def _s10(cls, value: str) -> str:
-        code = s10.validate(value)  # S10Error is a ValueError: a 422 with the reason
+        try:
+            code = s10.validate(value)
+        except s10.S10Error as exc:  # a ValueError: a 422 with the reason, in Thai
+            raise ValueError(exc.translated(gettext)) from None
         if not code.endswith("TH"):
-            raise ValueError("A Thailand Post tracking number ends with TH.")
+            raise ValueError(_("A Thailand Post tracking number ends with TH."))
+            raise ValueError(gettext("A Thailand Post tracking number ends with TH."))
         return code
 
 
@@ -275,7 +281,7 @@ def product(request, product_id: int = Path(..., ge=1, le=2**31 - 1)):
 
 @router.get("/groups", response=list[GroupOut], summary="Active producer groups")
 def groups(request):
-    return [_group(request, g) for g in pages.groups_for_listing().order_by("name_th", "pk")]
+    return [_group(request, g) for g in pages.groups_for_listing().order_by(thai("name_th"), "pk")]
 
 
 @router.get(
@@ -287,7 +293,9 @@ def group(request, code: str = Path(..., pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")):
     item = pages.groups_for_listing().filter(code=code).first()
     if item is None:
         raise Http404
-    products = Product.objects.active().filter(group=item).for_listing().order_by("title_th")
+    products = (
+        Product.objects.active().filter(group=item).for_listing().order_by(thai("title_th"), "pk")
+    )
     return {**_group(request, item), "products": [_product(request, p) for p in products]}
 
 
@@ -334,11 +342,7 @@ def order(request, number: str = Path(..., pattern=ORDER_NUMBER)):
     summary="The seller confirms the money arrived (409 when the order cannot be paid)",
 )
 def confirm_payment(request, number: str = Path(..., pattern=ORDER_NUMBER)):
-    order = _seller_order(request, number)
-    try:
-        actions.confirm_payment(order, actor=request.auth)
-    except actions.MarketError as exc:
-        raise HttpError(409, str(exc)) from exc
+    actions.confirm_payment(_seller_order(request, number), actor=request.auth)
     return _order(_seller_order(request, number))
 
 
@@ -349,9 +353,5 @@ def confirm_payment(request, number: str = Path(..., pattern=ORDER_NUMBER)):
     summary="Record the Thailand Post tracking number (UPU S10) and mark shipped",
 )
 def ship(request, body: ShipIn, number: str = Path(..., pattern=ORDER_NUMBER)):
-    order = _seller_order(request, number)
-    try:
-        actions.ship(order, body.tracking_number, actor=request.auth)
-    except actions.MarketError as exc:
-        raise HttpError(409, str(exc)) from exc
+    actions.ship(_seller_order(request, number), body.tracking_number, actor=request.auth)
     return _order(_seller_order(request, number))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 #: What identifies the buyer on an order (the PromptPay ID and payload name the group's
@@ -22,7 +23,6 @@ class MarketConfig(AppConfig):
 
     def ready(self):
         from pracharat.core import audit, registry
-        from pracharat.core.lib.env import env_int, env_str
         from pracharat.market import demo, models, search  # noqa: F401  (search: ORM lookup)
 
         registry.demo_loader(demo.load)
@@ -32,10 +32,8 @@ class MarketConfig(AppConfig):
 
         registry.personal_data_purger(actions.purge_orders)
         registry.person_eraser(actions.erase_person)
-        if env_str("THAILANDPOST_API_KEY"):  # poll Track & Trace beside the web app
-            registry.serve_process(
-                ["track", "--every", str(env_int("THAILANDPOST_POLL_SECONDS", 1800))]
-            )
+        if settings.THAILANDPOST_API_KEY:  # poll Track & Trace beside the web app
+            registry.serve_process(["track", "--every", str(settings.THAILANDPOST_POLL_SECONDS)])
         from pracharat.market.panels import area_panel  # the web side's area panel
 
         registry.area_panel(area_panel)
@@ -44,7 +42,10 @@ class MarketConfig(AppConfig):
         registry.area_numbers("market", numbers.area_numbers)
         # Personal fields are recorded as changed, never with their values (core.audit). A
         # group's phone, e-mail, LINE ID and PromptPay ID are often a member's own.
-        audit.register(models.ProducerGroup, personal=["phone", "email", "line_id", "promptpay_id"])
+        audit.register(
+            models.ProducerGroup,
+            personal=["phone", "email", "line_id", "line_push_id", "promptpay_id"],
+        )
         audit.register(models.GroupMember, repr_is_personal=True)
         audit.register(models.Category)
         audit.register(models.Product)

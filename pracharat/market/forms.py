@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pracharat.core import tables
 from pracharat.core.forms import PictureField
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.validators import visible_line, visible_text
@@ -248,7 +250,7 @@ class ShipForm(forms.Form):
                     "(13 characters like EE123456785TH, with a correct check digit): %(detail)s"
                 ),
                 code="s10",
-                params={"detail": str(exc)},
+                params={"detail": exc.translated(gettext)},
             ) from None
 
 
@@ -300,18 +302,12 @@ class ProductForm(forms.ModelForm):
             self.fields[name].validators.append(visible_text)
 
 
-class ImportForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=None)
-    file = forms.FileField(label=_("CSV file (UTF-8)"))
+class ImportForm(tables.UploadForm):
+    """The seller's product upload: into one of the groups they sell for."""
 
-    MAX_BYTES = 2 * 1024 * 1024
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=None)
+    field_order = ["group", "file"]
 
     def __init__(self, *args, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
-        return upload

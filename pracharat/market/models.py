@@ -18,22 +18,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pracharat.core.models import AreaCodeField, TimeStamped
+from pracharat.core.collation import thai
+from pracharat.core.i18n import BilingualName, bilingual
+from pracharat.core.models import AreaCodeField, LinePushIdField, TimeStamped
+from pracharat.core.notifications import Contact
 from pracharat.core.storage import get_private_storage, random_name
 from pracharat.market import querysets
 from pracharat.market.lib import promptpay, s10
 
 ZERO = Decimal("0.00")
 money_validators = [MinValueValidator(ZERO)]
-
-
-def _localised(th: str, en: str) -> str:
-    if (get_language() or "th").startswith("en") and en:
-        return en
-    return th
 
 
 # --- Producer groups ---------------------------------------------------------------------------
@@ -68,7 +65,7 @@ def logo_path(instance, filename: str) -> str:
     return random_name("market/groups")
 
 
-class ProducerGroup(TimeStamped):
+class ProducerGroup(BilingualName, TimeStamped):
     """A village group that sells: a community enterprise (วิสาหกิจชุมชน, registered with the
     Department of Agricultural Extension) or an occupation group (กลุ่มอาชีพ)."""
 
@@ -102,6 +99,12 @@ class ProducerGroup(TimeStamped):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     line_id = models.CharField(_("LINE ID"), max_length=60, blank=True)
+    line_push_id = LinePushIdField(
+        help_text=_(
+            "The LINE group (C…) or user (U…) ID that receives new orders and slips; "
+            "not the public LINE ID above."
+        )
+    )
     promptpay_id = models.CharField(
         _("PromptPay ID"),
         max_length=20,
@@ -119,18 +122,18 @@ class ProducerGroup(TimeStamped):
     class Meta:
         verbose_name = _("producer group")
         verbose_name_plural = _("producer groups")
-        ordering = ["name_th"]
+        ordering = [thai("name_th")]
+
+    story = bilingual("story")
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return _localised(self.name_th, self.name_en)
-
-    @property
-    def story(self) -> str:
-        return _localised(self.story_th, self.story_en)
+    def notification_contact(self) -> Contact:
+        """The group's shared e-mail and LINE group, in Thai."""
+        return Contact(
+            email=self.email, line_id=self.line_push_id, personal=False, label=self.name_th
+        )
 
     @property
     def promptpay_display(self) -> str:
@@ -224,7 +227,7 @@ class GroupMember(TimeStamped):
 # --- Catalogue ---------------------------------------------------------------------------------
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
@@ -233,14 +236,10 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name_th"]
+        ordering = ["position", thai("name_th")]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_th, self.name_en)
 
 
 class Product(TimeStamped):
@@ -301,16 +300,11 @@ class Product(TimeStamped):
             ),
         ]
 
+    title = bilingual("title")
+    description = bilingual("description")
+
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def title(self) -> str:
-        return _localised(self.title_th, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return _localised(self.description_th, self.description_en)
 
     @property
     def first_photo(self):
@@ -442,22 +436,23 @@ class OrderStatus(models.TextChoices):
         return [cls.PAID, cls.SHIPPED, cls.DELIVERED]
 
 
-#: Which status may follow which; ``actions`` refuses anything else with ``OrderStateError``.
-TRANSITIONS: dict[str, set[str]] = {
+#: The order's state machine, ``{from: {action: to}}``: ``actions.ORDERS`` moves orders along
+#: it (``core.transitions``) and refuses anything else with ``OrderStateError``.
+ORDER_TRANSITIONS: dict[str, dict[str, str]] = {
     OrderStatus.PENDING_PAYMENT: {
-        OrderStatus.PAYMENT_REVIEW,
-        OrderStatus.PAID,
-        OrderStatus.CANCELLED,
+        "send_slip": OrderStatus.PAYMENT_REVIEW,
+        "pay": OrderStatus.PAID,
+        "cancel": OrderStatus.CANCELLED,
     },
     OrderStatus.PAYMENT_REVIEW: {
-        OrderStatus.PAID,
-        OrderStatus.PENDING_PAYMENT,  # the seller rejects the slip
-        OrderStatus.CANCELLED,
+        "pay": OrderStatus.PAID,
+        "reject_slip": OrderStatus.PENDING_PAYMENT,
+        "cancel": OrderStatus.CANCELLED,
     },
-    OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
-    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
-    OrderStatus.DELIVERED: set(),
-    OrderStatus.CANCELLED: set(),
+    OrderStatus.PAID: {"ship": OrderStatus.SHIPPED, "cancel": OrderStatus.CANCELLED},
+    OrderStatus.SHIPPED: {"deliver": OrderStatus.DELIVERED},
+    OrderStatus.DELIVERED: {},
+    OrderStatus.CANCELLED: {},
 }
 
 #: Order numbers: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, so a number read over the phone is typed right.
@@ -538,6 +533,13 @@ class Order(TimeStamped):
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="th",
+        help_text=_("The page's language at checkout: the buyer's e-mails are in it."),
+    )
 
     objects = querysets.OrderQuerySet.as_manager()
 
@@ -579,7 +581,17 @@ class Order(TimeStamped):
         return not self.buyer_phone
 
     def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, set())
+        return status in ORDER_TRANSITIONS.get(self.status, {}).values()
+
+    def notification_contact(self) -> Contact:
+        """The buyer, as a recipient (an account's own settings win over the checkout's)."""
+        buyer = self.buyer if self.buyer_id else None
+        return Contact(
+            email=self.buyer_email,
+            line_id=buyer.line_push_id if buyer and buyer.is_active else "",
+            language=buyer.language if buyer else self.language,
+            label=str(_("Buyer of order %(number)s") % {"number": self.number}),
+        )
 
     def address_lines(self) -> list[str]:
         """The postal address as printed on a parcel label."""
@@ -596,7 +608,7 @@ class Order(TimeStamped):
             try:
                 self.tracking_number = s10.validate(self.tracking_number)
             except s10.S10Error as exc:
-                raise ValidationError({"tracking_number": str(exc)}) from None
+                raise ValidationError({"tracking_number": exc.translated(gettext)}) from None
 
 
 class OrderLine(models.Model):

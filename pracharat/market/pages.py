@@ -8,8 +8,11 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pythainlp.util import bahttext
 
+from pracharat.core.collation import by_name
+from pracharat.core.errors import TooMany
 from pracharat.core.lib import barcodes
 from pracharat.core.limits import Limit
 from pracharat.geo.models import Province
@@ -42,7 +45,7 @@ def provinces_with_groups():
         code[:2]
         for code in ProducerGroup.objects.active().values_list("area_code", flat=True).distinct()
     }
-    return list(Province.objects.filter(code__in=codes).order_by("name_th"))
+    return list(Province.objects.filter(code__in=codes).order_by(*by_name()))
 
 
 def product_detail(pk: int, user):
@@ -66,12 +69,16 @@ def group_products(group, user, limit: int = 60):
         Product.objects.visible_to(user)
         .filter(group=group)
         .for_listing()
-        .order_by("-active", "title_th", "pk")[:limit]
+        .order_by("-active", *by_name(stem="title"), "pk")[:limit]
     )
 
 
 def groups_for_listing():
-    return ProducerGroup.objects.active().select_related("village__subdistrict__district__province")
+    return (
+        ProducerGroup.objects.active()
+        .select_related("village__subdistrict__district__province")
+        .order_by(*by_name())
+    )
 
 
 # --- Buyer side -------------------------------------------------------------------------------
@@ -83,8 +90,10 @@ LOOKUP_PER_CLIENT = Limit("market.lookup.client", attempts=10, window=600)
 LOOKUP_PER_NUMBER = Limit("market.lookup.number", attempts=10, window=600)
 
 
-class LookupLimited(Exception):
+class LookupLimited(TooMany):
     """Too many look-ups from this client or for this order number."""
+
+    default_message = gettext_lazy("Too many attempts. Wait ten minutes and try again.")
 
 
 def look_up_order(number: str, phone: str, client: str):
@@ -171,7 +180,7 @@ def order_qr(order) -> str:
 
 
 def seller_groups(user):
-    return ProducerGroup.objects.managed_by(user).order_by("name_th")
+    return ProducerGroup.objects.managed_by(user).order_by(*by_name())
 
 
 def seller_orders(user):
@@ -194,7 +203,7 @@ def seller_products(user):
     return (
         Product.objects.managed_by(user)
         .select_related("group", "category")
-        .order_by("group__name_th", "-active", "title_th", "pk")
+        .order_by(*by_name("group__"), "-active", *by_name(stem="title"), "pk")
     )
 
 
@@ -212,7 +221,7 @@ def orders_by_number(numbers):
         Order.objects.with_details()
         .select_related("subdistrict__district__province")
         .filter(number__in=list(numbers))
-        .order_by("group__name_th", "pk")
+        .order_by(*by_name("group__"), "pk")
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
+from pracharat.core.collation import by_name
 from pracharat.market.models import ProducerGroup, Product
 
 #: How many products the panel shows (thumbnails are lazy-loaded and light).
@@ -20,7 +21,7 @@ def area_panel(request, code: str) -> str:
         .in_area(code)
         .select_related("village")
         .annotate(on_sale=Count("products", filter=Q(products__active=True)))
-        .order_by("name_th", "pk")
+        .order_by(*by_name(), "pk")
     )
     groups = list(groups[: PANEL_GROUPS + 1])
     if not groups:

@@ -1,5 +1,5 @@
 """Seller figures and exports: income by month (with its bar chart), best sellers, the orders
-CSV and the product feed for other marketplaces."""
+export and the product feed for other marketplaces (tables in :mod:`pracharat.core.tables`)."""
 
 from __future__ import annotations
 
@@ -7,96 +7,62 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import F, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from pracharat.core import charts, i18n
 from pracharat.core.lib import thaidate
+from pracharat.core.tables import Column, Table
 from pracharat.market.models import OrderLine, OrderStatus
+from pracharat.market.templatetags.market import baht
 
 ZERO = Decimal("0.00")
 
 
-def _thai() -> bool:
-    return (translation.get_language() or "th").startswith("th")
-
-
-def month_label(month: dt.date, short: bool = False) -> str:
-    """``พฤศจิกายน 2569`` in Thai (BE), ``November 2026`` in English; ``short`` gives the
-    month alone for chart axes: ``พ.ย.`` / ``Nov``."""
-    if _thai():
-        if short:
-            return thaidate.THAI_MONTHS_SHORT[month.month - 1]
-        return f"{thaidate.THAI_MONTHS[month.month - 1]} {month.year + thaidate.BE_OFFSET}"
-    return month.strftime("%b") if short else month.strftime("%B %Y")
-
-
-def year_label(month: dt.date) -> str:
-    return str(month.year + thaidate.BE_OFFSET) if _thai() else str(month.year)
-
-
-def _month_start(value) -> dt.date:
+def _month_of(value) -> dt.date:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
-    return value.replace(day=1)
+    return thaidate.month_start(value)
 
 
 def income_by_month(orders, months: int = 12) -> list[dict]:
     """The last ``months`` months up to this one, oldest first, each
-    ``{"month", "label", "short", "orders", "income", "shipping", "percent"}``; months without
-    sales are present with zero, so the chart shows gaps. ``percent`` scales the bars."""
-    by_month: dict[dt.date, dict] = {}
-    for row in orders.income_by_month():
-        if row["month"] is None:
-            continue
-        by_month[_month_start(row["month"])] = row
-    today = timezone.localdate().replace(day=1)
-    starts = []
-    year, month = today.year, today.month
-    for _i in range(months):
-        starts.append(dt.date(year, month, 1))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    starts.reverse()
+    ``{"month", "label", "orders", "income", "shipping"}`` (``label`` in the reader's
+    language); months without sales are present with zero, so the chart shows gaps."""
+    by_month = {
+        _month_of(row["month"]): row for row in orders.income_by_month() if row["month"] is not None
+    }
     rows = []
-    for start in starts:
+    for start in thaidate.last_months(timezone.localdate(), months):
         row = by_month.get(start, {})
         rows.append(
             {
                 "month": start,
-                "label": month_label(start),
-                "short": month_label(start, short=True),
-                "year": year_label(start),
+                "label": i18n.month_label(start),
                 "orders": row.get("orders", 0),
                 "income": row.get("income") or ZERO,
                 "shipping": row.get("shipping") or ZERO,
             }
         )
-    top = max((r["income"] for r in rows), default=ZERO)
-    for r in rows:
-        r["percent"] = int(r["income"] * 100 / top) if top else 0
     return rows
 
 
-def income_chart(rows: list[dict]) -> dict:
-    """Geometry for an inline SVG bar chart (no script, no library): one bar per month."""
-    bar, gap, height = 24, 8, 120
-    bars = []
-    for i, r in enumerate(rows):
-        h = round(height * r["percent"] / 100)
-        bars.append(
-            {
-                "x": i * (bar + gap),
-                "y": height - h,
-                "h": h,
-                "w": bar,
-                "label_x": i * (bar + gap) + bar // 2,
-                "row": r,
-                # the year under the first bar and under each January
-                "year": r["year"] if i == 0 or r["month"].month == 1 else "",
-            }
-        )
-    return {"bars": bars, "width": len(rows) * (bar + gap), "height": height}
+def income_chart(rows: list[dict]) -> str:
+    """One bar per month (``core.charts``): the month's short name under each, the year under
+    the first and under each January, the exact baht in each bar's title."""
+    return charts.bar_chart(
+        [float(r["income"]) for r in rows],
+        [i18n.month_label(r["month"], short=True) for r in rows],
+        sublabels=[
+            i18n.year_label(r["month"]) if i == 0 or r["month"].month == 1 else ""
+            for i, r in enumerate(rows)
+        ],
+        tips=[r["label"] for r in rows],
+        tip_fmt=baht,
+        title=_("Income by month"),
+    )
 
 
 def best_sellers(orders, limit: int = 10) -> list[dict]:
@@ -122,99 +88,78 @@ def best_sellers(orders, limit: int = 10) -> list[dict]:
     ]
 
 
-ORDER_CSV_HEADER = [
-    "number",
-    "created",
-    "status",
-    "group",
-    "buyer_name",
-    "buyer_phone",
-    "buyer_email",
-    "address",
-    "postcode",
-    "items",
-    "subtotal",
-    "shipping_service",
-    "shipping_fee",
-    "total",
-    "paid_at",
-    "tracking_number",
-    "shipped_at",
+def _items(order) -> str:
+    return "; ".join(f"{line.title} x{line.quantity}" for line in order.lines.all())
+
+
+#: The seller's orders export (CSV or XLSX), one order a line, headers in the reader's language.
+ORDER_COLUMNS = [
+    Column("number", gettext_lazy("Order number")),
+    Column("created", gettext_lazy("Ordered at")),
+    Column("status", gettext_lazy("Status"), value=lambda o: o.get_status_display()),
+    Column("group", gettext_lazy("Group"), value="group.code"),
+    Column("buyer_name", gettext_lazy("Buyer")),
+    Column("buyer_phone", gettext_lazy("Phone")),
+    Column("buyer_email", gettext_lazy("Email")),
+    Column("address", gettext_lazy("Address"), value=lambda o: " ".join(o.address_lines()[1:])),
+    Column("postcode", gettext_lazy("Postcode")),
+    Column("items", gettext_lazy("Items"), value=_items),
+    Column("subtotal", gettext_lazy("Subtotal (baht)")),
+    Column("shipping_service", gettext_lazy("Shipping service")),
+    Column("shipping_fee", gettext_lazy("Shipping fee (baht)")),
+    Column("total", gettext_lazy("Total (baht)")),
+    Column("paid_at", gettext_lazy("Paid at")),
+    Column("tracking_number", gettext_lazy("Tracking number")),
+    Column("shipped_at", gettext_lazy("Shipped at")),
 ]
+ORDER_TABLE = Table(ORDER_COLUMNS)
 
 
-def _iso(value) -> str:
-    if not value:
-        return ""
-    return timezone.localtime(value).isoformat(timespec="seconds")
+def orders_for_export(orders):
+    return (
+        orders.with_details()
+        .select_related("group", "subdistrict__district__province")
+        .order_by("created", "pk")
+    )
 
 
-def order_csv_rows(orders):
-    """Rows of the seller's orders CSV (UTF-8, one order a line, items joined by "; ")."""
-    yield ORDER_CSV_HEADER
-    qs = orders.with_details().select_related("subdistrict__district__province").order_by("created")
-    for o in qs:
-        yield [
-            o.number,
-            _iso(o.created),
-            o.status,
-            o.group.code,
-            o.buyer_name,
-            o.buyer_phone,
-            o.buyer_email,
-            " ".join(o.address_lines()[1:]),
-            o.postcode,
-            "; ".join(f"{line.title} x{line.quantity}" for line in o.lines.all()),
-            f"{o.subtotal:.2f}",
-            o.shipping_service,
-            f"{o.shipping_fee:.2f}",
-            f"{o.total:.2f}",
-            _iso(o.paid_at),
-            o.tracking_number,
-            _iso(o.shipped_at),
-        ]
+def _feed_photo(absolute):
+    def value(p):
+        photo = p.first_photo
+        return absolute(photo.image.url) if photo else ""
+
+    return value
 
 
-FEED_HEADER = [
-    "id",
-    "title",
-    "description",
-    "link",
-    "image_link",
-    "price",
-    "availability",
-    "brand",
-    "condition",
-    "shipping_weight",
-    "product_type",
-]
-
-
-def feed_rows(products, absolute):
-    """The product feed (Google Merchant-style columns most marketplaces accept):
-    ``absolute(path)`` turns a site path into a full URL."""
+def feed_table(absolute) -> Table:
+    """The product feed (Google Merchant-style columns most marketplaces accept, so the
+    header is the keys): ``absolute(path)`` turns a site path into a full URL."""
     from django.urls import reverse
 
-    yield FEED_HEADER
-    for p in products:
-        photo = p.first_photo
-        yield [
-            str(p.pk),
-            p.title_th,
-            " ".join((p.description_th or p.title_th).split())[:5000],
-            absolute(reverse("market:product", args=[p.pk])),
-            absolute(photo.image.url) if photo else "",
-            f"{p.price:.2f} THB",
-            "in stock" if p.stock > 0 else "out of stock",
-            p.group.name_th,
-            "new",
-            f"{p.weight_grams} g",
-            p.category.name_th,
-        ]
-
-
-def csv_safe(value: str) -> str:
-    """Cells a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return Table(
+        [
+            Column("id", "id", value=lambda p: str(p.pk)),
+            Column("title", "title", value="title_th"),
+            Column(
+                "description",
+                "description",
+                value=lambda p: " ".join((p.description_th or p.title_th).split())[:5000],
+            ),
+            Column(
+                "link", "link", value=lambda p: absolute(reverse("market:product", args=[p.pk]))
+            ),
+            Column("image_link", "image_link", value=_feed_photo(absolute)),
+            Column("price", "price", value=lambda p: f"{p.price:.2f} THB"),
+            Column(
+                "availability",
+                "availability",
+                value=lambda p: "in stock" if p.stock > 0 else "out of stock",
+            ),
+            Column("brand", "brand", value="group.name_th"),
+            Column("condition", "condition", value=lambda p: "new"),
+            Column("shipping_weight", "shipping_weight", value=lambda p: f"{p.weight_grams} g"),
+            Column("product_type", "product_type", value="category.name_th"),
+        ],
+        header="key",
+        bom=False,
+    )

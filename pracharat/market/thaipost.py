@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 
-from pracharat.core.lib.env import env_int, env_str
+from django.conf import settings
+
 from pracharat.market.lib import s10
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,10 @@ class Client:
         language: str = "TH",
         timeout: float | None = None,
     ):
-        self.base_url = (base_url or env_str("THAILANDPOST_API_URL", DEFAULT_BASE_URL)).rstrip("/")
-        self.api_key = api_key if api_key is not None else env_str("THAILANDPOST_API_KEY")
+        self.base_url = (base_url or settings.THAILANDPOST_API_URL or DEFAULT_BASE_URL).rstrip("/")
+        self.api_key = api_key if api_key is not None else settings.THAILANDPOST_API_KEY
         self.language = language
-        self.timeout = timeout or env_int("THAILANDPOST_TIMEOUT", 20)
+        self.timeout = timeout or settings.THAILANDPOST_TIMEOUT
         self._token: str | None = None
         self._expires: datetime | None = None
         self._lock = threading.Lock()

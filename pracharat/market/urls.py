@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from pracharat.market.views import files, orders, seller, shop
 from pracharat.market.webhooks import webhook_urlpatterns
@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/", shop.groups, name="groups"),
     path("groups/<slug:code>/", shop.group, name="group"),
     path("feed.csv", shop.feed, name="feed"),
+    path("feed.xlsx", shop.feed, {"fmt": "xlsx"}, name="feed_xlsx"),
     # Buyer
     path("cart/", orders.cart_view, name="cart"),
     path("cart/add/<int:pk>/", orders.cart_add, name="cart_add"),
@@ -29,7 +30,8 @@ urlpatterns = [
     # Seller
     path("seller/", seller.dashboard, name="seller"),
     path("seller/orders/", seller.orders, name="seller_orders"),
-    path("seller/orders.csv", seller.orders_csv, name="seller_orders_csv"),
+    path("seller/orders.csv", seller.orders_export, name="seller_orders_csv"),
+    path("seller/orders.xlsx", seller.orders_export, {"fmt": "xlsx"}, name="seller_orders_xlsx"),
     path(f"seller/orders/{ORDER}/", seller.order_detail, name="seller_order"),
     path(f"seller/orders/{ORDER}/label.pdf", seller.label, name="seller_label"),
     path(f"seller/orders/{ORDER}/confirm/", seller.confirm_payment, name="seller_confirm"),
@@ -41,7 +43,11 @@ urlpatterns = [
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),
     path("seller/products/<int:pk>/", seller.product_edit, name="seller_product_edit"),
     path("seller/import/", seller.product_import, name="seller_import"),
-    path("seller/import/template.csv", seller.import_template, name="seller_import_template"),
+    re_path(
+        r"^seller/import/template\.(?P<fmt>csv|xlsx)$",
+        seller.import_template,
+        name="seller_import_template",
+    ),
     # Payment provider and Thailand Post callbacks (HMAC / bearer, no session)
     *webhook_urlpatterns,
 ]

@@ -12,13 +12,13 @@ import hmac
 import json
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pracharat.core.lib.env import env_str
 from pracharat.market import actions, thaipost
 from pracharat.market.models import TrackingSource
 
@@ -57,7 +57,7 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
 
 
 def _bearer_ok(request: HttpRequest) -> bool:
-    expected = env_str("THAILANDPOST_WEBHOOK_TOKEN")
+    expected = settings.THAILANDPOST_WEBHOOK_TOKEN
     given = request.headers.get("Authorization", "")
     return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
 
@@ -67,7 +67,7 @@ def _bearer_ok(request: HttpRequest) -> bool:
 def thailandpost_webhook(request: HttpRequest) -> JsonResponse:
     """Thailand Post pushes scans of the parcels we subscribed; final delivery (501)
     moves the order to delivered."""
-    if not env_str("THAILANDPOST_WEBHOOK_TOKEN"):
+    if not settings.THAILANDPOST_WEBHOOK_TOKEN:
         return _error(503, "not_configured", "Thailand Post webhook is not configured")
     if not _bearer_ok(request):
         return _error(401, "unauthorized", "bad bearer token")

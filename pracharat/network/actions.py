@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,32 +21,45 @@ from django.utils.translation import gettext_lazy as _
 
 from pracharat.accounts.models import Role
 from pracharat.accounts.scoping import agency_ids_for, area_codes_for, has_role
+from pracharat.core.errors import Conflict, Invalid, NotAllowed, TooMany
 from pracharat.core.lib.images import Picture
+from pracharat.core.limits import Limit
 from pracharat.core.privacy import client_hash
+from pracharat.core.transitions import Machine, Step
+from pracharat.network import notifications
 from pracharat.network.models import (
+    INCIDENT_TRANSITIONS,
     FaultReport,
     Incident,
     IncidentEvent,
     IncidentEventKind,
     IncidentSource,
-    IncidentStatus,
     ServicePoint,
 )
 
-# How many public reports one client may send per hour, about one point and in all, and how
-# many one point takes from everyone (a flood from many addresses still stops somewhere).
-REPORTS_PER_POINT_PER_CLIENT = getattr(settings, "NETWORK_REPORTS_PER_POINT_PER_CLIENT", 3)
-REPORTS_PER_CLIENT = getattr(settings, "NETWORK_REPORTS_PER_CLIENT", 10)
-REPORTS_PER_POINT = getattr(settings, "NETWORK_REPORTS_PER_POINT", 30)
-RATE_WINDOW = dt.timedelta(hours=1)
-# Time the provider has to fix a point after a report (the outage detector sets its own).
-REPORT_SLA = dt.timedelta(hours=getattr(settings, "NETWORK_REPORT_SLA_HOURS", 24))
 
-
-class RateLimited(Exception):
+class RateLimited(TooMany):
     """Too many reports from this client (or to this point) in the last hour."""
 
-    message = _("Too many reports in the last hour. Thank you; please try again later.")
+    default_message = _("Too many reports in the last hour. Thank you; please try again later.")
+
+
+def report_limits(point: ServicePoint, ip_hash: str) -> list[tuple[Limit, str]]:
+    """The hourly limits a public report counts against, with its subject under each: one
+    client about one point, one client in all, and one point from everyone (a flood from many
+    addresses still stops somewhere). Read from settings at each call."""
+    hour = 3600
+    return [
+        (Limit("network.report.point_client", settings.NETWORK_REPORTS_PER_POINT_PER_CLIENT, hour),
+         f"{point.pk}:{ip_hash}"),
+        (Limit("network.report.client", settings.NETWORK_REPORTS_PER_CLIENT, hour), ip_hash),
+        (Limit("network.report.point", settings.NETWORK_REPORTS_PER_POINT, hour), str(point.pk)),
+    ]  # fmt: skip
+
+
+def report_sla() -> dt.timedelta:
+    """Time the provider has to fix a point after a report (the outage detector has its own)."""
+    return dt.timedelta(hours=settings.NETWORK_REPORT_SLA_HOURS)
 
 
 @dataclass
@@ -61,18 +73,24 @@ class ReportInput:
 
 
 def check_report_rate(point: ServicePoint, ip_hash: str, now: dt.datetime | None = None) -> None:
-    """Raise :class:`RateLimited` when a new report would go over a limit (reads only)."""
-    since = (now or timezone.now()) - RATE_WINDOW
-    mine = FaultReport.objects.recent_from(ip_hash, since)
-    if mine.filter(service_point=point).count() >= REPORTS_PER_POINT_PER_CLIENT:
-        raise RateLimited
-    if mine.count() >= REPORTS_PER_CLIENT:
-        raise RateLimited
-    if (
-        FaultReport.objects.filter(service_point=point, created__gte=since).count()
-        >= REPORTS_PER_POINT
+    """Raise :class:`RateLimited` when a new report would go over a limit. Reads only: the
+    public page asks before it lets the form decode a photo; :func:`take_report_slot` counts."""
+    if any(
+        limit.used(subject) >= limit.attempts for limit, subject in report_limits(point, ip_hash)
     ):
         raise RateLimited
+
+
+def take_report_slot(point: ServicePoint, ip_hash: str) -> None:
+    """Count one report against every limit, atomically across workers (``core.limits``), or
+    raise :class:`RateLimited` with the counts given back, so refused attempts cost no one."""
+    taken = []
+    for limit, subject in report_limits(point, ip_hash):
+        taken.append((limit, subject))
+        if not limit.hit(subject):
+            for each, who in taken:
+                each.refund(who)
+            raise RateLimited
 
 
 def open_incident(
@@ -107,8 +125,14 @@ def open_incident(
     except IntegrityError:  # another writer opened one a moment ago
         return Incident.objects.unresolved().get(service_point=point), False
     IncidentEvent.objects.create(
-        incident=incident, at=now, kind=IncidentEventKind.OPENED, actor=actor, note=note
+        incident=incident,
+        at=now,
+        kind=IncidentEventKind.OPENED,
+        actor=actor,
+        note=note,
+        to_status=incident.status,
     )
+    notifications.incident_opened(incident)  # the assigned agency hears of it after commit
     return incident, True
 
 
@@ -121,7 +145,7 @@ def submit_fault_report(
     The public page checks the limit once more before it lets the form decode a photo."""
     now = now or timezone.now()
     ip_hash = client_hash(ip_address)
-    check_report_rate(point, ip_hash, now)
+    take_report_slot(point, ip_hash)
     report = FaultReport(
         service_point=point,
         area_code=point.area_code,
@@ -149,7 +173,7 @@ def _file_report(point: ServicePoint, report: FaultReport, data: ReportInput, no
         source=IncidentSource.REPORT,
         summary=str(problem_label),
         note=str(problem_label),
-        sla=REPORT_SLA,
+        sla=report_sla(),
         now=now,
     )
     report.incident = incident
@@ -193,34 +217,56 @@ def can_note(user, incident: Incident) -> bool:
     )
 
 
-def _locked(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().get(pk=incident.pk)
+#: What a move writes in the incident's history.
+INCIDENT_EVENT_KINDS = {
+    "acknowledge": IncidentEventKind.ACKNOWLEDGED,
+    "resolve": IncidentEventKind.RESOLVED,
+}
+INCIDENT_REFUSALS = {
+    "acknowledge": _("Only an open incident can be acknowledged."),
+    "resolve": _("This incident is already resolved."),
+}
+
+
+def _record(step: Step) -> None:
+    IncidentEvent.objects.create(
+        incident=step.obj,
+        at=step.at,
+        kind=INCIDENT_EVENT_KINDS[step.action],
+        actor=step.by,
+        note=step.note,
+        from_status=step.from_status,
+        to_status=step.to_status,
+    )
+
+
+#: Incidents move only through this machine (``core.transitions``); ``by=None`` is the
+#: platform (the outage monitor resolving an outage when traffic returns).
+INCIDENTS = Machine(
+    model=Incident,
+    table=INCIDENT_TRANSITIONS,
+    record=_record,
+    rights={"acknowledge": can_work_on, "resolve": can_work_on},
+    refusal=lambda incident, action: Conflict(INCIDENT_REFUSALS[action]),
+    forbidden=_("You may not update this incident."),
+)
 
 
 @transaction.atomic
 def acknowledge_incident(incident: Incident, user, note: str = "", now=None) -> Incident:
-    if not can_work_on(user, incident):
-        raise PermissionDenied
     now = now or timezone.now()
-    incident = _locked(incident)
-    if incident.status != IncidentStatus.OPEN:
-        raise ValidationError(_("Only an open incident can be acknowledged."))
-    incident.status = IncidentStatus.ACKNOWLEDGED
-    incident.acknowledged_at = now
-    incident.save(update_fields=["status", "acknowledged_at", "updated"])
-    IncidentEvent.objects.create(
-        incident=incident, at=now, kind=IncidentEventKind.ACKNOWLEDGED, actor=user, note=note
+    return INCIDENTS.transition(
+        incident, "acknowledge", by=user, note=note, at=now, acknowledged_at=now
     )
-    return incident
 
 
 @transaction.atomic
 def add_incident_note(incident: Incident, user, note: str, now=None) -> IncidentEvent:
     if not can_note(user, incident):
-        raise PermissionDenied
+        raise NotAllowed(_("You may not update this incident."))
     note = (note or "").strip()
     if not note:
-        raise ValidationError(_("Write a note."))
+        raise Invalid(_("Write a note."), field="note")
     return IncidentEvent.objects.create(
         incident=incident,
         at=now or timezone.now(),
@@ -232,26 +278,28 @@ def add_incident_note(incident: Incident, user, note: str, now=None) -> Incident
 
 @transaction.atomic
 def resolve_incident(incident: Incident, user, resolution: str, now=None) -> Incident:
-    if not can_work_on(user, incident):
-        raise PermissionDenied
+    INCIDENTS.check_right(user, incident, "resolve")
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ValidationError(_("Say what was done to fix it."))
+        raise Invalid(_("Say what was done to fix it."), field="resolution")
     now = now or timezone.now()
-    incident = _locked(incident)
-    if incident.status == IncidentStatus.RESOLVED:
-        raise ValidationError(_("This incident is already resolved."))
-    incident.status = IncidentStatus.RESOLVED
-    incident.resolved_at = now
-    incident.acknowledged_at = incident.acknowledged_at or now
-    incident.resolution = resolution
-    incident.save(
-        update_fields=["status", "resolved_at", "acknowledged_at", "resolution", "updated"]
+    return INCIDENTS.transition(
+        incident,
+        "resolve",
+        by=user,
+        note=resolution,
+        at=now,
+        resolved_at=now,
+        acknowledged_at=incident.acknowledged_at or now,
+        resolution=resolution,
     )
-    IncidentEvent.objects.create(
-        incident=incident, at=now, kind=IncidentEventKind.RESOLVED, actor=user, note=resolution
+
+
+def resolve_outage(incident: Incident, note: str, now) -> Incident:
+    """The platform resolves an outage incident when the point talks again (``health``)."""
+    return INCIDENTS.transition(
+        incident, "resolve", note=note, at=now, resolved_at=now, resolution=note
     )
-    return incident
 
 
 # --- Personal data: retention and erasure (docs/privacy.md) -------------------------------------

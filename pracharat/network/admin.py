@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pracharat.core.admin import ThaiDatesAdmin
 from pracharat.network.models import (
     AccountingSession,
     DailyUsage,
@@ -64,7 +65,7 @@ class NasInline(admin.TabularInline):
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
+class ServicePointAdmin(ThaiDatesAdmin):
     list_display = ["code", "place_name", "area_code", "programme", "status", "last_seen"]
     list_filter = ["status", "programme", "provider"]
     search_fields = ["code", "place_name", "area_code", "ssid"]
@@ -74,7 +75,7 @@ class ServicePointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nas)
-class NasAdmin(admin.ModelAdmin):
+class NasAdmin(ThaiDatesAdmin):
     form = NasForm
     list_display = [
         "__str__",
@@ -90,7 +91,7 @@ class NasAdmin(admin.ModelAdmin):
     list_select_related = ["service_point"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ThaiDatesAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -128,7 +129,7 @@ class IncidentEventInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ThaiDatesAdmin):
     list_display = ["__str__", "service_point", "agency", "source", "status", "sla_due"]
     list_filter = ["status", "source", "agency"]
     search_fields = ["summary", "service_point__code", "area_code"]
@@ -138,7 +139,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(FaultReport)
-class FaultReportAdmin(admin.ModelAdmin):
+class FaultReportAdmin(ThaiDatesAdmin):
     list_display = ["service_point", "problem", "created", "incident"]
     list_filter = ["problem"]
     search_fields = ["service_point__code", "description"]

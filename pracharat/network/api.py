@@ -1,5 +1,5 @@
-"""The network API at /api/v1/network/: the public service-point registry, daily usage (JSON and
-CSV), GeoJSON for maps, and incidents for the officers who handle them.
+"""The network API at /api/v1/network/: the public service-point registry, daily usage (JSON,
+CSV and XLSX), GeoJSON for maps, and incidents for the officers who handle them.
 
 Public reads need no auth and never include device secrets or anything about people; incident
 endpoints take a bearer token or the browser session (CSRF applies to session writes).
@@ -7,19 +7,20 @@ endpoints take a bearer token or the browser session (CSRF applies to session wr
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 
 from pracharat.accounts.api_auth import token_or_session
+from pracharat.core import tables
 from pracharat.core.api_schemas import ErrorOut, with_errors
+from pracharat.core.errors import Invalid
+from pracharat.core.tables import Column, Table
 from pracharat.geo.models import Province
 from pracharat.network import actions
 from pracharat.network.models import (
@@ -38,6 +39,7 @@ CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,23}$"
 MAX_USAGE_DAYS = 3 * 366
 DEFAULT_USAGE_DAYS = 30
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+XLSX_CONTENT = {tables.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}
 GEOJSON_CONTENT = {"application/geo+json": {"schema": {"type": "object"}}}
 
 
@@ -143,24 +145,32 @@ def _points(area: str | None, status: str | None):
     return qs
 
 
-def _day(value: str) -> dt.date:
+def _day(value: str, field: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError("start and end must be real dates (YYYY-MM-DD)") from exc
+        raise Invalid(_("Give start and end as real dates (YYYY-MM-DD)."), field=field) from exc
     if not EARLIEST <= day <= LATEST:
-        raise ValidationError(f"dates must be between {EARLIEST} and {LATEST}")
+        raise Invalid(
+            _("Dates must be between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST, "latest": LATEST},
+            field=field,
+        )
     return day
 
 
 def _period(period: Period) -> tuple[dt.date, dt.date]:
     """The inclusive range asked for; bad, reversed or longer than three years is a 422."""
-    end = _day(period.end) if period.end else timezone.localdate()
-    start = _day(period.start) if period.start else end - dt.timedelta(DEFAULT_USAGE_DAYS - 1)
+    end = _day(period.end, "end") if period.end else timezone.localdate()
+    start = (
+        _day(period.start, "start") if period.start else end - dt.timedelta(DEFAULT_USAGE_DAYS - 1)
+    )
     if start > end:
-        raise ValidationError("start must be on or before end")
+        raise Invalid(_("The start must be on or before the end."), field="start")
     if (end - start).days + 1 > MAX_USAGE_DAYS:
-        raise ValidationError(f"ask for at most {MAX_USAGE_DAYS} days at a time")
+        raise Invalid(
+            _("Ask for at most %(days)d days at a time.") % {"days": MAX_USAGE_DAYS}, field="end"
+        )
     return start, end
 
 
@@ -302,7 +312,12 @@ def service_point_usage(
     return _usage_rows(point, start, end)
 
 
-USAGE_COLUMNS = [
+def _keyed(*keys: str) -> Table:
+    """Tables the API serves: the header is the keys, the same names as the JSON's."""
+    return Table([Column(key, key) for key in keys], header="key")
+
+
+USAGE_TABLE = _keyed(
     "day",
     "sessions",
     "unique_users",
@@ -310,50 +325,8 @@ USAGE_COLUMNS = [
     "bytes_in",
     "bytes_out",
     "peak_concurrent",
-]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    # A BOM so that Excel opens the Thai names as UTF-8.
-    lines = (writer.writerow(r) for r in rows)
-    response = StreamingHttpResponse(
-        _chain("\ufeff", writer.writerow(header), lines), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _chain(*parts):
-    for part in parts:
-        if isinstance(part, str):
-            yield part
-        else:
-            yield from part
-
-
-@router.get(
-    "/service-points/{code}/usage.csv",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_point_usage_csv",
-    summary="A point's daily usage as CSV",
-    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
 )
-def service_point_usage_csv(
-    request, period: Query[Period], code: str = Path(..., pattern=CODE_PATTERN)
-):
-    point = _point(code)
-    start, end = _period(period)
-    rows = ([r[c] for c in USAGE_COLUMNS] for r in _usage_rows(point, start, end))
-    return _csv_response(f"{point.code}-{start}-{end}.csv", USAGE_COLUMNS, rows)
-
-
-AREA_COLUMNS = [
+AREA_TABLE = _keyed(
     "area_code",
     "area_name",
     "level",
@@ -364,26 +337,48 @@ AREA_COLUMNS = [
     "session_seconds",
     "bytes_in",
     "bytes_out",
-]
-
-
-@router.get(
-    "/areas/{code}/usage.csv",
-    response={200: str, 404: ErrorOut, 422: ErrorOut},
-    url_name="network_area_usage_csv",
-    summary="Daily usage of a province and each of its districts as CSV",
-    openapi_extra={"responses": {200: {"description": "OK", "content": CSV_CONTENT}}},
 )
-def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern=r"^\d{2}$")):
+Format = Literal["csv", "xlsx"]
+
+
+def _export_endpoints(path: str, pattern: str, name: str, summary: str, export) -> None:
+    """``path.csv`` and ``path.xlsx``: the same rows, ``export(period, code, fmt)``."""
+
+    def endpoint_for(fmt: Format):
+        def endpoint(request, period: Query[Period], code: str = Path(..., pattern=pattern)):
+            return export(period, code, fmt)
+
+        endpoint.__name__ = f"{name}_{fmt}"
+        return endpoint
+
+    for fmt, kind, content in (("csv", "CSV", CSV_CONTENT), ("xlsx", "XLSX", XLSX_CONTENT)):
+        router.get(
+            f"{path}.{fmt}",
+            response={200: str, 404: ErrorOut, 422: ErrorOut},
+            url_name=f"network_{name}_{fmt}",
+            summary=f"{summary} as {kind}",
+            openapi_extra={"responses": {200: {"description": "OK", "content": content}}},
+        )(endpoint_for(fmt))
+
+
+def _point_usage_export(period: Period, code: str, fmt: Format):
+    point = _point(code)
+    start, end = _period(period)
+    rows = _usage_rows(point, start, end)
+    return tables.export_response(USAGE_TABLE, rows, f"{point.code}-{start}-{end}", fmt)
+
+
+def _area_usage_export(period: Period, code: str, fmt: Format):
     province = get_object_or_404(Province, code=code)
     start, end = _period(period)
     names = {province.code: province.name_th}
     names.update(province.districts.values_list("code", "name_th"))
     rows = (
-        AreaDailyUsage.objects.in_area(code)
+        {**row, "area_name": names.get(row["area_code"], ""), "users": row["user_days"]}
+        for row in AreaDailyUsage.objects.in_area(code)
         .between(start, end)
         .order_by("level", "area_code", "day")
-        .values_list(
+        .values(
             "area_code",
             "level",
             "day",
@@ -394,10 +389,25 @@ def area_usage_csv(request, period: Query[Period], code: str = Path(..., pattern
             "bytes_in",
             "bytes_out",
         )
-        .iterator(chunk_size=2000)
+        .iterator(chunk_size=tables.CHUNK_SIZE)
     )
-    lines = ([area, names.get(area, ""), level, *rest] for area, level, *rest in rows)
-    return _csv_response(f"network-{code}-{start}-{end}.csv", AREA_COLUMNS, lines)
+    return tables.export_response(AREA_TABLE, rows, f"network-{code}-{start}-{end}", fmt)
+
+
+_export_endpoints(
+    "/service-points/{code}/usage",
+    CODE_PATTERN,
+    "point_usage",
+    "A point's daily usage",
+    _point_usage_export,
+)
+_export_endpoints(
+    "/areas/{code}/usage",
+    r"^\d{2}$",
+    "area_usage",
+    "Daily usage of a province and each of its districts",
+    _area_usage_export,
+)
 
 
 # --- Incidents (officers) ----------------------------------------------------------------------
@@ -433,6 +443,8 @@ class EventOut(Schema):
     kind: str
     actor: str | None
     note: str
+    from_status: str = Field(description="Status before a status change; empty otherwise")
+    to_status: str = Field(description="Status after a status change; empty otherwise")
 
     @staticmethod
     def resolve_actor(obj) -> str | None:
@@ -518,17 +530,10 @@ def update_incident(
     request, body: Body[IncidentUpdate], incident_id: int = Path(..., ge=1, le=2**62)
 ):
     item = _incident_detail(request, incident_id)
-    if body.action in ("note", "resolve") and not body.note.strip():
-        raise ValidationError("note is required for this action")
-    try:
-        if body.action == "acknowledge":
-            actions.acknowledge_incident(item, request.auth, body.note)
-        elif body.action == "note":
-            actions.add_incident_note(item, request.auth, body.note)
-        else:
-            actions.resolve_incident(item, request.auth, body.note)
-    except PermissionDenied as exc:
-        raise HttpError(403, "You may not update this incident.") from exc
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages)) from exc
+    if body.action == "acknowledge":
+        actions.acknowledge_incident(item, request.auth, body.note)
+    elif body.action == "note":
+        actions.add_incident_note(item, request.auth, body.note)
+    else:
+        actions.resolve_incident(item, request.auth, body.note)
     return _incident_detail(request, incident_id)

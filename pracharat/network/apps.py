@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +10,6 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         from pracharat.core import audit, registry
-        from pracharat.core.lib.env import env_bool
         from pracharat.network import models
 
         # Liveness columns change every few minutes; the audit log keeps the decisions.
@@ -26,7 +26,7 @@ class NetworkConfig(AppConfig):
             models.FaultReport, personal=["contact", "description", "photo"], exclude=["ip_hash"]
         )
         registry.serve_process(["radius"])
-        if env_bool("PRACHARAT_DEMO_TRAFFIC", False):
+        if settings.PRACHARAT_DEMO_TRAFFIC:
             # `make run`: live sessions from the demo's Phitsanulok points, as real RADIUS
             # packets to the listener, so the pages show activity as well as history.
             registry.serve_process(

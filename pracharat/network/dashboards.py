@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
+from pracharat.core.collation import by_name
 from pracharat.core.lib import thaidate
 from pracharat.network.models import (
     AreaDailyUsage,
@@ -149,11 +150,6 @@ def daily_series(
     return out
 
 
-def _month_start(day: dt.date, back: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 - back
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def monthly_series(
     code: str, start: dt.date, end: dt.date, rows: dict[dt.date, dict] | None = None
 ) -> list[DayRow]:
@@ -162,14 +158,14 @@ def monthly_series(
     few hundred day sums are added up into months here, which is cheaper than a month
     truncation per row (SQLite evaluates that in Python)."""
     if rows is None:
-        rows = _per_day(code, _month_start(start), end)
+        rows = _per_day(code, thaidate.month_start(start), end)
     months: dict[dt.date, DayRow] = {}
-    month = _month_start(start)
+    month = thaidate.month_start(start)
     while month <= end:
         months[month] = DayRow(month)
-        month = _month_start(month, -1)
+        month = thaidate.next_month(month)
     for day, values in rows.items():
-        total = months.get(_month_start(day))
+        total = months.get(thaidate.month_start(day))
         if total is None:
             continue
         row = _row(day, values)
@@ -183,7 +179,7 @@ def monthly_series(
 
 def _fiscal_totals(months: list[DayRow], today: dt.date) -> list[FiscalTotals]:
     current = thaidate.fiscal_year_of(today)
-    previous = thaidate.fiscal_year(current.be - 1)
+    previous = current.previous()
     result = []
     for year in (current, previous):
         totals = FiscalTotals(year, partial=year.end >= today)
@@ -240,12 +236,12 @@ def picture(code: str, *, today: dt.date | None = None, rank_key: str = "users")
     points = ServicePoint.objects.in_area(code) if code else ServicePoint.objects.all()
     status_counts = points.status_counts()
     online = points.online().count()
-    previous_fy = thaidate.fiscal_year(thaidate.fiscal_year_of(today).be - 1)
-    first = min(previous_fy.start, _month_start(today, 11))
+    previous_fy = thaidate.fiscal_year_of(today).previous()
+    first = min(previous_fy.start, thaidate.month_start(today, 11))
     per_day = _per_day(code, first, today)
     days = daily_series(code, today - dt.timedelta(days=RECENT_DAYS - 1), today, per_day)
     all_months = monthly_series(code, first, today, per_day)
-    rank_month = _month_start(today)
+    rank_month = thaidate.month_start(today)
     incidents = Incident.objects.unresolved()
     if code:
         incidents = incidents.in_area(code)
@@ -314,7 +310,7 @@ def province_table(today: dt.date | None = None) -> list[dict]:
         AreaDailyUsage.objects.provinces().filter(day=today).values_list("area_code", "user_days")
     )
     rows = []
-    for province in Province.objects.order_by("name_th"):
+    for province in Province.objects.order_by(*by_name()):
         row = counts.get(province.code)
         if not row:
             continue

@@ -5,15 +5,17 @@ Accounting-On and the Interim-Updates of open sessions) and, where the device su
 through a heartbeat (:func:`record_heartbeat`, e.g. from a monitoring probe or the device's
 periodic check-in). Both move ``ServicePoint.last_seen``.
 
-- A point whose devices send heartbeats is dark after ``HEARTBEAT_WINDOW`` without one.
-- A point known only from accounting is dark after ``SILENCE_WINDOW`` without any: a village
-  hotspot may honestly have nobody on it for a night, so the window is long.
+- A point whose devices send heartbeats is dark after ``NETWORK_HEARTBEAT_MINUTES`` without
+  one.
+- A point known only from accounting is dark after ``NETWORK_SILENCE_HOURS`` without any:
+  a village hotspot may honestly have nobody on it for a night, so the window is long.
 - A point with no active device is not monitored, and a decommissioned one never is.
 
 Going dark sets the point DOWN and opens an outage incident assigned to the provider agency
-(or adds to the point's open incident) with an SLA clock of ``OUTAGE_SLA``. When signs of life
-return the point is set ACTIVE again - DEGRADED while a public report about it is still open -
-and an outage incident is resolved automatically with a note of how long it lasted.
+(or adds to the point's open incident) with an SLA clock of ``NETWORK_OUTAGE_SLA_HOURS``.
+When signs of life return the point is set ACTIVE again - DEGRADED while a public report
+about it is still open - and an outage incident is resolved automatically with a note of
+how long it lasted.
 Every check is a handful of set-based queries, whatever the number of points.
 """
 
@@ -30,14 +32,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pracharat.network.actions import open_incident
+from pracharat.core import i18n
+from pracharat.network.actions import open_incident, resolve_outage
 from pracharat.network.models import (
     AccountingSession,
     Incident,
     IncidentEvent,
     IncidentEventKind,
     IncidentSource,
-    IncidentStatus,
     Nas,
     PointStatus,
     ServicePoint,
@@ -46,9 +48,18 @@ from pracharat.network.querysets import ONLINE_WINDOW
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_WINDOW = timedelta(minutes=getattr(settings, "NETWORK_HEARTBEAT_MINUTES", 15))
-SILENCE_WINDOW = timedelta(hours=getattr(settings, "NETWORK_SILENCE_HOURS", 24))
-OUTAGE_SLA = timedelta(hours=getattr(settings, "NETWORK_OUTAGE_SLA_HOURS", 24))
+
+# The windows and the SLA are read from settings at each call (docs/configuration.md).
+def heartbeat_window() -> timedelta:
+    return timedelta(minutes=settings.NETWORK_HEARTBEAT_MINUTES)
+
+
+def silence_window() -> timedelta:
+    return timedelta(hours=settings.NETWORK_SILENCE_HOURS)
+
+
+def outage_sla() -> timedelta:
+    return timedelta(hours=settings.NETWORK_OUTAGE_SLA_HOURS)
 
 
 @dataclass(slots=True)
@@ -89,8 +100,8 @@ def dark_points(now: datetime | None = None):
         monitored_points()
         .exclude(status=PointStatus.DOWN)
         .filter(
-            Q(has_heartbeat=True, last_sign__lt=now - HEARTBEAT_WINDOW)
-            | Q(has_heartbeat=False, last_sign__lt=now - SILENCE_WINDOW)
+            Q(has_heartbeat=True, last_sign__lt=now - heartbeat_window())
+            | Q(has_heartbeat=False, last_sign__lt=now - silence_window())
         )
     )
 
@@ -132,9 +143,7 @@ def mark_down(point: ServicePoint, now: datetime) -> bool:
     )
     last = point.last_seen
     if last:
-        note = _("No signal from the point since %(time)s.") % {
-            "time": timezone.localtime(last).strftime("%Y-%m-%d %H:%M")
-        }
+        note = _("No signal from the point since %(time)s.") % {"time": i18n.datetime_label(last)}
     else:
         note = _("The point has never reported.")
     incident, opened = open_incident(
@@ -142,7 +151,7 @@ def mark_down(point: ServicePoint, now: datetime) -> bool:
         source=IncidentSource.OUTAGE,
         summary=_("Outage: %(place)s") % {"place": point.place_name},
         note=note,
-        sla=OUTAGE_SLA,
+        sla=outage_sla(),
         now=now,
     )
     if not opened:
@@ -166,13 +175,7 @@ def mark_recovered(point: ServicePoint, now: datetime) -> bool:
             "hours": hours,
             "minutes": rest // 60,
         }
-        open_incident.status = IncidentStatus.RESOLVED
-        open_incident.resolved_at = now
-        open_incident.resolution = note
-        open_incident.save(update_fields=["status", "resolved_at", "resolution", "updated"])
-        IncidentEvent.objects.create(
-            incident=open_incident, at=now, kind=IncidentEventKind.RESOLVED, note=note
-        )
+        resolve_outage(open_incident, note, now)
         resolved = True
     elif open_incident is not None:
         # People reported a problem; the point talks again, but someone should confirm.

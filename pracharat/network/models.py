@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from pracharat.core.models import AreaCodeField, TimeStamped
@@ -411,6 +411,18 @@ class IncidentStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+#: The incident's state machine, ``{from: {action: to}}``: ``actions.INCIDENTS`` moves
+#: incidents along it (``core.transitions``), writing an ``IncidentEvent`` for each move.
+INCIDENT_TRANSITIONS: dict[str, dict[str, str]] = {
+    IncidentStatus.OPEN: {
+        "acknowledge": IncidentStatus.ACKNOWLEDGED,
+        "resolve": IncidentStatus.RESOLVED,
+    },
+    IncidentStatus.ACKNOWLEDGED: {"resolve": IncidentStatus.RESOLVED},
+    IncidentStatus.RESOLVED: {},
+}
+
+
 class Incident(TimeStamped):
     """A point not working, assigned to its provider agency, with an SLA clock from opening."""
 
@@ -463,6 +475,17 @@ class Incident(TimeStamped):
         return f"#{self.pk} {self.summary}"
 
     @property
+    def title(self) -> str:
+        """The summary in the reader's language. The generated ones (an outage, a reported
+        problem) are stored in the language of the moment they were written, so they are
+        written again here; one typed by a person is shown as typed. An outage reads the
+        service point, which lists load with ``with_point()``."""
+        if self.source == IncidentSource.OUTAGE:
+            return _("Outage: %(place)s") % {"place": self.service_point.place_name}
+        problem = FaultProblem.from_label(self.summary)
+        return str(problem.label) if problem else self.summary
+
+    @property
     def is_open(self) -> bool:
         return self.status != IncidentStatus.RESOLVED
 
@@ -502,6 +525,11 @@ class IncidentEvent(models.Model):
         verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
+    #: Set on a status change (``actions.INCIDENTS``); empty for notes and joined reports.
+    from_status = models.CharField(
+        _("from"), max_length=15, choices=IncidentStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=15, choices=IncidentStatus.choices, blank=True)
 
     class Meta:
         verbose_name = _("incident event")
@@ -519,6 +547,16 @@ class FaultProblem(models.TextChoices):
     LOGIN = "login", _("Cannot log in")
     EQUIPMENT = "equipment", _("Equipment damaged or missing")
     OTHER = "other", _("Other")
+
+    @classmethod
+    def from_label(cls, text: str) -> FaultProblem | None:
+        """The problem whose Thai or English label is ``text`` (an incident's summary)."""
+        for language in ("th", "en"):
+            with translation.override(language):
+                for problem in cls:
+                    if str(problem.label) == text:
+                        return problem
+        return None
 
 
 def fault_photo_path(instance: FaultReport, filename: str) -> str:

@@ -18,7 +18,6 @@ counted and skipped.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from pracharat.core import tables
 from pracharat.network.accounting import (
     INTERIM,
     START,
@@ -217,25 +217,35 @@ def _is_new(row: dict, cursor: ImportCursor, open_keys: set[str]) -> bool:
 
 
 def import_csv(path: str | Path) -> RadacctResult:
-    """Rows of a radacct CSV export (header with the column names, any case)."""
+    """Rows of a radacct export (header with the column names, any case): CSV in UTF-8 or
+    TIS-620, or XLSX, read by :func:`pracharat.core.tables.read` one row at a time."""
     path = Path(path)
     cursor = _cursor(f"csv:{path.resolve()}")
 
     def rows() -> Iterator[dict]:
         open_keys = _open_keys()
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
-            missing = {"acctuniqueid", "nasipaddress"} - set(reader.fieldnames)
+        with path.open("rb") as handle:
+            try:
+                sheet = tables.read(handle)
+            except tables.FileError as exc:
+                raise ValueError(f"{path}: {exc}") from None
+            header = [name.lower() for name in sheet.header]
+            missing = {"acctuniqueid", "nasipaddress"} - set(header)
             if missing:
                 raise ValueError(f"{path}: missing columns {', '.join(sorted(missing))}")
-            for row in reader:
-                try:
-                    new = _is_new(row, cursor, open_keys)
-                except ValueError:
-                    new = True  # counted as a bad row by the import
-                if new:
-                    yield row
+            try:
+                for _line, cells in sheet.rows:
+                    if not any(cells):
+                        continue  # a blank line
+                    row = dict(zip(header, cells, strict=False))
+                    try:
+                        new = _is_new(row, cursor, open_keys)
+                    except ValueError:
+                        new = True  # counted as a bad row by the import
+                    if new:
+                        yield row
+            except tables.FileError as exc:
+                raise ValueError(f"{path}: {exc}") from None
 
     return _import(rows(), cursor)
 

@@ -15,8 +15,8 @@ Attribution of a session to local (Asia/Bangkok) days, documented in ``docs/netw
   time spent in each, with cumulative rounding so the days add up exactly to the session;
 - ``peak_concurrent``: the most sessions open at one instant of the day.
 
-Fiscal years are the Thai government's: 1 October to 30 September, named by the year they end
-in (fiscal year 2569 BE = Oct 2025 - Sep 2026).
+Months and fiscal years (1 October to 30 September, named by the BE year they end in: fiscal
+year 2569 = Oct 2025 - Sep 2026) come from ``core.lib.thaidate``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from pracharat.core.lib import thaidate
 from pracharat.core.models import area_q
 from pracharat.network.accounting import MAX_SESSION_DAYS
 from pracharat.network.models import (
@@ -65,25 +66,6 @@ class RollupResult:
 
 def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def fiscal_year(day: date) -> int:
-    """Thai fiscal year (Buddhist Era) that ``day`` falls in: October starts the next one."""
-    return day.year + 543 + (1 if day.month >= 10 else 0)
-
-
-def fiscal_year_bounds(be_year: int) -> tuple[date, date]:
-    """First and last day of a Thai fiscal year given in Buddhist Era."""
-    ce = be_year - 543
-    return date(ce - 1, 10, 1), date(ce, 9, 30)
 
 
 # -- one day of one point, from its sessions ------------------------------------------------
@@ -280,10 +262,10 @@ def recompute_days(days: dict[date, set[int] | None]) -> RollupResult:
             )
         result.point_days += len(rows)
         for row in rows:
-            months[month_start(day)].add(row.service_point_id)
+            months[thaidate.month_start(day)].add(row.service_point_id)
             area_days[day].add(row.area_code[:4])
         if points is not None:
-            months[month_start(day)].update(points)
+            months[thaidate.month_start(day)].update(points)
     for month, points in months.items():
         result.months += recompute_months(month, points)
     for day, districts in area_days.items():
@@ -299,7 +281,7 @@ def recompute_months(month: date, points: set[int]) -> int:
         chunk = ordered[i : i + CHUNK]
         figures = (
             DailyUsage.objects.filter(
-                service_point_id__in=chunk, day__gte=month, day__lt=next_month(month)
+                service_point_id__in=chunk, day__gte=month, day__lt=thaidate.next_month(month)
             )
             .order_by()
             .values("service_point_id", "area_code")
@@ -497,7 +479,8 @@ def monthly_totals(area_code: str = "", *, start: date, end: date) -> list[dict]
 
 def fiscal_year_totals(be_year: int, area_code: str = "") -> dict:
     """Totals of one Thai fiscal year for an area, from MonthlyUsage (12 months per point)."""
-    first, last = fiscal_year_bounds(be_year)
+    year = thaidate.fiscal_year(be_year)
+    first, last = year.start, year.end
     qs = MonthlyUsage.objects.between(first, last)
     if area_code:
         qs = qs.in_area(area_code)

@@ -10,6 +10,12 @@ urlpatterns = [
     path("area/", views.area, name="country"),
     re_path(r"^area/(?P<code>\d{2}|\d{4})/$", views.area, name="area"),
     path("incidents/", views.incidents, name="incidents"),
+    path("import/", views.point_import, name="point_import"),
+    re_path(
+        r"^import/template\.(?P<fmt>csv|xlsx)$",
+        views.point_import_template,
+        name="point_import_template",
+    ),
     path("incidents/<int:pk>/", views.incident, name="incident"),
     path("reports/<int:pk>/photo/", views.report_photo, name="report_photo"),
     re_path(

@@ -1,27 +1,30 @@
-"""Network pages: the national picture, a point's public page, province maps, area dashboards
-and the incident desk for agency officers. Views parse, call a queryset, dashboard read or
-action, and render; figures come from ``dashboards``, charts from ``charts``."""
+"""Network pages: the national picture, a point's public page, province maps, area dashboards,
+the incident desk for agency officers and the point import for provincial officers. Views
+parse, call a queryset, dashboard read or action, and render; figures come from ``dashboards``,
+charts from ``charts``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pracharat.core.lib import thaidate
+from pracharat.core import charts, i18n, tables
+from pracharat.core.collation import by_name
+from pracharat.core.errors import DomainError, NotAllowed, add_to_form
 from pracharat.core.lib.area import BadAreaCode, clean
 from pracharat.core.privacy import client_hash
 from pracharat.core.storage import private_file_response
 from pracharat.geo.models import District, Province, SubDistrict
-from pracharat.network import actions, charts, dashboards
+from pracharat.network import actions, dashboards, imports
 from pracharat.network.forms import (
     AcknowledgeForm,
     FaultReportForm,
@@ -53,12 +56,16 @@ def _status_rows(counts: dict[str, int]) -> list[dict]:
     ]
 
 
-def _day_label(day) -> str:
-    return thaidate.THAI_MONTHS_SHORT[day.month - 1] if day.day == 1 else str(day.day)
-
-
-def _month_label(day) -> str:
-    return thaidate.THAI_MONTHS_SHORT[day.month - 1]
+def _daily_chart(days, figure: str, title) -> str:
+    """The last 30 days of ``figure`` (users, sessions) as bars, today's highlighted."""
+    return charts.bar_chart(
+        [getattr(d, figure) for d in days],
+        [i18n.day_tick(d.day) for d in days],
+        tips=[i18n.date_label(d.day, "short") for d in days],
+        title=title,
+        label_every=5,
+        highlight_last=True,
+    )
 
 
 def _search(query: str, status: str):
@@ -151,13 +158,7 @@ def point(request, code: str):
         )
     incident = sp.incidents.exclude(status=IncidentStatus.RESOLVED).first()
     days = usage["days"]
-    chart = charts.bar_chart(
-        [d.users for d in days],
-        [_day_label(d.day) for d in days],
-        title=_("Users per day, last 30 days"),
-        label_every=5,
-        highlight_last=True,
-    )
+    chart = _daily_chart(days, "users", _("Users per day, last 30 days"))
     return render(
         request,
         "network/point.html",
@@ -229,8 +230,8 @@ def area_map(request, code: str):
         {
             "province": province,
             "map_reference": _map_reference(subdistricts),
-            "scatter": charts.status_dots(
-                located, reference=reference, title=_("Service points by status")
+            "scatter": charts.dot_map(
+                _by_status(located), reference=reference, title=_("Service points by status")
             ),
             "statuses": _status_rows(counts),
             "districts": sorted(districts.values(), key=lambda r: r["district"].code),
@@ -241,13 +242,21 @@ def area_map(request, code: str):
     )
 
 
+def _by_status(located) -> list[tuple[str, list]]:
+    """Points grouped by status for the dot map, healthy first so that problems are drawn on
+    top and stay visible where dots overlap (``.dots.down`` … in network.css)."""
+    order = (PointStatus.DECOMMISSIONED, PointStatus.ACTIVE, PointStatus.DEGRADED, PointStatus.DOWN)
+    return [
+        (str(status), [(lat, lon) for lat, lon, s in located if s == status]) for status in order
+    ]
+
+
 def _map_reference(subdistricts) -> dict:
     """Faint sub-district centres and district names (at the mean of their sub-districts)
     for the Leaflet map, which has no tiles to show where things are."""
-    english = (get_language() or "th").startswith("en")
     groups: dict[str, list] = {}
     for lat, lon, district, name_th, name_en in subdistricts:
-        name = name_en if english and name_en else name_th
+        name = i18n.localised(name_th, name_en)
         groups.setdefault(district, [name, 0.0, 0.0, 0])
         group = groups[district]
         group[1] += lat
@@ -277,23 +286,12 @@ def area(request, code: str = ""):
     place = _area_object(code)
     pic = dashboards.picture(code, rank_key=request.GET.get("rank", "users"))
     days = pic.days
-    day_chart = charts.bar_chart(
-        [d.users for d in days],
-        [_day_label(d.day) for d in days],
-        title=_("Users per day, last 30 days"),
-        label_every=5,
-        highlight_last=True,
-    )
-    session_chart = charts.bar_chart(
-        [d.sessions for d in days],
-        [_day_label(d.day) for d in days],
-        title=_("Sessions per day, last 30 days"),
-        label_every=5,
-        highlight_last=True,
-    )
+    day_chart = _daily_chart(days, "users", _("Users per day, last 30 days"))
+    session_chart = _daily_chart(days, "sessions", _("Sessions per day, last 30 days"))
     month_chart = charts.bar_chart(
         [m.users for m in pic.months],
-        [_month_label(m.day) for m in pic.months],
+        [i18n.month_label(m.day, short=True) for m in pic.months],
+        tips=[i18n.month_label(m.day) for m in pic.months],
         title=_("Users per month (sum of daily users), last 12 months"),
     )
     incidents = None
@@ -304,9 +302,9 @@ def area(request, code: str = ""):
         incidents = list(visible.order_by("sla_due")[:20])
     children = []
     if len(code) == 0:
-        children = list(Province.objects.order_by("name_th"))
+        children = list(Province.objects.order_by(*by_name()))
     elif len(code) == 2:
-        children = list(place.districts.order_by("name_th"))
+        children = list(place.districts.order_by(*by_name()))
     return render(
         request,
         "network/area.html",
@@ -337,7 +335,11 @@ def incidents(request):
     elif show == "resolved":
         qs = qs.resolved()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "network/incidents.html", {"page": page, "show": show})
+    return render(
+        request,
+        "network/incidents.html",
+        {"page": page, "show": show, "may_import": imports.may_import_points(request.user)},
+    )
 
 
 def _visible_incident(request, pk: int) -> Incident:
@@ -408,12 +410,45 @@ def incident_action(request, pk: int, action: str):
     if form.is_valid():
         try:
             run(item, request.user, form.cleaned_data)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, DONE_MESSAGES[action])
             return redirect("network:incident", pk=item.pk)
     return _render_incident(request, item, forms={action: form}, status=400)
+
+
+# --- Service-point import (officers) ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def point_import(request):
+    """Points from a CSV or XLSX file, into the officer's areas only: every line is checked
+    first; on any error nothing is imported and each error is listed with its line."""
+    areas = imports.import_areas_for(request.user)
+    form = tables.UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_points(
+            form.cleaned_data["file"],
+            areas=areas,
+            dry_run=form.checking_only(),
+            max_rows=imports.WEB_MAX_ROWS,
+        )
+    context = tables.page_context(
+        form, result, imports.POINT_COLUMNS, reverse("network:point_import_template", args=["csv"])
+    )
+    context["areas"] = areas
+    context["max_rows"] = imports.WEB_MAX_ROWS
+    status = 400 if result is not None and not result.ok else 200
+    return render(request, "network/point_import.html", context, status=status)
+
+
+@login_required
+@require_safe
+def point_import_template(request, fmt: str):
+    imports.import_areas_for(request.user)
+    return tables.template_response(imports.POINT_COLUMNS, "service-points-template", fmt)

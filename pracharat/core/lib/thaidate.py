@@ -1,4 +1,6 @@
-"""Thai calendar helpers: Buddhist Era dates and the Thai government fiscal year.
+"""Thai calendar helpers: Buddhist Era dates, calendar months and the Thai government fiscal
+year. The one place for them: pages reach them through ``core.i18n`` (the active language),
+code that needs periods (rollups, dashboards, reports) calls these directly.
 
 BE = CE + 543. The fiscal year runs 1 October to 30 September and is named by the BE year it
 ends in: FY 2563 = 1 Oct 2019 – 30 Sep 2020 (Budget Procedure Act B.E. 2561, section 4).
@@ -47,6 +49,32 @@ def be_year(day: dt.date) -> int:
     return day.year + BE_OFFSET
 
 
+def ce_year(year: int) -> int:
+    """A year as written in Thailand, BE or CE, as CE: a year past 2400 is Buddhist Era
+    (2400 BE was 1857 CE, before any date this system holds)."""
+    return year - BE_OFFSET if year > 2400 else year
+
+
+# -- calendar months: a month is the date of its first day ----------------------------------
+
+
+def month_start(day: dt.date, back: int = 0) -> dt.date:
+    """The first day of ``day``'s month, or of the month ``back`` months earlier (a negative
+    ``back`` goes forward)."""
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    """The first day of the month after ``month``'s (an exclusive upper bound)."""
+    return month_start(month, -1)
+
+
+def last_months(day: dt.date, count: int) -> list[dt.date]:
+    """The ``count`` months up to and including ``day``'s, oldest first."""
+    return [month_start(day, back) for back in range(count - 1, -1, -1)]
+
+
 def thai_date(day: dt.date, *, weekday: bool = False, short: bool = False) -> str:
     """``23 กรกฎาคม 2563``; with ``weekday``: ``วันพฤหัสบดีที่ 23 กรกฎาคม 2563``;
     with ``short``: ``23 ก.ค. 2563``."""
@@ -74,6 +102,14 @@ class FiscalYear(NamedTuple):
     @property
     def label(self) -> str:
         return f"ปีงบประมาณ {self.be}"
+
+    @property
+    def ce(self) -> int:
+        """The CE year it ends in, as English texts name it: FY 2563 is FY 2020."""
+        return self.be - BE_OFFSET
+
+    def previous(self) -> FiscalYear:
+        return fiscal_year(self.be - 1)
 
 
 def fiscal_year(be: int) -> FiscalYear:

@@ -1,49 +1,44 @@
-"""Template filters for dates: Buddhist Era in Thai, plain CE in English."""
+"""Template filters for dates: Buddhist Era in Thai, plain CE in English (``core.i18n``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django import template
-from django.utils import formats, timezone, translation
 
-from pracharat.core.lib import thaidate
+from pracharat.core import i18n
 
 register = template.Library()
-
-
-def _is_thai() -> bool:
-    return (translation.get_language() or "th").startswith("th")
 
 
 @register.filter
 def bedate(value: dt.date | dt.datetime | None, style: str = "") -> str:
     """``{{ day|bedate }}`` → 23 กรกฎาคม 2563; ``{{ day|bedate:"long" }}`` adds the weekday;
     ``{{ day|bedate:"short" }}`` → 23 ก.ค. 2563. English pages get the CE date."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    if _is_thai():
-        return thaidate.thai_date(value, weekday=style == "long", short=style == "short")
-    fmt = {"long": "l j F Y", "short": "j M Y"}.get(style, "j F Y")
-    return formats.date_format(value, fmt)
+    return i18n.date_label(value, style)
 
 
 @register.filter
 def bedatetime(value: dt.datetime | None) -> str:
-    if not value:
-        return ""
-    value = timezone.localtime(value) if timezone.is_aware(value) else value
-    if _is_thai():
-        return thaidate.thai_datetime(value)
-    return formats.date_format(value, "j M Y H:i")
+    return i18n.datetime_label(value)
 
 
 @register.filter
 def beyear(value: dt.date | int | None) -> str:
     if value in (None, ""):
         return ""
-    year = value if isinstance(value, int) else value.year
-    return str(year + thaidate.BE_OFFSET) if _is_thai() else str(year)
+    return i18n.year_label(value)
+
+
+@register.filter
+def bemonth(value: dt.date | None, style: str = "") -> str:
+    """``{{ month|bemonth }}`` → พฤศจิกายน 2569 / November 2026; ``"short"``: พ.ย. / Nov."""
+    if not value:
+        return ""
+    return i18n.month_label(value, short=style == "short")
+
+
+@register.filter
+def fiscalyear(value) -> str:
+    """``{{ fy|fiscalyear }}`` (a ``thaidate.FiscalYear``) → ปีงบประมาณ 2569 / Fiscal year 2026."""
+    return i18n.fiscal_year_label(value)

@@ -46,3 +46,21 @@ def test_first_load_is_under_100_kb(page, url):
     page.goto(url, wait_until="load")
     total = sum(sizes.values())
     assert total < 100_000, sizes
+
+
+def test_area_pages_and_their_tables_fit_a_360px_phone(page):
+    testing.village_ban_khlong_mem()
+    urls = ["/", "/geo/", "/geo/65/", "/geo/6506/", "/geo/650602/", "/geo/address/?q=65150"]
+    testing.assert_fits_the_phone(page, urls)
+
+
+def test_the_width_check_finds_a_table_that_overflows(page):
+    """The check above can fail: a wide table without its scrolling container is caught."""
+    page.goto("/geo/65/")
+    page.evaluate(
+        """() => { const t = document.querySelector(".table-scroll table");
+                   t.querySelector("td").textContent = "x".repeat(400);
+                   t.parentElement.replaceWith(t); }"""
+    )
+    report = page.evaluate(testing.WIDTH_CHECK)
+    assert report["unscrolled"] and report["page"] > report["viewport"]

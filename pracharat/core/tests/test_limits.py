@@ -12,25 +12,112 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from pracharat.core.limits import Limit
 from pracharat.core.models import RateCounter
 from pracharat.market.pages import LOOKUP_PER_CLIENT
 
+#: A Redis database the tests may empty (cache.clear() is FLUSHDB); CI has Redis on 6379.
+TEST_REDIS_URL = os.environ.get("PRACHARAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-def test_a_limit_counts_refunds_and_keeps_no_subject_in_clear(db):
+
+def _redis_or_skip() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is missing in CI ({TEST_REDIS_URL}): .ci/run starts it")
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    return TEST_REDIS_URL
+
+
+def _use_redis(settings) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_or_skip(),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.RATE_LIMIT_STORE = "cache"
+
+
+@pytest.fixture(params=["database", "cache"])
+def store(request, settings):
+    """Each test that takes it runs on both stores behind Limit: the database and Redis."""
+    if request.param == "cache":
+        _use_redis(settings)
+    else:
+        settings.RATE_LIMIT_STORE = "database"
+    yield request.param
+    if request.param == "cache":
+        caches["default"].clear()
+
+
+@pytest.fixture
+def redis_store(settings):
+    _use_redis(settings)
+    yield
+    caches["default"].clear()
+
+
+def test_a_limit_counts_refunds_and_keeps_no_subject_in_clear(db, store):
     limit = Limit("test.scope", attempts=3, window=600)
     assert [limit.hit("203.0.113.9") for _ in range(4)] == [True, True, True, False]
     assert limit.used("203.0.113.9") == 4
     limit.refund("203.0.113.9")
     assert limit.used("203.0.113.9") == 3
     assert limit.hit("198.51.100.1")  # another subject has its own count
-    keys = list(RateCounter.objects.values_list("key", flat=True))
+    for _ in range(5):
+        limit.refund("198.51.100.1")
+    assert limit.used("198.51.100.1") == 0  # never below zero
+    if store == "database":
+        keys = list(RateCounter.objects.values_list("key", flat=True))
+        assert not caches["default"].get(f"limit:{keys[0]}")
+    else:
+        import redis
+
+        keys = [k.decode() for k in redis.Redis.from_url(TEST_REDIS_URL).keys("*limit:*")]
+        assert not RateCounter.objects.exists()  # the database is not touched
     assert keys and not any("203.0.113" in key or "198.51" in key for key in keys)
+
+
+def test_the_cache_store_keeps_a_window_only_as_long_as_it_lasts(db, redis_store):
+    import redis
+
+    Limit("test.ttl", attempts=3, window=60).hit("someone")
+    (key,) = redis.Redis.from_url(TEST_REDIS_URL).keys("*limit:*")
+    assert 0 < redis.Redis.from_url(TEST_REDIS_URL).ttl(key) <= 61
+
+
+def test_threads_at_once_get_exactly_the_limit_on_redis(redis_store):
+    """50 threads, one attempt each, against a limit of 10: exactly 10 are let through.
+    (The database store is raced by real processes below; SQLite's in-memory test database
+    cannot be shared by threads.)"""
+    limit = Limit("test.race", attempts=10, window=600)
+
+    def attempt(_):
+        return limit.hit("203.0.113.50")
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        results = list(pool.map(attempt, range(50)))
+    assert results.count(True) == 10 and limit.used("203.0.113.50") == 50
+
+
+def test_the_cache_store_refuses_a_cache_that_cannot_count_atomically(db, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.RATE_LIMIT_STORE = "cache"  # with the file cache of the embedded default
+    with pytest.raises(ImproperlyConfigured):
+        Limit("test.scope", attempts=3, window=60).hit("someone")
 
 
 def test_expired_windows_are_cleared(db):
@@ -65,10 +152,14 @@ def _server_env(tmp_path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def workers(transactional_db, tmp_path):
-    """Four gunicorn worker processes on one database, as `pracharat serve` runs them."""
+@pytest.fixture(params=["database", "cache"])
+def workers(request, transactional_db, tmp_path):
+    """Four gunicorn worker processes on one database, as `pracharat serve` runs them;
+    counting in the database (the embedded default) and in Redis (``REDIS_URL``)."""
     env = _server_env(tmp_path)
+    if request.param == "cache":
+        env["REDIS_URL"] = _redis_or_skip()
+        env["CACHE_KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "pracharat.wsgi:application", "--bind",

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,74 @@ def test_sqlite_gets_wal_immediate_and_a_busy_timeout_however_configured(tmp_pat
 def test_a_bad_trusted_proxy_stops_the_start(tmp_path):
     result = run_check(tmp_path, TRUSTED_PROXIES="10.0.0.0/8,not-an-address")
     assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr
+
+
+# --- Configuration is read in settings.py only ---------------------------------------------
+
+#: Modules that may read the environment, and why.
+ENV_READERS = {
+    "settings.py": "reads every setting from the environment",
+    "core/lib/env.py": "the typed readers themselves",
+    "__main__.py": "points DJANGO_SETTINGS_MODULE at settings before they exist",
+    "wsgi.py": "likewise, for gunicorn",
+    "conftest.py": "test runner only: CI makes a missing Chromium a failure",
+    # The "jobs" work of issue 8 moves these two onto settings; remove them here then.
+    "core/management/commands/serve.py": "pending (issue 8, jobs)",
+    "network/listener.py": "pending (issue 8, jobs)",
+}
+ENV_READER_NAMES = {"env_str", "env_int", "env_bool", "env_list"}
+
+
+def _reads_environment(path) -> list[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv"):
+            if isinstance(node.value, ast.Name) and node.value.id == "os":
+                found.append(f"line {node.lineno}: os.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "pracharat.core.lib.env":
+            names = {alias.name for alias in node.names} & ENV_READER_NAMES
+            if names:
+                found.append(f"line {node.lineno}: imports {', '.join(sorted(names))}")
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and {alias.name for alias in node.names} & {"environ", "getenv"}
+        ):
+            found.append(f"line {node.lineno}: from os import environ/getenv")
+    return found
+
+
+def test_only_settings_reads_the_environment():
+    """Every knob is a setting (documented in docs/configuration.md), read by the code at call
+    time through ``django.conf.settings``, so ``override_settings`` and the environment are
+    one path. Tests may read the environment; application modules may not."""
+    root = Path(__file__).resolve().parents[2]
+    readers = {}
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in f"/{relative}" or "/migrations/" in relative:
+            continue
+        found = _reads_environment(path)
+        if found:
+            readers[relative] = found
+    unexpected = {name: found for name, found in readers.items() if name not in ENV_READERS}
+    assert not unexpected, f"read these from django.conf.settings instead: {unexpected}"
+    stale = sorted(set(ENV_READERS) - set(readers))
+    assert not stale, f"no longer read the environment; remove from ENV_READERS: {stale}"
+
+
+def test_the_scan_sees_each_way_of_reading(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os\nfrom os import getenv\n"
+        "from pracharat.core.lib.env import ConfigError, env_int\n"
+        "a = os.environ.get('A')\nb = os.getenv('B')\n",
+        encoding="utf-8",
+    )
+    assert len(_reads_environment(sample)) == 4
+    clean = tmp_path / "clean.py"
+    clean.write_text("from pracharat.core.lib.env import ConfigError\n", encoding="utf-8")
+    assert _reads_environment(clean) == []

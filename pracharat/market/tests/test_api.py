@@ -115,6 +115,7 @@ def test_confirm_and_ship_through_the_api(seller_api, orders):
         f"{url}/ship", {"tracking_number": "EE123456789TH"}, content_type="application/json"
     )
     assert bad.status_code == 422
+    assert "เลขตรวจสอบ" in str(bad.json()) and "typo" not in str(bad.json())
     number = s10.make("EE", 12345678)
     response = seller_api.post(
         f"{url}/ship", {"tracking_number": number}, content_type="application/json"

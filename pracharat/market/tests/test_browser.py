@@ -147,3 +147,18 @@ def test_product_page_first_load_is_under_100_kb(page, photographed):
     total, sizes = _weigh(page, f"/market/products/{photographed['pao'].pk}/")
     assert any("/thumbs/" in url for url in sizes)
     assert total < 100_000, sizes
+
+
+def test_market_tables_fit_a_360px_phone(page, shelves, producer, buyer_details):
+    order = actions.checkout({shelves["pao"].pk: 2, shelves["tadaeng"].pk: 1}, buyer_details)[0]
+    actions.confirm_payment(order, actor=producer)
+    testing.assert_fits_the_phone(
+        page, ["/market/", "/market/groups/", f"/market/products/{shelves['pao'].pk}/"]
+    )
+    page.goto(f"/market/products/{shelves['pao'].pk}/")
+    page.click("[data-test=add-to-cart] button")
+    testing.assert_fits_the_phone(page, ["/market/cart/"])
+    testing.log_in(page, producer)
+    seller_pages = ["/market/seller/", "/market/seller/orders/", "/market/seller/report/"]
+    seller_pages += [f"/market/seller/orders/{order.number}/", "/market/seller/products/"]
+    testing.assert_fits_the_phone(page, seller_pages)

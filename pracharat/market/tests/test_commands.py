@@ -30,11 +30,11 @@ def test_promptpay_explains_a_bad_id_or_amount():
 
 
 @pytest.mark.django_db
-def test_track_without_a_key_fails_clearly(monkeypatch, chili_products, buyer_details, producer):
+def test_track_without_a_key_fails_clearly(settings, chili_products, buyer_details, producer):
     from pracharat.market import actions
     from pracharat.market.lib import s10
 
-    monkeypatch.delenv("THAILANDPOST_API_KEY", raising=False)
+    settings.THAILANDPOST_API_KEY = ""
     (order,) = actions.checkout({chili_products["pao"].pk: 1}, buyer_details)
     actions.confirm_payment(order, actor=producer)
     actions.ship(order, s10.make("EF", 3), actor=producer)

@@ -73,5 +73,27 @@ def test_import_products_command(chili_group, tmp_path, capsys):
         call_command("import_products", str(path), "--group", "nope")
 
 
-def test_template_csv_imports_cleanly(chili_group):
-    assert imports.import_products(chili_group, imports.template_csv()).created == 1
+def test_an_xlsx_with_thai_headers_and_typed_cells_imports(chili_group):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ชื่อสินค้า (ไทย)", "หมวดหมู่", "ราคา (บาท)", "น้ำหนัก (กรัม)", "คงเหลือ"])
+    sheet.append(["น้ำพริกเผา", "food", 65.5, 250, 12])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["=1+1", "food", "1,250", "๒๐๐", None])
+    sheet["A4"].data_type = "s"  # typed text, not a formula
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = imports.import_products(chili_group, buffer.getvalue())
+    assert result.ok, [str(e) for e in result.errors]
+    assert Product.objects.get(title_th="น้ำพริกเผา").price == Decimal("65.50")
+    assert Product.objects.get(title_th="=1+1").weight_grams == 200
+
+
+def test_dry_run_counts_and_keeps_nothing(chili_group):
+    result = imports.import_products(chili_group, GOOD, dry_run=True)
+    assert result.ok and result.checked_only and result.created == 3
+    assert not Product.objects.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -92,3 +94,25 @@ def test_single_digit_typos_are_caught_except_the_known_blind_spot(serial, posit
     else:
         with pytest.raises(S10Error, match="check digit"):
             validate(typo)
+
+
+THAI_LETTERS = re.compile("[\u0e01-\u0e4f]")
+ENGLISH_WORDS = re.compile(r"\b(?:the|must|has|digit|characters|serial|not|typo)\b", re.I)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["EE12345678TH", "1E123456785TH", "EE12345X785TH", "EE12345678511", "EE123456784TH", 42],
+)
+def test_every_s10_message_reads_in_thai_and_in_english(code):
+    from django.utils import translation
+
+    with pytest.raises(S10Error) as caught:
+        validate(code)
+    error = caught.value
+    assert error.translated(lambda message: message) == str(error)  # English by default
+    with translation.override("th"):
+        thai = error.translated(translation.gettext)
+    assert THAI_LETTERS.search(thai) and not ENGLISH_WORDS.search(thai), thai
+    with translation.override("en"):
+        assert error.translated(translation.gettext) == str(error)

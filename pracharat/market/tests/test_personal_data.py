@@ -231,6 +231,7 @@ def test_erasing_a_person_keeps_counts_and_amounts_and_writes_one_audit_entry(so
         "fault reports": 2,
         "accounts": 1,
         "login records": 0,
+        "notification log rows": 0,
     }
     for order in Order.objects.filter(pk__in=totals):
         assert order.personal_data_erased and order.buyer_id is None

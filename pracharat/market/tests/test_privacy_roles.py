@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from pracharat import testing
+from pracharat.core.errors import NotAllowed
 from pracharat.market import actions
 from pracharat.market.models import MemberRole, Order, OrderStatus, Payment
 
@@ -150,9 +150,9 @@ def test_a_seller_of_another_group_can_neither_see_nor_change_the_order(client, 
 def test_the_actions_check_the_write_right_themselves(order, role, request):
     """Even an action called with an order someone may only read refuses them."""
     person = request.getfixturevalue(role)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.confirm_payment(order, actor=person)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.cancel(order, actor=person)
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING_PAYMENT
@@ -168,3 +168,28 @@ def test_buyer_details_annotation_matches_the_rule(order, producer, buyer, phits
         "buyer@example.org": True,
         "officer.phitsanulok@example.org": False,
     }
+
+
+def test_the_catalogue_and_slip_actions_check_their_right_themselves(
+    order, chili_products, chili_group, weaver, phitsanulok_officer, buyer, producer
+):
+    """The rights the seller's and buyer's pages relied on live in the actions now."""
+    from pracharat.core.lib.images import load
+
+    pao = chili_products["pao"]
+    pao.price = 1
+    with pytest.raises(NotAllowed):
+        actions.save_product(pao, actor=weaver)  # another group's owner
+    with pytest.raises(NotAllowed):
+        actions.delete_product(pao, actor=phitsanulok_officer)  # sees it, may not change it
+    with pytest.raises(NotAllowed):
+        actions.save_group(chili_group, actor=weaver)
+    pao.refresh_from_db()
+    assert pao.price != 1 and actions.save_product(pao, actor=producer)
+    picture = load(_slip().read(), max_side=1600)
+    for stranger in (phitsanulok_officer, producer):  # seeing the order is not paying it
+        with pytest.raises(NotAllowed):
+            actions.record_slip(order, picture, actor=stranger)
+    actions.record_slip(order, picture, actor=buyer)  # placed under her account
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAYMENT_REVIEW

@@ -158,8 +158,8 @@ def test_poll_moves_delivered_parcels_to_delivered(track_api, shipped):
 
 
 @pytest.mark.django_db
-def test_thailandpost_webhook_needs_the_bearer_token_and_is_idempotent(shipped, monkeypatch):
-    monkeypatch.setenv("THAILANDPOST_WEBHOOK_TOKEN", "hook-secret")
+def test_thailandpost_webhook_needs_the_bearer_token_and_is_idempotent(shipped, settings):
+    settings.THAILANDPOST_WEBHOOK_TOKEN = "hook-secret"
     code = shipped.tracking_number
     body = json.dumps(
         {
@@ -189,8 +189,8 @@ def test_thailandpost_webhook_needs_the_bearer_token_and_is_idempotent(shipped, 
 
 
 @pytest.mark.django_db
-def test_payment_webhook_view(chili_products, buyer_details, monkeypatch):
-    monkeypatch.setenv(actions.PAYMENT_WEBHOOK_SECRET_ENV, "provider-secret")
+def test_payment_webhook_view(chili_products, buyer_details, settings):
+    settings.MARKET_PAYMENT_WEBHOOK_SECRET = "provider-secret"
     (order,) = actions.checkout({chili_products["pao"].pk: 1}, buyer_details)
     body = json.dumps({"reference": "BANK-42", "order": order.number, "amount": str(order.total)})
     rf = RequestFactory()
@@ -226,10 +226,10 @@ def test_payment_webhook_view(chili_products, buyer_details, monkeypatch):
     ],
     ids=["list", "list-of-objects", "string", "null", "30-characters", "bad-check-digit"],
 )
-def test_thailandpost_webhook_refuses_a_malformed_body_with_400(body, monkeypatch):
+def test_thailandpost_webhook_refuses_a_malformed_body_with_400(body, settings):
     """Regression: a JSON list was a 500 (AttributeError), and a 30-character barcode one on
     PostgreSQL (the column holds 13)."""
-    monkeypatch.setenv("THAILANDPOST_WEBHOOK_TOKEN", "hook-secret")
+    settings.THAILANDPOST_WEBHOOK_TOKEN = "hook-secret"
     request = RequestFactory().post(
         "/market/webhooks/thailandpost/",
         body,
@@ -245,10 +245,10 @@ def test_thailandpost_webhook_refuses_a_malformed_body_with_400(body, monkeypatc
 @pytest.mark.django_db
 @pytest.mark.parametrize("amount", ["sNaN", "NaN", "-sNaN", "Infinity", "-inf"])
 def test_payment_webhook_refuses_an_amount_that_is_not_a_number(
-    amount, chili_products, buyer_details, monkeypatch
+    amount, chili_products, buyer_details, settings
 ):
     """Regression: ``"amount": "sNaN"`` raised InvalidOperation when compared: a 500."""
-    monkeypatch.setenv(actions.PAYMENT_WEBHOOK_SECRET_ENV, "provider-secret")
+    settings.MARKET_PAYMENT_WEBHOOK_SECRET = "provider-secret"
     (order,) = actions.checkout({chili_products["pao"].pk: 1}, buyer_details)
     body = json.dumps({"reference": "BANK-43", "order": order.number, "amount": amount})
     request = RequestFactory().post(

@@ -7,8 +7,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from pracharat.market import actions
+from pracharat.core import tables
+from pracharat.market import actions, reports
 from pracharat.market.lib import s10
 from pracharat.market.models import MemberRole, Order, OrderStatus, Product
 from pracharat.market.tests.conftest import slip_picture
@@ -84,7 +86,8 @@ def test_ship_with_a_wrong_check_digit_is_refused_with_a_clear_message(seller, c
     )
     chili_order.refresh_from_db()
     assert chili_order.status == OrderStatus.PAID
-    assert "check digit" in response.content.decode() or "เลขตรวจสอบ" in response.content.decode()
+    body = response.content.decode()
+    assert "เลขตรวจสอบ" in body and "typo" not in body  # the reason in Thai, no English half
 
 
 def test_cancel_returns_stock(seller, chili_order, chili_products):
@@ -104,14 +107,44 @@ def test_report_shows_income_by_month_in_buddhist_era(seller, chili_order, produ
     assert "<svg" in body and "น้ำพริกเผา" in body
 
 
+def _by_key(rows):
+    """Rows of the orders export keyed by column key (the header is in the reader's language)."""
+    with translation.override("th"):
+        keys = {str(c.label): c.key for c in reports.ORDER_COLUMNS}
+    return [{keys[h]: v for h, v in zip(rows[0], row, strict=True)} for row in rows[1:]]
+
+
 def test_orders_csv_export_is_scoped(seller, chili_order, cloth_order):
     response = seller.get(reverse("market:seller_orders_csv"))
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = _by_key(list(csv.reader(io.StringIO(text))))
     assert [r["number"] for r in rows] == [chili_order.number]
     assert rows[0]["total"] == f"{chili_order.total:.2f}"
     assert "น้ำพริกเผา x2" in rows[0]["items"]
+    assert rows[0]["status"] == chili_order.get_status_display()
+
+
+def test_orders_xlsx_export_holds_the_csv_rows(seller, chili_order, cloth_order):
+    import openpyxl
+
+    text = b"".join(seller.get(reverse("market:seller_orders_csv")).streaming_content)
+    csv_rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    response = seller.get(reverse("market:seller_orders_xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == tables.XLSX_TYPE
+    assert "orders-" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.worksheets[0]
+    xlsx_rows = [[tables.xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert xlsx_rows[0] == csv_rows[0] and xlsx_rows[0][0] == "เลขที่คำสั่งซื้อ"
+    as_csv = _by_key(csv_rows)
+    as_xlsx = _by_key(xlsx_rows)
+    assert [r["number"] for r in as_xlsx] == [r["number"] for r in as_csv] == [chili_order.number]
+    # a number in the sheet, the same amount as the CSV's text
+    assert sheet.cell(row=2, column=14).value == float(chili_order.total)
+    for key in ("number", "status", "buyer_name", "items", "postcode", "tracking_number"):
+        assert as_xlsx[0][key] == as_csv[0][key]
 
 
 @pytest.mark.parametrize("n", [10, 100])
@@ -175,12 +208,28 @@ def test_officer_without_group_gets_403(client, nt_officer, chili_order):
     client.force_login(nt_officer)
     assert client.get(reverse("market:seller")).status_code == 403
     assert client.get(reverse("market:seller_order", args=[chili_order.number])).status_code == 403
+    data = "title_th,category,price,weight_grams\nผ้า,textiles,100,100\n"
+    response = client.post(
+        reverse("market:seller_import"), {"group": chili_order.group.pk, "file": _csv(data)}
+    )
+    assert response.status_code == 403 and not Product.objects.filter(title_th="ผ้า").exists()
+    for fmt in ("csv", "xlsx"):
+        assert client.get(reverse("market:seller_orders_" + fmt)).status_code == 403
 
 
-def _csv(text):
+def _csv(text, name="products.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile("products.csv", text.encode("utf-8"), content_type="text/csv")
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def test_import_page_is_linked_and_offers_templates(seller, chili_group):
+    page = seller.get(reverse("market:seller_products")).content.decode()
+    assert reverse("market:seller_import") in page
+    body = seller.get(reverse("market:seller_import")).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in body
+    assert reverse("market:seller_import_template", args=["xlsx"]) in body
+    assert "ชื่อสินค้า (ไทย)" in body  # the columns, Thai first
 
 
 def test_import_page_imports_all_lines(seller, chili_group):
@@ -196,6 +245,17 @@ def test_import_page_imports_all_lines(seller, chili_group):
     assert set(chili_group.products.values_list("sku", flat=True)) >= {"NP-MOO", "RB-1"}
 
 
+def test_check_only_shows_the_counts_and_keeps_nothing(seller, chili_group):
+    data = "ชื่อสินค้า (ไทย),หมวดหมู่,ราคา (บาท),น้ำหนัก (กรัม)\nน้ำพริกกากหมู,food,๘๙,200\n"
+    response = seller.post(
+        reverse("market:seller_import"),
+        {"group": chili_group.pk, "file": _csv(data), "check": "1"},
+    )
+    assert response.status_code == 200
+    assert 'data-test="import-preview"' in response.content.decode()
+    assert not chili_group.products.exists()
+
+
 def test_import_with_a_bad_line_imports_nothing_and_names_the_line(seller, chili_group):
     data = (
         "title_th,category,price,weight_grams\n"
@@ -205,10 +265,10 @@ def test_import_with_a_bad_line_imports_nothing_and_names_the_line(seller, chili
     response = seller.post(
         reverse("market:seller_import"), {"group": chili_group.pk, "file": _csv(data)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
-    assert 'data-test="import-errors"' in body
-    assert "3" in re.search(r'data-test="import-errors".*?</div>', body, re.S).group(0)
+    errors = re.search(r'data-test="import-errors".*?</table>', body, re.S).group(0)
+    assert "<td>3</td>" in errors and "ไม่ทราบ" in errors and "ไม่ใช่ตัวเลข" in errors
     assert not chili_group.products.exists()
 
 
@@ -218,13 +278,36 @@ def test_import_into_another_group_is_refused(seller, chili_group, weaving_group
         reverse("market:seller_import"), {"group": weaving_group.pk, "file": _csv(data)}
     )
     assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
     assert not weaving_group.products.exists()
 
 
-def test_import_template_download(seller, chili_group):
-    response = seller.get(reverse("market:seller_import_template"))
+def test_a_file_over_the_limit_is_refused(seller, chili_group, settings):
+    settings.TABLE_UPLOAD_MAX_MB = 1
+    data = "title_th,category,price,weight_grams\n" + "ผ้า,textiles,100,100\n" * 60_000
+    response = seller.post(
+        reverse("market:seller_import"), {"group": chili_group.pk, "file": _csv(data)}
+    )
     assert response.status_code == 200
-    assert "title_th" in response.content.decode("utf-8-sig")
+    assert "1 MB" in response.content.decode()
+    assert not chili_group.products.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_import_templates_import_cleanly(seller, chili_group, fmt):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = seller.get(reverse("market:seller_import_template", args=[fmt]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    if fmt == "csv":
+        assert data.decode("utf-8-sig").startswith("ชื่อสินค้า (ไทย),")
+    upload = SimpleUploadedFile(f"template.{fmt}", data)
+    response = seller.post(
+        reverse("market:seller_import"), {"group": chili_group.pk, "file": upload}
+    )
+    assert response.status_code == 302
+    assert chili_group.products.get().sku == "NP-PAO"
 
 
 def test_slip_is_shown_to_the_groups_sellers_and_not_found_for_others(

@@ -155,6 +155,20 @@ def test_feed_csv(client, chili_products, cloth):
     assert Decimal(by_id[str(cloth.pk)]["price"].split()[0]) == Decimal("650.00")
 
 
+def test_feed_xlsx_holds_the_csv_rows(client, chili_products, cloth):
+    import openpyxl
+
+    from pracharat.core import tables
+
+    text = b"".join(client.get(reverse("market:feed")).streaming_content).decode()
+    csv_rows = list(csv.reader(io.StringIO(text)))
+    response = client.get(reverse("market:feed_xlsx"))
+    assert response.status_code == 200 and response["Content-Type"] == tables.XLSX_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    xlsx_rows = [[tables.xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert xlsx_rows == csv_rows and len(csv_rows) == 5  # the header and four products
+
+
 def test_area_panel_on_the_village_page(client, chili_products):
     response = client.get("/geo/65060209/")
     body = response.content.decode()

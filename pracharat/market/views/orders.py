@@ -6,13 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pracharat.core.errors import DomainError, add_to_form
 from pracharat.core.middleware import client_ip
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import SubDistrict
@@ -153,13 +153,8 @@ def _place_orders(request, form, summary):
         orders = actions.checkout(
             items, buyer, shipping_services=form.shipping_choices(), user=request.user
         )
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            target = {"name": "buyer_name", "phone": "buyer_phone"}.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-        return None
-    except actions.MarketError as exc:
-        form.add_error(None, str(exc))
+    except DomainError as exc:
+        add_to_form(form, exc, {"name": "buyer_name", "phone": "buyer_phone"})
         return None
     cart.clear(request.session)
     for order in orders:
@@ -191,8 +186,8 @@ def lookup(request):
         data = form.cleaned_data
         try:
             order = pages.look_up_order(data["number"], data["phone"], client_ip(request))
-        except pages.LookupLimited:
-            form.add_error(None, _("Too many attempts. Wait ten minutes and try again."))
+        except pages.LookupLimited as exc:
+            add_to_form(form, exc)
             return render(request, "market/lookup.html", {"form": form}, status=429)
         if order is not None:
             pages.remember_order(request.session, order.number)
@@ -263,9 +258,10 @@ def slip(request, number: str):
             actions.record_slip(
                 item,
                 form.cleaned_data["slip"],
-                actor=request.user if request.user.is_authenticated else None,
+                actor=request.user,
+                session_orders=request.session.get(pages.SESSION_ORDERS, []),
             )
-        except actions.MarketError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(

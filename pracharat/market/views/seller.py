@@ -1,10 +1,9 @@
 """The seller's pages: orders to fulfil, confirm payment, ship, cancel, income and best
-sellers, CSV export, products and their bulk CSV import. Every read goes through the
-querysets scoped to the groups the user sells for: another group's order is a 404."""
+sellers, orders export (CSV/XLSX), products and their bulk CSV/XLSX import. Every read goes
+through the querysets scoped to the groups the user sells for: another group's order is a 404."""
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -12,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pracharat.core import tables
+from pracharat.core.errors import DomainError, add_to_form
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.market import actions, imports, pages, reports
 from pracharat.market.forms import CancelForm, ImportForm, ProductForm, ShipForm
@@ -146,7 +148,7 @@ def confirm_payment(request, number: str):
     payment = _posted_payment(request, order) if request.POST.get("payment") else None
     try:
         actions.confirm_payment(order, actor=request.user, payment=payment)
-    except actions.MarketError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("market:seller_order", number=order.number)
     return _done(request, order, _("Payment confirmed. Pack the parcel and ship it."))
@@ -168,7 +170,7 @@ def reject_slip(request, number: str):
     payment = _posted_payment(request, order)
     try:
         actions.reject_slip(payment, actor=request.user, note=request.POST.get("note", "")[:500])
-    except actions.MarketError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("market:seller_order", number=order.number)
     return _done(request, order, _("The slip was rejected; the order waits for payment again."))
@@ -182,8 +184,8 @@ def ship(request, number: str):
     if form.is_valid():
         try:
             actions.ship(order, form.cleaned_data["tracking_number"], actor=request.user)
-        except actions.MarketError as exc:
-            form.add_error("tracking_number", str(exc))
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             return _done(request, order, _("Shipped. The buyer can follow the parcel now."))
     for error in form.errors.get("tracking_number", []):
@@ -199,7 +201,7 @@ def cancel(request, number: str):
     form.is_valid()
     try:
         actions.cancel(order, actor=request.user, reason=form.cleaned_data.get("reason", ""))
-    except actions.MarketError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("market:seller_order", number=order.number)
     return _done(request, order, _("The order is cancelled and its items are back in stock."))
@@ -222,27 +224,15 @@ def report(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 @seller_required
-def orders_csv(request):
-    writer = csv.writer(_Echo())
-    rows = reports.order_csv_rows(pages.seller_orders(request.user))
-    body = (writer.writerow([reports.csv_safe(c) for c in row]) for row in rows)
-    response = StreamingHttpResponse(_with_bom(body), content_type="text/csv; charset=utf-8")
+def orders_export(request, fmt: str = "csv"):
+    """The seller's orders, one a line, as CSV or XLSX (streamed; headers in their language)."""
+    orders = reports.orders_for_export(pages.seller_orders(request.user))
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
-    return response
-
-
-def _with_bom(lines):
-    """A UTF-8 byte order mark first, so spreadsheet programs read the Thai text right."""
-    yield "\ufeff"
-    yield from lines
+    return tables.export_response(
+        reports.ORDER_TABLE, orders, f"orders-{stamp}", fmt, title=_("Orders")
+    )
 
 
 # --- Products ---------------------------------------------------------------------------------
@@ -271,14 +261,12 @@ def product_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # a refused photo leaves the product unsaved too
-                product = actions.save_product(form.save(commit=False))
+                product = actions.save_product(form.save(commit=False), actor=request.user)
                 if form.cleaned_data.get("photo"):
-                    actions.add_photo(product, form.cleaned_data["photo"], alt=product.title_th)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except actions.MarketError as exc:
-            form.add_error("photo", str(exc))
+                    picture = form.cleaned_data["photo"]
+                    actions.add_photo(product, picture, alt=product.title_th, actor=request.user)
+        except (DomainError, ValidationError) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("“%(title)s” is saved.") % {"title": product.title})
             return redirect("market:seller_products")
@@ -293,15 +281,17 @@ def product_edit(request, pk: int | None = None):
 @require_http_methods(["GET", "POST"])
 @seller_required
 def product_import(request):
-    """Bulk listing from a CSV file: every line is checked first; on any error nothing is
-    imported and each error is shown with its line number."""
+    """Bulk listing from a CSV or XLSX file into one of the seller's groups: every line is
+    checked first; on any error nothing is imported and each error is shown with its line.
+    "Check only" runs the same checks and shows what would change, keeping nothing."""
     groups = pages.seller_groups(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, groups=groups)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = imports.import_products(form.cleaned_data["group"], upload.read())
-        if result.ok:
+        result = imports.import_products(
+            form.cleaned_data["group"], form.cleaned_data["file"], dry_run=form.checking_only()
+        )
+        if result.ok and not result.checked_only:
             messages.success(
                 request,
                 _("Imported: %(created)d new, %(updated)d updated.")
@@ -311,15 +301,17 @@ def product_import(request):
     return render(
         request,
         "market/seller/import.html",
-        {"form": form, "result": result, "columns": imports.COLUMNS, "required": imports.REQUIRED},
+        tables.page_context(
+            form,
+            result,
+            imports.COLUMNS,
+            reverse("market:seller_import_template", args=["csv"]),
+        ),
+        status=200 if result is None or result.ok else 400,
     )
 
 
 @require_GET
 @seller_required
-def import_template(request):
-    response = HttpResponse(
-        "\ufeff" + imports.template_csv(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="products-template.csv"'
-    return response
+def import_template(request, fmt: str):
+    return tables.template_response(imports.COLUMNS, "products-template", fmt)

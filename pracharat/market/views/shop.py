@@ -3,13 +3,12 @@ group pages, and the product feed for other marketplaces."""
 
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from pracharat.core import tables
 from pracharat.market import cart, pages, reports
 from pracharat.market.forms import AddToCartForm, CatalogueForm
 from pracharat.market.models import ProducerGroup, Product
@@ -99,21 +98,11 @@ def groups(request):
     return render(request, "market/groups.html", {"groups": pages.groups_for_listing()})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
-def feed(request):
-    """Every product on sale as CSV, for listing on other marketplaces (e.g. Thailand Post's
-    online mall): id, title, description, link, image_link, price "120.00 THB", ..."""
+def feed(request, fmt: str = "csv"):
+    """Every product on sale as CSV (or XLSX), for listing on other marketplaces (e.g.
+    Thailand Post's online mall): id, title, description, link, image_link, price "120.00 THB",
+    ..."""
     products = Product.objects.active().for_listing().order_by("pk")
-    writer = csv.writer(_Echo())
-    rows = reports.feed_rows(products.iterator(chunk_size=500), request.build_absolute_uri)
-    response = StreamingHttpResponse(
-        (writer.writerow([reports.csv_safe(c) for c in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'inline; filename="pracharat-products.csv"'
-    return response
+    table = reports.feed_table(request.build_absolute_uri)
+    return tables.export_response(table, products, "pracharat-products", fmt, inline=True)

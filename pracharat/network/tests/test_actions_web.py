@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from pracharat.core.errors import Conflict, Invalid, NotAllowed
 from pracharat.network import actions
 from pracharat.network.models import (
     FaultReport,
@@ -84,20 +85,20 @@ def test_second_report_joins_the_open_incident(client, khlong_mem_point):
     assert incident.events.filter(kind=IncidentEventKind.REPORTED).count() == 1
 
 
-def test_rate_limit_per_client_and_point(client, khlong_mem_point, thai):
-    for _ in range(actions.REPORTS_PER_POINT_PER_CLIENT):
+def test_rate_limit_per_client_and_point(client, khlong_mem_point, thai, settings):
+    for _ in range(settings.NETWORK_REPORTS_PER_POINT_PER_CLIENT):
         assert report(client).status_code == 302
     over = report(client)
     assert over.status_code == 429
     assert "ลองใหม่ภายหลัง" in over.content.decode()
-    assert "try again later" in over.content.decode()  # English too, for visitors
-    assert FaultReport.objects.count() == actions.REPORTS_PER_POINT_PER_CLIENT
+    assert "try again later" not in over.content.decode()  # all Thai, no English half
+    assert FaultReport.objects.count() == settings.NETWORK_REPORTS_PER_POINT_PER_CLIENT
     # Someone else at another address can still report.
     assert report(client, ip="198.51.100.9").status_code == 302
 
 
-def test_rate_limit_per_client_across_points(khlong_mem_point, chiangmai_point, monkeypatch):
-    monkeypatch.setattr(actions, "REPORTS_PER_CLIENT", 4)
+def test_rate_limit_per_client_across_points(khlong_mem_point, chiangmai_point, settings):
+    settings.NETWORK_REPORTS_PER_CLIENT = 4  # read at call time
     data = actions.ReportInput(problem="other")
     for _ in range(3):
         actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.1")
@@ -215,10 +216,37 @@ def test_provincial_officer_may_note_but_not_resolve(client, reported, phitsanul
 
 
 def test_actions_check_permissions_themselves(reported, volunteer, nt_officer):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.resolve_incident(reported, volunteer, "x")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid) as caught:
         actions.add_incident_note(reported, nt_officer, "")
+    assert caught.value.field == "note"
     actions.acknowledge_incident(reported, nt_officer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         actions.acknowledge_incident(reported, nt_officer)
+
+
+def test_the_knobs_are_read_when_a_report_is_filed(khlong_mem_point):
+    from django.test import override_settings
+
+    data = actions.ReportInput(problem="other")
+    with override_settings(NETWORK_REPORTS_PER_POINT_PER_CLIENT=1, NETWORK_REPORT_SLA_HOURS=2):
+        first = actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.7")
+        assert first.incident.sla_due - first.incident.opened_at == dt.timedelta(hours=2)
+        with pytest.raises(actions.RateLimited):
+            actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.7")
+    # Back to the default (3 per point per client): the same client may report again.
+    actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.7")
+    assert FaultReport.objects.count() == 2
+
+
+def test_a_refused_report_costs_no_one_an_attempt(khlong_mem_point, chiangmai_point, settings):
+    settings.NETWORK_REPORTS_PER_POINT = 1
+    settings.NETWORK_REPORTS_PER_CLIENT = 2
+    data = actions.ReportInput(problem="other")
+    actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.8")
+    for _ in range(5):  # the point is full; these must not use up the client's own limits
+        with pytest.raises(actions.RateLimited):
+            actions.submit_fault_report(khlong_mem_point, data, ip_address="192.0.2.9")
+    actions.submit_fault_report(chiangmai_point, data, ip_address="192.0.2.9")
+    assert FaultReport.objects.count() == 2

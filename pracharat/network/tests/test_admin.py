@@ -1,10 +1,15 @@
-"""The admin never shows a device's secret back, and an empty field keeps it."""
+"""The network's admin: a device's secret is never shown back (an empty field keeps it),
+and dates are in the Buddhist Era."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from pracharat.network.models import Nas
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pracharat.network.models import Incident, IncidentSource, Nas
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +46,20 @@ def test_secret_is_never_rendered_and_blank_keeps_it(operator, khlong_mem_nas):
     assert response.status_code == 302
     assert Nas.objects.get().secret == "testing123"
     assert b"testing123" not in operator.get("/admin/auditlog/logentry/").content
+
+
+def test_a_change_list_shows_buddhist_era_dates_and_still_sorts_by_them(operator, khlong_mem_point):
+    due = timezone.make_aware(dt.datetime(2026, 11, 23, 14, 5))
+    Incident.objects.create(
+        service_point=khlong_mem_point,
+        area_code=khlong_mem_point.area_code,
+        source=IncidentSource.MANUAL,
+        summary="สายขาด",
+        opened_at=due - dt.timedelta(hours=4),
+        sla_due=due,
+    )
+    url = reverse("admin:network_incident_changelist")
+    html = operator.get(url).content.decode()
+    assert "23 พ.ย. 2569 14:05 น." in html and "2026" not in html.split("<tbody>")[1]
+    sorted_page = operator.get(url, {"o": "6"})  # the sla_due column, still orderable
+    assert sorted_page.status_code == 200 and "23 พ.ย. 2569" in sorted_page.content.decode()

@@ -115,6 +115,34 @@ def test_province_usage_csv_has_the_province_and_its_districts(client, khlong_me
     assert client.get(f"{BASE}/areas/99/usage.csv").status_code == 404
 
 
+def _xlsx_rows(response) -> list[list[str]]:
+    """The sheet's rows as the CSV writes its cells."""
+    import openpyxl
+
+    from pracharat.core import tables
+
+    assert response["Content-Type"] == tables.XLSX_TYPE
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.worksheets[0]
+    return [[tables.xlsx_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    "path", ["service-points/NP-65060209/usage", "areas/65/usage"], ids=["point", "province"]
+)
+def test_usage_xlsx_holds_the_csv_rows(client, khlong_mem_usage, path):
+    today = timezone.localdate()
+    period = {"start": today - dt.timedelta(days=2), "end": today}
+    csv_response = client.get(f"{BASE}/{path}.csv", period)
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(text)))
+    xlsx_response = client.get(f"{BASE}/{path}.xlsx", period)
+    assert xlsx_response.status_code == 200
+    assert "attachment" in xlsx_response["Content-Disposition"]
+    assert _xlsx_rows(xlsx_response) == csv_rows
+    assert len(csv_rows) > 1
+
+
 def test_geojson_feature_collection_with_status(client, khlong_mem_point):
     response = client.get(f"{BASE}/service-points.geojson?area=65")
     assert response["Content-Type"] == "application/geo+json"
@@ -150,6 +178,7 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
     assert listing["items"][0]["agency"]["slug"] == "nt-phitsanulok"
     detail = client.get(f"{BASE}/incidents/{reported.pk}", **auth).json()
     assert detail["events"][0]["kind"] == "opened" and detail["reports"] == 1
+    assert (detail["events"][0]["from_status"], detail["events"][0]["to_status"]) == ("", "open")
     done = client.post(
         f"{BASE}/incidents/{reported.pk}/events",
         {"action": "resolve", "note": "เปลี่ยนเราเตอร์"},
@@ -165,6 +194,9 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
         **auth,
     )
     assert again.status_code == 409
+    assert again.json()["error"] == {
+        "status": 409, "code": "conflict", "message": "เหตุขัดข้องนี้แก้ไขแล้ว",
+    }  # fmt: skip
     empty = client.post(
         f"{BASE}/incidents/{reported.pk}/events",
         {"action": "note", "note": ""},
@@ -172,6 +204,47 @@ def test_nt_officer_lists_and_resolves_by_token(client, reported, nt_officer):
         **auth,
     )
     assert empty.status_code == 422
+    assert empty.json()["error"]["details"][0]["message"] == "ระบุอย่างน้อย 1 ตัวอักษร"
+
+
+def test_a_refusal_is_said_in_the_callers_language(client, reported, nt_officer):
+    path = f"{BASE}/incidents/{reported.pk}/events"
+    done = client.post(
+        path, {"action": "resolve", "note": "x"}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en", **bearer(nt_officer),
+    )  # fmt: skip
+    assert done.status_code == 200
+    again = client.post(
+        path, {"action": "resolve", "note": "x"}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en", **bearer(nt_officer),
+    )  # fmt: skip
+    assert again.json()["error"] == {
+        "status": 409, "code": "conflict", "message": "This incident is already resolved.",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "thai", "english"),
+    [
+        ("{not json", "เนื้อหาของคำขอไม่ใช่ JSON ที่ถูกต้อง", "The request body is not valid JSON."),
+        ('{"note": "x"}', "ระบุ 'action'", "Give 'action'."),
+        ('{"action": "fly"}', "เลือก 'action' จาก", "Choose 'action' from: 'acknowledge'"),
+        ('{"action": "note", "note": 5}', "ระบุเป็นข้อความ", "Give text."),
+    ],
+)
+def test_parse_errors_are_thai_first_and_english_on_request(
+    client, reported, nt_officer, body, thai, english
+):
+    path = f"{BASE}/incidents/{reported.pk}/events"
+    auth = bearer(nt_officer)
+    for language, expected in (("th", thai), ("en", english)):
+        response = client.post(
+            path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language, **auth
+        )
+        assert response.status_code in (400, 422)
+        error = response.json()["error"]
+        said = [error["message"]] + [d["message"] for d in error.get("details") or []]
+        assert any(expected in text for text in said), (language, error)
 
 
 def test_chiangmai_officer_sees_no_phitsanulok_incident_by_api(client, reported, chiangmai_officer):

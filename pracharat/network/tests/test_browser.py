@@ -91,3 +91,60 @@ def test_first_load_is_under_100_kb(page, url):
     page.goto(url, wait_until="load")
     total = sum(sizes.values())
     assert total < 100_000, sizes
+
+
+def test_an_officer_imports_points_on_a_phone_without_javascript(browser, live_server, page):
+    """The upload page at 360 px with JavaScript off: a wrong file lists its errors by line
+    and keeps nothing; the corrected file imports."""
+    testing.village_ban_khlong_mem()
+    testing.agency("nt-phitsanulok", "65", "telecom")
+    testing.phitsanulok_officer()
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False, base_url=live_server.url
+    )
+    tab = context.new_page()
+    tab.goto("/accounts/login/?next=/network/incidents/")
+    tab.fill("input[name=username]", "officer.phitsanulok@example.org")
+    tab.fill("input[name=password]", testing.PASSWORD)
+    tab.click("form.card button[type=submit]")
+    tab.click("[data-test=point-import-link]")
+    header = "รหัสจุด,รหัสหมู่บ้าน,สถานที่,วันที่ติดตั้ง\n"
+    wrong = header + "NP-65060209,65060209,ศาลาประชาคม,31/02/2568\n"
+    tab.set_input_files(
+        "input[name=file]", {"name": "p.csv", "mimeType": "text/csv", "buffer": wrong.encode()}
+    )
+    tab.click("button[name=import]")
+    errors = tab.locator("[data-test=import-errors]")
+    assert "31/02/2568" in errors.inner_text() and "2" in errors.locator("td").first.inner_text()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not ServicePoint.objects.exists()
+    right = wrong.replace("31/02/2568", "28/02/2568")
+    tab.set_input_files(
+        "input[name=file]", {"name": "p.csv", "mimeType": "text/csv", "buffer": right.encode()}
+    )
+    tab.click("button[name=import]")
+    assert tab.locator("[data-test=import-done]").is_visible()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+    assert ServicePoint.objects.get().installed_on.isoformat() == "2025-02-28"
+    context.close()
+
+
+def test_network_tables_fit_a_360px_phone(page):
+    from django.utils import timezone
+
+    point = khlong_mem_point()
+    more = make_points(12, provider=point.provider, first=10)
+    use(more[0], users=3)
+    Incident.objects.create(
+        service_point=point,
+        area_code=point.area_code,
+        agency=point.provider,
+        source="manual",
+        summary="สัญญาณขาดหายเป็นช่วง ๆ ตั้งแต่เมื่อวานช่วงบ่าย",
+        sla_due=timezone.now(),
+    )
+    urls = ["/network/", "/network/area/", "/network/area/65/", "/network/area/6506/"]
+    urls += ["/network/map/65/", f"/network/points/{point.code}/"]
+    testing.assert_fits_the_phone(page, urls)
+    testing.log_in(page, testing.nt_officer())
+    testing.assert_fits_the_phone(page, ["/network/incidents/", "/network/area/65/"])

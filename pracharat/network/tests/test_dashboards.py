@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pracharat.network import charts, dashboards
+from pracharat.network import dashboards
 from pracharat.network.models import PointStatus
 from pracharat.network.tests.webfixtures import *  # noqa: F403 - fixtures
 from pracharat.network.tests.webfixtures import make_points, use
@@ -74,14 +74,3 @@ def test_picture_runs_the_same_queries_at_any_size(nt_agency):
     with CaptureQueriesContext(connection) as large:
         dashboards.picture("65", today=TODAY)
     assert len(small.captured_queries) == len(large.captured_queries) <= 8
-
-
-def test_charts_escape_labels_and_scale_axes():
-    svg = charts.bar_chart([0, 5, 12], ["<a>", "b", "c"], title='x"y')
-    assert "<a>" not in svg and "&lt;a&gt;" in svg and 'aria-label="x&quot;y"' in svg
-    assert ">15<" in svg  # the axis tops out at the next nice number
-    assert charts.nice_ceiling(0.3) == 0.5 and charts.nice_ceiling(101) == 200
-    assert charts.compact_number(1234) == "1.2k" and charts.compact_number(5) == "5"
-    dots = charts.status_dots([(16.9, 100.1, "down"), (17.0, 100.2, "active")], title="t")
-    assert dots.count("<path") == 2 and "#b91c1c" in dots
-    assert charts.status_dots([], title="t") == ""

@@ -39,7 +39,7 @@ def test_silence_opens_an_outage_incident_for_the_provider(khlong_mem_point, khl
     incident = Incident.objects.get()
     assert incident.agency == nt
     assert incident.source == IncidentSource.OUTAGE
-    assert incident.sla_due == now + health.OUTAGE_SLA
+    assert incident.sla_due == now + health.outage_sla()
     assert incident.events.get().kind == "opened"
     # Idempotent: a second round changes nothing.
     assert health.check_points(now + timedelta(minutes=1)).went_down == 0
@@ -103,3 +103,18 @@ def test_unmonitored_and_decommissioned_points_are_left_alone(khlong_mem_point, 
     ServicePoint.objects.filter(pk=khlong_mem_point.pk).update(status=PointStatus.ACTIVE)
     Nas.objects.update(is_active=False)
     assert health.check_points(now).went_down == 0
+
+
+def test_the_windows_and_the_sla_are_read_at_each_round(khlong_mem_point, khlong_mem_nas, settings):
+    now = timezone.now()
+    traffic(khlong_mem_point, now - timedelta(hours=5))
+    assert health.check_points(now).went_down == 0  # 5 h of silence < 24 h
+    settings.NETWORK_SILENCE_HOURS = 4
+    settings.NETWORK_OUTAGE_SLA_HOURS = 8
+    assert health.check_points(now).went_down == 1
+    incident = Incident.objects.get()
+    assert incident.sla_due == now + timedelta(hours=8)
+    traffic(khlong_mem_point, now + timedelta(minutes=1), key="back")
+    assert health.check_points(now + timedelta(minutes=2)).incidents_resolved == 1
+    resolved = incident.events.get(kind="resolved")
+    assert (resolved.from_status, resolved.to_status, resolved.actor) == ("open", "resolved", None)

@@ -21,7 +21,7 @@ def english():
         yield
 
 
-HEADER = ",".join(POINT_COLUMNS)
+HEADER = ",".join(c.key for c in POINT_COLUMNS)
 POINTS = (
     HEADER
     + """
@@ -53,10 +53,19 @@ def test_one_bad_line_imports_nothing_and_every_error_is_listed(ban_khlong_mem, 
         "NP-X2,65060209,far away,,45,100,tv,nobody,yesterday,fast,,abc,,broken\n"
     )
     report = import_points(bad)
-    lines = [line for line, _ in report.errors]
-    assert lines == [4, 5, 6]
-    assert "also on line 2" in report.errors[0][1]
-    assert "sub-district" in report.errors[1][1]
+    assert sorted({e.line for e in report.errors}) == [4, 5, 6]
+    assert "also on line 2" in report.errors[0].message
+    assert "sub-district" in report.errors[1].message
+    line_6 = {e.column for e in report.errors if e.line == 6}
+    assert line_6 == {
+        "latitude",
+        "programme",
+        "provider",
+        "installed_on",
+        "bandwidth_down_mbps",
+        "monthly_cost",
+        "status",
+    }
     assert not ServicePoint.objects.exists()
     assert not Village.objects.filter(code="65060210").exists()
 
@@ -74,7 +83,8 @@ def test_devices_import_and_secret_rules(ban_khlong_mem, nt):
     bad = import_devices(
         "point_code,nas_ip,secret\nNP-NONE,1.2.3.4,abcdefghij\nNP-65060209,300.1.1.1,x\n"
     )
-    assert [line for line, _ in bad.errors] == [2, 3]
+    assert sorted({e.line for e in bad.errors}) == [2, 3]
+    assert {e.column for e in bad.errors if e.line == 3} == {"nas_ip", "secret"}
     assert Nas.objects.count() == 2
 
 
@@ -94,4 +104,4 @@ def test_command_rolls_back_points_when_devices_fail(tmp_path, ban_khlong_mem, n
 
 def test_missing_columns_are_reported(geography):
     report = import_points("code,place_name\nX,Y\n")
-    assert report.errors == [(1, "Missing columns: village_code")]
+    assert [str(e) for e in report.errors] == ["line 1: Missing columns: Village code"]

@@ -61,9 +61,9 @@ def test_the_12000_pixel_png_is_refused_without_decoding(
 
 
 def test_a_rate_limited_client_gets_429_before_any_photo_is_read(
-    client, khlong_mem_point, monkeypatch, pixel_decodes, thai
+    client, khlong_mem_point, monkeypatch, pixel_decodes, thai, settings
 ):
-    for _ in range(actions.REPORTS_PER_POINT_PER_CLIENT):
+    for _ in range(settings.NETWORK_REPORTS_PER_POINT_PER_CLIENT):
         assert report(client).status_code == 302
     photo, bomb = png_upload(), testing.upload(testing.bomb_png(), "b.png", "image/png")
 
@@ -79,7 +79,7 @@ def test_a_rate_limited_client_gets_429_before_any_photo_is_read(
         assert "ลองใหม่ภายหลัง" in response.content.decode()
         assert "ยังเสียอยู่" in response.content.decode()  # the text comes back to the form
     assert pixel_decodes == []
-    assert FaultReport.objects.count() == actions.REPORTS_PER_POINT_PER_CLIENT
+    assert FaultReport.objects.count() == settings.NETWORK_REPORTS_PER_POINT_PER_CLIENT
 
 
 def test_a_client_under_the_limit_does_get_the_loader(client, khlong_mem_point, monkeypatch):

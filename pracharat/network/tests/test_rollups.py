@@ -119,12 +119,6 @@ def test_rollup_range_rebuilds_without_marks(khlong_mem_point):
     assert rollups.national_per_day(date(2026, 11, 23), date(2026, 11, 24))[1]["seconds"] == 1800
 
 
-def test_fiscal_year_is_october_to_september_in_buddhist_era():
-    assert rollups.fiscal_year(date(2025, 10, 1)) == 2569
-    assert rollups.fiscal_year(date(2026, 9, 30)) == 2569
-    assert rollups.fiscal_year_bounds(2569) == (date(2025, 10, 1), date(2026, 9, 30))
-
-
 def test_monthly_and_fiscal_year_totals(khlong_mem_point):
     p = khlong_mem_point
     for day, key in (

@@ -75,7 +75,7 @@ def test_map_page_has_no_js_fallback_and_geojson_link(client, khlong_mem_point):
     response = client.get(reverse("network:map", args=["65"]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<svg" in html and "stroke-linecap" in html
+    assert "<svg" in html and 'class="dots active"' in html
     assert "/api/v1/network/service-points.geojson?area=65" in html
     assert "leaflet.js" in html  # fetched on demand by map.js, not on first load
     assert '<script src="/static/core/vendor/leaflet' not in html
@@ -102,7 +102,7 @@ def test_area_dashboards_for_country_province_and_district(client, khlong_mem_us
 def test_public_dashboard_hides_incident_details_until_login(
     client, khlong_mem_point, phitsanulok_officer, chiangmai_officer
 ):
-    open_incident(khlong_mem_point, summary="สัญญาณหาย")
+    open_incident(khlong_mem_point, summary="สัญญาณหาย", source=IncidentSource.MANUAL)
     url = reverse("network:area", args=["65"])
     anonymous = client.get(url)
     assert anonymous.context["pic"].open_incidents == 1
@@ -222,3 +222,33 @@ def test_pages_in_english(client, khlong_mem_usage, settings):
     assert "Report a problem" in point and "Ban Khlong Mem" in point
     area = client.get(reverse("network:area", args=["65"])).content.decode()
     assert "Fiscal years" in area and "Phitsanulok" in area
+
+
+def test_english_pages_show_english_labels_and_generated_titles(
+    client, khlong_mem_point, khlong_mem_usage, nt_officer, settings
+):
+    from django.utils import translation
+
+    from pracharat.network.models import FaultProblem
+
+    with translation.override("th"):  # written while the page was Thai
+        outage = open_incident(khlong_mem_point, summary="ใช้งานไม่ได้: ศาลา")
+    client.force_login(nt_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    detail = client.get(reverse("network:incident", args=[outage.pk])).content.decode()
+    assert f"Outage: {khlong_mem_point.place_name}" in detail
+    area = client.get(reverse("network:area", args=["65"])).content.decode()
+    assert "Fiscal year 20" in area and "ปีงบประมาณ" not in area
+    assert "ม.ค." not in area and "ก.ย." not in area  # chart ticks in English too
+    with translation.override("th"):
+        thai_label = str(FaultProblem.SLOW.label)
+    outage.status = "resolved"
+    outage.save()
+    report = open_incident(khlong_mem_point, source=IncidentSource.REPORT, summary=thai_label)
+    listing = client.get(reverse("network:incidents")).content.decode()
+    assert "Very slow" in listing and thai_label not in listing
+    typed = Incident(summary="สายขาด", source=IncidentSource.MANUAL)
+    with translation.override("en"):
+        assert typed.title == "สายขาด" and report.title == "Very slow"
+    with translation.override("th"):
+        assert report.title == thai_label

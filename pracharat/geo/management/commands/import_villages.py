@@ -7,7 +7,8 @@ from pracharat.geo.actions import VILLAGE_COLUMNS, import_villages
 
 class Command(BaseCommand):
     help = (
-        f"Import villages from a CSV file with the columns {', '.join(VILLAGE_COLUMNS)}. "
+        "Import villages from a CSV or XLSX file with the columns "
+        f"{', '.join(c.key for c in VILLAGE_COLUMNS)} (the first three required). "
         "All or nothing: a file with any bad line imports nothing."
     )
 
@@ -16,13 +17,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                result = import_villages(handle)
-        except (OSError, UnicodeDecodeError) as exc:
+            data = file.read_bytes()
+        except OSError as exc:
             raise CommandError(f"{file}: {exc}") from exc
+        result = import_villages(data)
         if not result.ok:
-            for line, reason in result.errors:
-                self.stderr.write(f"{file}:{line}: {reason}")
+            for error in result.errors:
+                where = f"{file}:{error.line}" + (f": {error.column}" if error.column else "")
+                self.stderr.write(f"{where}: {error.message}")
             raise CommandError(f"{len(result.errors)} bad line(s); nothing was imported")
         self.stdout.write(
             self.style.SUCCESS(f"villages: {result.created} created, {result.updated} updated")

@@ -8,14 +8,14 @@ from pracharat.market.models import ProducerGroup
 
 class Command(BaseCommand):
     help = (
-        "Create or update a producer group's products from a CSV file. Columns: "
-        + ", ".join(imports.COLUMNS)
-        + " (the first four required; see docs/market.md). Nothing is imported if any line "
-        "has an error."
+        "Create or update a producer group's products from a CSV or XLSX file. Columns: "
+        + ", ".join(c.key for c in imports.COLUMNS)
+        + " (the first four required; Thai headers too; see docs/market.md). Nothing is "
+        "imported if any line has an error."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file, UTF-8 or Windows-874 ('-' for stdin)")
+        parser.add_argument("file", help="CSV (UTF-8 or Windows-874) or XLSX file ('-' for stdin)")
         parser.add_argument("--group", required=True, help="producer group code")
 
     def handle(self, *args, file, group, **options):

@@ -1,4 +1,5 @@
-"""`pracharat import_points points.csv [--devices devices.csv]`: all lines or nothing."""
+"""`pracharat import_points points.csv [--devices devices.csv]`: all lines or nothing (CSV or
+XLSX, on pracharat.core.tables)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ class Rollback(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Import service points (and their RADIUS devices) from CSV. Every line is checked "
-        "first; if any line is wrong nothing is imported and each error is listed. "
-        f"Point columns: {', '.join(POINT_COLUMNS)}. Device columns: {', '.join(DEVICE_COLUMNS)}."
+        "Import service points (and their RADIUS devices) from CSV or XLSX. Every line is "
+        "checked first; if any line is wrong nothing is imported and each error is listed. "
+        f"Point columns: {', '.join(c.key for c in POINT_COLUMNS)}. "
+        f"Device columns: {', '.join(c.key for c in DEVICE_COLUMNS)}."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("points", nargs="?", help="CSV of service points")
+        parser.add_argument("points", nargs="?", help="CSV or XLSX of service points")
         parser.add_argument("--devices", help="CSV of RADIUS devices (after the points)")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
 
@@ -46,8 +48,9 @@ class Command(BaseCommand):
             pass
         failed = False
         for kind, path, report in reports:
-            for line, message in report.errors:
-                self.stderr.write(f"{path}:{line}: {message}")
+            for error in report.errors:
+                where = f"{path}:{error.line}" + (f": {error.column}" if error.column else "")
+                self.stderr.write(f"{where}: {error.message}")
             if report.errors:
                 failed = True
                 continue
@@ -59,8 +62,8 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("nothing was imported; fix the lines above and run again")
 
-    def _read(self, path: str) -> str:
+    def _read(self, path: str) -> bytes:
         try:
-            return Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            return Path(path).read_bytes()
+        except OSError as exc:
             raise CommandError(f"{path}: {exc}") from None

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0001_rate_counter'),
+        ('core', '0003_thai_collation'),
     ]
 
     operations = [

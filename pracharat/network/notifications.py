@@ -1,0 +1,92 @@
+"""Messages about incidents, through core.notifications.
+
+- ``incident_opened``: the provider agency hears of a new incident assigned to it (called by
+  ``actions.open_incident`` inside its transaction, so a rolled-back report notifies nobody).
+- ``escalate_incident_slas``: the provincial officers of the incident's province hear when an
+  unresolved incident's SLA deadline is near (``NETWORK_SLA_WARNING_MINUTES``) and again once
+  it has passed. A plain, idempotent function for the periodic schedule: each stage of each
+  incident is sent once (the delivery's once-only key), however often it runs.
+
+Templates: ``network/notifications/*.txt``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pracharat.accounts.models import Role
+from pracharat.core.models import Delivery
+from pracharat.core.notifications import notify
+from pracharat.network.models import Incident
+
+SOON, MISSED = "sla-soon", "sla-missed"
+
+
+def _context(incident: Incident) -> dict:
+    return {
+        "incident": incident,
+        "point": incident.service_point,
+        "url": settings.SITE_URL.rstrip("/") + reverse("network:incident", args=[incident.pk]),
+    }
+
+
+def incident_opened(incident: Incident) -> None:
+    """The assigned agency hears of the incident (its office e-mail and LINE group)."""
+    if incident.agency is None:
+        return
+    notify([incident.agency], "network/notifications/incident_opened", _context(incident))
+
+
+def provincial_officers(incident: Incident):
+    """Active users who hold the provincial-officer role for the incident's province."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.PROVINCIAL_OFFICER,
+            memberships__area_code=incident.area_code[:2],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def escalation_key(incident: Incident, stage: str) -> str:
+    return f"network.incident:{incident.pk}:{stage}"
+
+
+def escalate_incident_slas(now=None) -> dict[str, int]:
+    """Notify the provincial officers of each unresolved incident whose SLA deadline is within
+    the warning window (stage "soon") or has passed (stage "missed"), once per stage; an
+    incident first seen past its deadline gets only "missed". Returns how many incidents were
+    escalated per stage."""
+    now = now or timezone.now()
+    warning = timedelta(minutes=settings.NETWORK_SLA_WARNING_MINUTES)
+    due = list(
+        Incident.objects.unresolved()
+        .filter(sla_due__lte=now + warning)
+        .select_related("service_point__village", "agency")
+        .order_by("sla_due", "pk")
+    )
+    stages = [(incident, MISSED if incident.sla_due <= now else SOON) for incident in due]
+    done = set(
+        Delivery.objects.filter(
+            key__in=[escalation_key(incident, stage) for incident, stage in stages]
+        ).values_list("key", flat=True)
+    )
+    counts = {SOON: 0, MISSED: 0}
+    for incident, stage in stages:
+        key = escalation_key(incident, stage)
+        if key in done:
+            continue
+        template = "network/notifications/incident_" + stage.replace("-", "_")
+        with transaction.atomic():
+            if notify(provincial_officers(incident), template, _context(incident), key=key):
+                counts[stage] += 1
+    return counts
