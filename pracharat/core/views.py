@@ -3,8 +3,9 @@ import posixpath
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views import static
 from django.views.decorators.http import require_safe
 
@@ -26,7 +27,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The static bilingual page, rendered without context processors: whatever broke the
+    request (a URL that does not resolve, the database) must not break its error page too."""
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 def csrf_failure(request, reason=""):
