@@ -210,8 +210,6 @@ def pracharat_child(database_url: str, packets: int, window: int, sockets: int) 
             "radius",
             "--bind",
             f"127.0.0.1:{port}",
-            "--maintenance-interval",
-            "0",
             "-v",
             "0",
         ],

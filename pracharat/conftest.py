@@ -23,6 +23,19 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background tasks (notifications, periodic runs) run in the test's thread when enqueued
+    (django-tasks' immediate backend); a test of the queue itself sets its own TASKS
+    (pracharat/core/tests/test_jobs.py: the ORM queue and RQ)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def uploads(settings, tmp_path):
     """Public media and the private root of every test in a temporary directory:
     ``uploads / "media"`` and ``uploads / "private"``."""
@@ -32,13 +45,6 @@ def uploads(settings, tmp_path):
         "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
     }
     return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_immediately(settings):
-    """Background tasks (notifications) run in the test's thread when enqueued; a test of
-    the queue itself sets its own TASKS."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

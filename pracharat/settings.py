@@ -345,3 +345,55 @@ PRIVACY_REPORT_IP_HASH_DAYS = _retention_days("PRIVACY_REPORT_IP_HASH_DAYS", 7)
 PRIVACY_LOGIN_RECORD_DAYS = _retention_days("PRIVACY_LOGIN_RECORD_DAYS", 90)
 PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)
 PRIVACY_NOTIFICATION_LOG_DAYS = _retention_days("PRIVACY_NOTIFICATION_LOG_DAYS", 180)
+
+# --- Background work (pracharat.core.jobs; docs/architecture.md "Background work") ----------
+# Django's Tasks API through the django-tasks backport. The ORM queue (django-tasks-db) in the
+# embedded default; RQ on Redis (django-tasks-rq) when TASKS_REDIS_URL (default REDIS_URL) is
+# set. `pracharat worker` runs the engine configured here; `pracharat serve` runs one.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASK_QUEUES = ["default"]
+# Its own URL so the queue can live where nothing evicts it (a cache may be allkeys-lru).
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL", REDIS_URL)
+if TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]  # its dashboard in the admin: queues, failed jobs
+    RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL} for name in TASK_QUEUES}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+
+
+def _seconds(name: str, default: int) -> int:
+    seconds = env_int(name, default)
+    if seconds < 1:
+        raise ConfigError(f"{name}={seconds} must be at least 1 (seconds)")
+    return seconds
+
+
+# Periodic jobs, declared here and nowhere else: name -> (function, every N seconds). Each
+# runs once per interval however many workers run (pracharat.core.jobs.tick).
+PERIODIC_JOBS = {
+    "network.rollups": (
+        "pracharat.network.rollups.rollup_pending",
+        _seconds("ROLLUP_EVERY_SECONDS", 60),
+    ),
+    "network.health": (
+        "pracharat.network.health.check_points",
+        _seconds("HEALTH_CHECK_EVERY_SECONDS", 60),
+    ),
+    # An incident's SLA about to be missed, or missed: escalated to the provincial officers.
+    "network.incident_slas": (
+        "pracharat.network.notifications.escalate_incident_slas",
+        _seconds("SLA_CHECK_EVERY_SECONDS", 300),
+    ),
+    # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
+    "core.notifications_requeue": (
+        "pracharat.core.notifications.requeue_stale",
+        _seconds("NOTIFICATION_REQUEUE_EVERY_SECONDS", 300),
+    ),
+}
+
+# --- `pracharat serve` and the RADIUS listener ----------------------------------------------
+PRACHARAT_BIND = env_str("PRACHARAT_BIND", "127.0.0.1:8000")  # where the web app listens
+WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
+WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
+RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`

@@ -1,4 +1,5 @@
-"""The admin in Thai: the site's titles, and dates in lists in the Buddhist Era.
+"""The admin in Thai: the site's titles, and dates in lists in the Buddhist Era; and the admin
+of background work (the periodic schedule, the ORM queue's task results).
 
 ``LANGUAGE_CODE`` is Thai, so Django's own admin texts are already Thai; its date columns,
 though, are CE (Django's Thai formats have no Buddhist year). Every ModelAdmin of ours takes
@@ -8,13 +9,16 @@ does (``core.i18n``: 23 ก.ค. 2563 14:05 น.; CE on an English admin), still
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from pracharat.core import i18n
-from pracharat.core.models import Delivery
+from pracharat.core.models import Delivery, PeriodicJob
 
 admin.site.site_header = _("Net Pracharat administration")
 admin.site.site_title = _("Net Pracharat administration")
@@ -105,3 +109,46 @@ class DeliveryAdmin(ThaiDatesAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# -- background work (core.jobs) --------------------------------------------------------------
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(ThaiDatesAdmin):
+    list_display = ["name", "due_at", "claimed_at", "finished_at", "runs"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-tasks-db names its app in English, untranslated: the admin shows ours.
+apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")
+
+# django-tasks-db's own admin, with the failure's exception in the list and a filter by task.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(ThaiDatesMixin, DBTaskResultAdmin):
+    list_display = (
+        "task_name",
+        "status",
+        "attempt",
+        "enqueued_at",
+        "finished_at",
+        "exception_class_path",
+        "queue_name",
+    )
+    list_filter = ("status", "task_path", "queue_name")
+    search_fields = ("id", "task_path")
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, obj: DBTaskResult) -> int:
+        from pracharat.core.jobs import ATTEMPT_KWARG
+
+        return int((obj.args_kwargs or {}).get("kwargs", {}).get(ATTEMPT_KWARG, 1))

@@ -14,10 +14,13 @@ class CoreConfig(AppConfig):
         from pracharat.core import (
             audit,
             checks,  # noqa: F401  (registers the system checks)
+            registry,
         )
         from pracharat.core.collation import register_sqlite_collation
         from pracharat.core.lib import images
 
+        # The background worker: runs queued tasks and ticks the periodic schedule.
+        registry.serve_process(["worker"])
         images.guard_pillow()  # a decompression bomb raises anywhere, not only in the loader
         pre_save.connect(audit.hide_personal_repr, sender=LogEntry, dispatch_uid="pracharat-audit")
 

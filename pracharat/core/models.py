@@ -222,3 +222,23 @@ class Delivery(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient_label}: {self.subject}"
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job of ``settings.PERIODIC_JOBS`` is next due (see ``core.jobs``).
+
+    A worker claims an interval's run by moving ``due_at`` on to the next interval in one
+    conditional UPDATE, so however many workers race, one of them wins each interval."""
+
+    name = models.CharField(_("job"), max_length=100, primary_key=True)
+    due_at = models.DateTimeField(_("next due"))
+    claimed_at = models.DateTimeField(_("last claimed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("runs finished"), default=0)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,9 +2,9 @@
 
 The pure server core (:mod:`.radius.server`) verifies, batches, dedupes and answers; this
 module gives it the NAS table (:class:`~.accounting.NasDirectory`, reloaded every few seconds
-so a new device works without a restart) and the handler that commits each batch. Beside it,
-a maintenance loop brings rollups and point health up to date every ``maintenance_interval``
-seconds, so dashboards follow the feed without a cron job.
+so a new device works without a restart) and the handler that commits each batch. It only
+receives and stores: rollups and health rounds are periodic jobs that the background worker
+runs (``settings.PERIODIC_JOBS``, ``core.jobs``), however many listeners there are.
 
 :class:`ListenerThread` runs the same thing in a background thread, for tests and benchmarks.
 """
@@ -17,15 +17,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import close_old_connections, connections
 
-from pracharat.core.lib.env import ConfigError, env_str
+from pracharat.core.lib.env import ConfigError
 from pracharat.network.accounting import NasDirectory, RequestHandler
 from pracharat.network.radius.server import AccountingServer, ServerConfig
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_BIND = "127.0.0.1:1813"
 
 
 def parse_bind(value: str) -> tuple[str, int]:
@@ -43,7 +42,8 @@ def default_workers() -> int:
 
 
 def default_bind() -> tuple[str, int]:
-    return parse_bind(env_str("RADIUS_BIND", DEFAULT_BIND))
+    """``settings.RADIUS_BIND``, read now."""
+    return parse_bind(settings.RADIUS_BIND)
 
 
 @dataclass
@@ -51,25 +51,13 @@ class ListenerOptions:
     host: str = "127.0.0.1"
     port: int = 1813
     refresh_interval: float = 10.0  # seconds between NAS table reloads
-    maintenance_interval: float = 60.0  # seconds between rollup + health runs; 0 disables
     server: ServerConfig | None = None
-
-
-def maintenance() -> None:
-    """One round of rollups and health checks (in its own thread, with its own connection)."""
-    from pracharat.network import health, rollups
-
-    close_old_connections()
-    result = rollups.rollup_pending()
-    if result.marks:
-        logger.info("rollup: %d marks, %d point-days", result.marks, result.point_days)
-    health.check_points()
 
 
 async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> AccountingServer:
     """Serve until ``stop`` is set; ``started(server)`` is called once the socket is bound."""
     directory = NasDirectory()
-    background = ThreadPoolExecutor(1, thread_name_prefix="radius-maintenance")
+    background = ThreadPoolExecutor(1, thread_name_prefix="radius-nas-reload")
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(background, directory.refresh)
     handler = RequestHandler(directory)
@@ -108,10 +96,6 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
         server.forget_secrets()
 
     tasks = [asyncio.create_task(every(options.refresh_interval, reload_devices, "NAS reload"))]
-    if options.maintenance_interval > 0:
-        tasks.append(
-            asyncio.create_task(every(options.maintenance_interval, maintenance, "maintenance"))
-        )
     try:
         if started is not None:
             started(server)

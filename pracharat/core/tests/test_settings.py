@@ -95,9 +95,6 @@ ENV_READERS = {
     "__main__.py": "points DJANGO_SETTINGS_MODULE at settings before they exist",
     "wsgi.py": "likewise, for gunicorn",
     "conftest.py": "test runner only: CI makes a missing Chromium a failure",
-    # The "jobs" work of issue 8 moves these two onto settings; remove them here then.
-    "core/management/commands/serve.py": "pending (issue 8, jobs)",
-    "network/listener.py": "pending (issue 8, jobs)",
 }
 ENV_READER_NAMES = {"env_str", "env_int", "env_bool", "env_list"}
 

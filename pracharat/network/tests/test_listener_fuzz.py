@@ -89,9 +89,7 @@ datagrams = st.one_of(st.binary(max_size=300), flipped, signed_packets)
 
 
 def test_fuzzed_datagrams_never_stop_the_listener(khlong_mem_nas):
-    thread = ListenerThread(
-        ListenerOptions(port=0, maintenance_interval=0, server=ServerConfig(max_delay=0.005))
-    )
+    thread = ListenerThread(ListenerOptions(port=0, server=ServerConfig(max_delay=0.005)))
     host, port = thread.start()
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.settimeout(0.02)

@@ -42,7 +42,6 @@ def listener(khlong_mem_nas):
         ListenerOptions(
             host="127.0.0.1",
             port=0,
-            maintenance_interval=0,
             server=ServerConfig(max_delay=0.01),
         )
     )

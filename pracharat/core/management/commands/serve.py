@@ -1,20 +1,20 @@
 """`pracharat serve`: the whole platform in one process group.
 
-The web app runs under gunicorn; each pillar may add a long-running process (the RADIUS
-listener, the background worker) with ``core.registry.serve_process``. If any child exits,
-the rest are stopped and serve exits with its code (a pillar process that ends with 0 has
-finished its work and ends alone), so a supervisor (systemd, a container runtime) sees the
-failure.
+The web app runs under gunicorn; each pillar may add a long-running process with
+``core.registry.serve_process``: the RADIUS listener, and core's background worker (queued
+tasks and the periodic jobs, ``pracharat worker``). If any child exits, the rest are
+stopped and serve exits with its code (a pillar process that ends with 0 has finished its work
+and ends alone), so a supervisor (systemd, a container runtime) sees the failure.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -25,14 +25,17 @@ class Command(BaseCommand):
     help = "Run the web app and every pillar's background process until stopped (Ctrl-C)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("PRACHARAT_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)))
+        parser.add_argument("--bind", help="host:port (default: settings.PRACHARAT_BIND)")
+        parser.add_argument("--workers", type=int, help="web processes (settings.WEB_WORKERS)")
+        parser.add_argument("--threads", type=int, help="threads in each (settings.WEB_THREADS)")
         parser.add_argument(
             "--web-only", action="store_true", help="run only the web app, no pillar processes"
         )
 
     def handle(self, *args, bind, workers, threads, web_only, **options):
+        bind = bind or settings.PRACHARAT_BIND
+        workers = workers or settings.WEB_WORKERS
+        threads = threads or settings.WEB_THREADS
         call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
         commands = [

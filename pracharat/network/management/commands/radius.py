@@ -21,7 +21,8 @@ from pracharat.network.radius.server import ServerConfig
 class Command(BaseCommand):
     help = (
         "Receive RADIUS accounting from the service points' access controllers and store it. "
-        "Binds RADIUS_BIND (default 127.0.0.1:1813); rollups and health checks run beside it."
+        "Binds RADIUS_BIND (default 127.0.0.1:1813). It only receives and stores: rollups and "
+        "health rounds are periodic jobs of `pracharat worker`."
     )
 
     def add_arguments(self, parser):
@@ -35,14 +36,8 @@ class Command(BaseCommand):
             type=int,
             help="batches stored at once (default 2 on PostgreSQL, 1 on SQLite)",
         )
-        parser.add_argument(
-            "--maintenance-interval",
-            type=float,
-            default=60.0,
-            help="seconds between rollup and health runs (0: never)",
-        )
 
-    def handle(self, *args, bind, max_batch, max_delay, workers, maintenance_interval, **options):
+    def handle(self, *args, bind, max_batch, max_delay, workers, **options):
         logging.basicConfig(
             level=logging.INFO if options["verbosity"] >= 1 else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -51,7 +46,6 @@ class Command(BaseCommand):
         opts = ListenerOptions(
             host=host,
             port=port,
-            maintenance_interval=maintenance_interval,
             server=ServerConfig(
                 max_batch=max_batch, max_delay=max_delay, workers=workers or default_workers()
             ),
