@@ -1,6 +1,7 @@
 """Messages about incidents, through core.notifications.
 
-- ``incident_opened``: the provider agency hears of a new incident assigned to it (called by
+- ``incident_opened``: the provider agency hears of a new incident assigned to it, at its
+  office address and through each of its officers whose area holds the point (called by
   ``actions.open_incident`` inside its transaction, so a rolled-back report notifies nobody).
 - ``escalate_incident_slas``: the provincial officers of the incident's province hear when an
   unresolved incident's SLA deadline is near (``NETWORK_SLA_WARNING_MINUTES``) and again once
@@ -37,10 +38,29 @@ def _context(incident: Incident) -> dict:
 
 
 def incident_opened(incident: Incident) -> None:
-    """The assigned agency hears of the incident (its office e-mail and LINE group)."""
+    """The assigned agency hears of the incident: its office e-mail and LINE group, and its
+    officers for the point's area, each in their own language."""
     if incident.agency is None:
         return
-    notify([incident.agency], "network/notifications/incident_opened", _context(incident))
+    recipients = [incident.agency, *agency_officers(incident)]
+    notify(recipients, "network/notifications/incident_opened", _context(incident))
+
+
+def agency_officers(incident: Incident):
+    """Active officers of the incident's agency whose membership area holds the point."""
+    code = incident.area_code
+    covering = [code[:n] for n in (0, 2, 4, 6, 8) if n <= len(code)]
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.AGENCY_OFFICER,
+            memberships__agency=incident.agency,
+            memberships__area_code__in=covering,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def provincial_officers(incident: Incident):

@@ -60,6 +60,27 @@ def test_an_opened_incident_reaches_the_agency_by_line_and_email(
     }
 
 
+def test_the_agency_officers_of_the_area_hear_of_it_in_their_language(
+    nt_on_line, khlong_mem_point, line_api, django_capture_on_commit_callbacks
+):
+    from pracharat import testing
+    from pracharat.accounts.models import AgencyKind, Role
+
+    officer = testing.nt_officer()
+    officer.language = "en"
+    officer.save()
+    post = testing.agency("post-phitsanulok", "65", AgencyKind.POST)
+    testing.person("post@example.org", Role.AGENCY_OFFICER, "65", post, name="Post")
+    chiangmai = testing.person("nt50@example.org", Role.AGENCY_OFFICER, "50", nt_on_line)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = report(khlong_mem_point).incident
+    by_address = {email.to[0]: email for email in mail.outbox}
+    assert set(by_address) == {"nt65@example.org", "nt@example.org"}, chiangmai
+    assert by_address["nt65@example.org"].subject.startswith("เหตุขัดข้อง")
+    english = f"Incident #{incident.pk} at NP-65060209: please repair"
+    assert by_address["nt@example.org"].subject == english
+
+
 def test_a_report_joining_an_open_incident_does_not_notify_again(
     nt_on_line, khlong_mem_point, line_api, django_capture_on_commit_callbacks
 ):
