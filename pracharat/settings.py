@@ -330,21 +330,14 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUDITLOG_MASK_CALLABLE = "pracharat.core.audit.redact"
 
 
-def _retention_days(name: str, default: int) -> int:
-    days = env_int(name, default)
-    if days < 1:
-        raise ConfigError(f"{name}={days} must be at least 1 (days)")
-    return days
-
-
 # How long personal data is kept; `pracharat purge_personal_data` removes what is older.
-PRIVACY_ORDER_DAYS = _retention_days("PRIVACY_ORDER_DAYS", 365)
-PRIVACY_SLIP_DAYS = _retention_days("PRIVACY_SLIP_DAYS", 90)
-PRIVACY_REPORT_CONTACT_DAYS = _retention_days("PRIVACY_REPORT_CONTACT_DAYS", 30)
-PRIVACY_REPORT_IP_HASH_DAYS = _retention_days("PRIVACY_REPORT_IP_HASH_DAYS", 7)
-PRIVACY_LOGIN_RECORD_DAYS = _retention_days("PRIVACY_LOGIN_RECORD_DAYS", 90)
-PRIVACY_AUDIT_LOG_DAYS = _retention_days("PRIVACY_AUDIT_LOG_DAYS", 730)
-PRIVACY_NOTIFICATION_LOG_DAYS = _retention_days("PRIVACY_NOTIFICATION_LOG_DAYS", 180)
+PRIVACY_ORDER_DAYS = _positive("PRIVACY_ORDER_DAYS", 365)
+PRIVACY_SLIP_DAYS = _positive("PRIVACY_SLIP_DAYS", 90)
+PRIVACY_REPORT_CONTACT_DAYS = _positive("PRIVACY_REPORT_CONTACT_DAYS", 30)
+PRIVACY_REPORT_IP_HASH_DAYS = _positive("PRIVACY_REPORT_IP_HASH_DAYS", 7)
+PRIVACY_LOGIN_RECORD_DAYS = _positive("PRIVACY_LOGIN_RECORD_DAYS", 90)
+PRIVACY_AUDIT_LOG_DAYS = _positive("PRIVACY_AUDIT_LOG_DAYS", 730)
+PRIVACY_NOTIFICATION_LOG_DAYS = _positive("PRIVACY_NOTIFICATION_LOG_DAYS", 180)
 
 # --- Background work (pracharat.core.jobs; docs/architecture.md "Background work") ----------
 # Django's Tasks API through the django-tasks backport. The ORM queue (django-tasks-db) in the

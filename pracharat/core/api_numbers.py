@@ -8,32 +8,18 @@ from decimal import Decimal
 
 from ninja import Field, Path, Query, Router, Schema
 
-from pracharat.core.api_schemas import with_errors
+from pracharat.core.api_schemas import period_query, with_errors
 from pracharat.core.lib import thaidate
 from pracharat.core.numbers import Period, area_numbers, period_from_query
 
 router = Router(tags=["areas"])
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 AREA_PATTERN = r"^(?:\d{2}|\d{4}|\d{6}|\d{8})$"
 #: The longest period asked at once: ten years (the programme began in 2017).
 MAX_DAYS = 3653
 
 
-class PeriodQuery(Schema):
-    # Strings, not ``date``: pydantic would take a number as a Unix time.
-    start: str | None = Field(
-        None,
-        pattern=DATE_PATTERN,
-        description="First day (YYYY-MM-DD); default the first day of end's fiscal year",
-        json_schema_extra={"format": "date"},
-    )
-    end: str | None = Field(
-        None,
-        pattern=DATE_PATTERN,
-        description="Last day (YYYY-MM-DD), inclusive; default today",
-        json_schema_extra={"format": "date"},
-    )
+PeriodQuery = period_query("the first day of end's fiscal year")
 
 
 class NumberOut(Schema):

@@ -16,7 +16,7 @@ from ninja import Body, Field, Path, Query, Router, Schema
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core import tables
-from pracharat.core.api_schemas import ErrorOut, with_errors
+from pracharat.core.api_schemas import ErrorOut, period_query, with_errors
 from pracharat.core.numbers import period_from_query
 from pracharat.core.tables import Column, Table
 from pracharat.geo.models import Province
@@ -112,24 +112,7 @@ class AreaFilter(Schema):
     status: PointStatus | None = None
 
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-
-
-class Period(Schema):
-    # Strings, not ``date``: pydantic would also take a number as a Unix time ("end=0" is
-    # 1970-01-01), which a client never means. ``_period`` parses them.
-    start: str | None = Field(
-        None,
-        pattern=DATE_PATTERN,
-        description="First day (YYYY-MM-DD); default 30 days before end",
-        json_schema_extra={"format": "date"},
-    )
-    end: str | None = Field(
-        None,
-        pattern=DATE_PATTERN,
-        description="Last day (YYYY-MM-DD), inclusive; default today",
-        json_schema_extra={"format": "date"},
-    )
+Period = period_query("30 days before end")
 
 
 def _points(area: str | None, status: str | None):
