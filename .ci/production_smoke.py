@@ -82,6 +82,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_udp_port() -> int:
+    with socket.socket(type=socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def main() -> int:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("production smoke: DATABASE_URL must point at PostgreSQL", file=sys.stderr)
@@ -97,6 +103,8 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PRACHARAT_VAR_DIR": str(var),
         "DEBUG": "0",
+        # its own RADIUS port: a `make run` on the same machine holds 1813
+        "RADIUS_BIND": f"127.0.0.1:{free_udp_port()}",
     }
     env.pop("SECRET_KEY", None)
 
