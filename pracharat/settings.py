@@ -304,7 +304,10 @@ MARKET_PAYMENT_WEBHOOK_SECRET = env_str("MARKET_PAYMENT_WEBHOOK_SECRET")
 THAILANDPOST_API_URL = env_str("THAILANDPOST_API_URL", "https://trackapi.thailandpost.co.th")
 THAILANDPOST_API_KEY = env_str("THAILANDPOST_API_KEY")
 THAILANDPOST_TIMEOUT = _positive("THAILANDPOST_TIMEOUT", 20)
+# Seconds between two Track & Trace polls (a periodic job; Thailand Post rate-limits: >= 60).
 THAILANDPOST_POLL_SECONDS = _positive("THAILANDPOST_POLL_SECONDS", 1800)
+if THAILANDPOST_POLL_SECONDS < 60:
+    raise ConfigError("THAILANDPOST_POLL_SECONDS must be at least 60 (Thailand Post rate-limits)")
 THAILANDPOST_WEBHOOK_TOKEN = env_str("THAILANDPOST_WEBHOOK_TOKEN")
 
 # --- Core: PDPA key and the demo's live traffic ----------------------------------------------
@@ -378,6 +381,8 @@ PERIODIC_JOBS = {
         "pracharat.network.notifications.escalate_incident_slas",
         _seconds("SLA_CHECK_EVERY_SECONDS", 300),
     ),
+    # Shipped parcels asked of Thailand Post Track & Trace (only with THAILANDPOST_API_KEY).
+    "market.thaipost": ("pracharat.market.thaipost.poll_if_configured", THAILANDPOST_POLL_SECONDS),
     # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
     "core.notifications_requeue": (
         "pracharat.core.notifications.requeue_stale",

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 #: What identifies the buyer on an order (the PromptPay ID and payload name the group's
@@ -32,8 +31,6 @@ class MarketConfig(AppConfig):
 
         registry.personal_data_purger(actions.purge_orders)
         registry.person_eraser(actions.erase_person)
-        if settings.THAILANDPOST_API_KEY:  # poll Track & Trace beside the web app
-            registry.serve_process(["track", "--every", str(settings.THAILANDPOST_POLL_SECONDS)])
         from pracharat.market.panels import area_panel  # the web side's area panel
 
         registry.area_panel(area_panel)

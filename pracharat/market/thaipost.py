@@ -253,6 +253,21 @@ def apply_scans(scans, source: str) -> tuple[int, int]:
     return new, delivered
 
 
+def poll_if_configured() -> dict:
+    """The periodic job (``settings.PERIODIC_JOBS["market.thaipost"]``): poll when
+    ``THAILANDPOST_API_KEY`` is set; an outage of Track & Trace is logged, not raised, so the
+    job waits for its next interval instead of being retried at once against a rate limit."""
+    from django.conf import settings
+
+    if not settings.THAILANDPOST_API_KEY:
+        return {"skipped": "no THAILANDPOST_API_KEY"}
+    try:
+        return poll_shipped_orders()
+    except TrackTraceError as exc:
+        log.warning("Track & Trace poll failed: %s", exc)
+        return {"failed": str(exc)}
+
+
 def poll_shipped_orders(client: Client | None = None) -> dict[str, int]:
     """Ask Track & Trace about every shipped order and record what is new."""
     from pracharat.market.models import Order, OrderStatus, TrackingSource

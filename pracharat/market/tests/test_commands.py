@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from pracharat.market import thaipost
 from pracharat.market.lib import promptpay
 
 
@@ -42,6 +43,22 @@ def test_track_without_a_key_fails_clearly(settings, chili_products, buyer_detai
         call_command("track")
 
 
-def test_track_refuses_to_poll_more_often_than_a_minute():
-    with pytest.raises(CommandError, match="60 seconds"):
-        call_command("track", "--every", "10")
+def test_track_polls_as_a_periodic_job_of_the_one_schedule(settings):
+    from django.utils.module_loading import import_string
+
+    path, every = settings.PERIODIC_JOBS["market.thaipost"]
+    assert import_string(path) is thaipost.poll_if_configured
+    assert every == settings.THAILANDPOST_POLL_SECONDS >= 60
+
+
+@pytest.mark.django_db
+def test_the_periodic_poll_waits_without_a_key_and_survives_an_outage(settings, monkeypatch):
+    settings.THAILANDPOST_API_KEY = ""
+    assert thaipost.poll_if_configured() == {"skipped": "no THAILANDPOST_API_KEY"}
+    settings.THAILANDPOST_API_KEY = "k"
+
+    def down(client=None):
+        raise thaipost.TrackTraceError("503 from Track & Trace")
+
+    monkeypatch.setattr(thaipost, "poll_shipped_orders", down)
+    assert thaipost.poll_if_configured() == {"failed": "503 from Track & Trace"}
