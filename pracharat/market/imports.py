@@ -71,8 +71,9 @@ class ProductImport(tables.Importer):
     columns = COLUMNS
     max_rows = 5000
 
-    def __init__(self, group: ProducerGroup):
+    def __init__(self, group: ProducerGroup, actor=None):
         self.group = group
+        self.actor = actor
 
     def check(self, rows):
         categories = {}
@@ -124,9 +125,13 @@ class ProductImport(tables.Importer):
                 result.created += 1
             else:
                 result.updated += 1
-            actions.save_product(product)
+            actions.save_product(product, actor=self.actor)
 
 
-def import_products(group: ProducerGroup, source, *, dry_run: bool = False) -> tables.ImportResult:
-    """Check every row, then create/update all products in one transaction, or none."""
-    return ProductImport(group).run(source, dry_run=dry_run)
+def import_products(
+    group: ProducerGroup, source, *, dry_run: bool = False, actor=None
+) -> tables.ImportResult:
+    """Check every row, then create/update all products in one transaction, or none. A
+    person (``actor``; None is the platform: the command) must sell for ``group``: the rows
+    are written through ``actions.save_product``, which checks it."""
+    return ProductImport(group, actor).run(source, dry_run=dry_run)

@@ -97,3 +97,15 @@ def test_dry_run_counts_and_keeps_nothing(chili_group):
     result = imports.import_products(chili_group, GOOD, dry_run=True)
     assert result.ok and result.checked_only and result.created == 3
     assert not Product.objects.exists()
+
+
+def test_only_the_groups_sellers_may_import_into_it(chili_group, producer):
+    from pracharat import testing
+    from pracharat.core.errors import NotAllowed
+
+    stranger = testing.person("stranger@example.org", name="คนนอก")
+    with pytest.raises(NotAllowed):
+        imports.import_products(chili_group, GOOD.encode(), actor=stranger)
+    assert not Product.objects.exists()
+    result = imports.import_products(chili_group, GOOD.encode(), actor=producer)
+    assert result.ok and result.created == 3

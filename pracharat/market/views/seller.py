@@ -289,7 +289,10 @@ def product_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         result = imports.import_products(
-            form.cleaned_data["group"], form.cleaned_data["file"], dry_run=form.checking_only()
+            form.cleaned_data["group"],
+            form.cleaned_data["file"],
+            dry_run=form.checking_only(),
+            actor=request.user,
         )
         if result.ok and not result.checked_only:
             messages.success(
