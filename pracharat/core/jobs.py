@@ -39,9 +39,18 @@ ATTEMPT_KWARG = "_attempt"  # the keyword argument that carries a retry's attemp
 TICK_AT_MOST_EVERY = 5.0  # seconds a ticker sleeps at most (it notices a new job that soon)
 
 
-def backoff_delay(attempt: int, backoff: float) -> float:
-    """Seconds before the run after ``attempt`` (1-based): backoff, 2 x backoff, 4 x …"""
-    return backoff * 2 ** (attempt - 1)
+def backoff_delay(attempt: int, backoff: float, factor: float = 2) -> float:
+    """Seconds before the run after ``attempt`` (1-based): backoff, factor x backoff,
+    factor² x backoff …"""
+    return backoff * factor ** (attempt - 1)
+
+
+def enqueue_retry(the_task, run_at: datetime, *args, **kwargs):
+    """The one way a retry is queued: ``the_task`` again at ``run_at``, or at once on a backend
+    that cannot defer (the immediate one the tests use). Returns the task result."""
+    if the_task.get_backend().supports_defer:
+        return the_task.using(run_after=run_at).enqueue(*args, **kwargs)
+    return the_task.enqueue(*args, **kwargs)
 
 
 def task(
@@ -70,11 +79,8 @@ def task(
                         "%s failed on its last attempt (%d of %d)", the_task.name, attempt, attempts
                     )
                     raise
-                retry = the_task
                 delay = backoff_delay(attempt, backoff)
-                if retry.get_backend().supports_defer:
-                    retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
-                else:
+                if not the_task.get_backend().supports_defer:
                     delay = 0
                 logger.warning(
                     "%s failed (attempt %d of %d); again in %.1f s",
@@ -84,7 +90,13 @@ def task(
                     delay,
                     exc_info=True,
                 )
-                retry.enqueue(*args, **kwargs, **{ATTEMPT_KWARG: attempt + 1})
+                enqueue_retry(
+                    the_task,
+                    timezone.now() + timedelta(seconds=delay),
+                    *args,
+                    **kwargs,
+                    **{ATTEMPT_KWARG: attempt + 1},
+                )
                 raise  # this attempt is recorded as failed; the retry is a result of its own
 
         the_task = django_task(**options)(run)

@@ -48,6 +48,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django_tasks import task
 
+from pracharat.core import jobs
 from pracharat.core.models import Delivery, DeliveryStatus, NotificationChannel
 
 log = logging.getLogger(__name__)
@@ -265,8 +266,10 @@ SENDERS = {NotificationChannel.EMAIL: _send_email, NotificationChannel.LINE: _se
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """After the ``attempts``-th failure: base, 4 × base, 16 × base …"""
-    return timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS * 4 ** (attempts - 1))
+    """After the ``attempts``-th failure: base, 4 × base, 16 × base … (``core.jobs``' backoff;
+    the attempts are counted on the delivery row, which also says when the next one is due)."""
+    base = settings.NOTIFICATION_RETRY_SECONDS
+    return timedelta(seconds=jobs.backoff_delay(attempts, base, factor=4))
 
 
 def _address(delivery: Delivery) -> str:
@@ -348,7 +351,4 @@ def erase_recipient(*, phone: str = "", email: str = "") -> dict[str, int]:
 
 
 def _enqueue_retry(delivery: Delivery) -> None:
-    if send_notification.get_backend().supports_defer:
-        send_notification.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
-    else:
-        send_notification.enqueue(delivery.pk)
+    jobs.enqueue_retry(send_notification, delivery.next_attempt_at, delivery.pk)
