@@ -358,35 +358,28 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 
-def _seconds(name: str, default: int) -> int:
-    seconds = env_int(name, default)
-    if seconds < 1:
-        raise ConfigError(f"{name}={seconds} must be at least 1 (seconds)")
-    return seconds
-
-
 # Periodic jobs, declared here and nowhere else: name -> (function, every N seconds). Each
 # runs once per interval however many workers run (pracharat.core.jobs.tick).
 PERIODIC_JOBS = {
     "network.rollups": (
         "pracharat.network.rollups.rollup_pending",
-        _seconds("ROLLUP_EVERY_SECONDS", 60),
+        _positive("ROLLUP_EVERY_SECONDS", 60),
     ),
     "network.health": (
         "pracharat.network.health.check_points",
-        _seconds("HEALTH_CHECK_EVERY_SECONDS", 60),
+        _positive("HEALTH_CHECK_EVERY_SECONDS", 60),
     ),
     # An incident's SLA about to be missed, or missed: escalated to the provincial officers.
     "network.incident_slas": (
         "pracharat.network.notifications.escalate_incident_slas",
-        _seconds("SLA_CHECK_EVERY_SECONDS", 300),
+        _positive("SLA_CHECK_EVERY_SECONDS", 300),
     ),
     # Shipped parcels asked of Thailand Post Track & Trace (only with THAILANDPOST_API_KEY).
     "market.thaipost": ("pracharat.market.thaipost.poll_if_configured", THAILANDPOST_POLL_SECONDS),
     # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
     "core.notifications_requeue": (
         "pracharat.core.notifications.requeue_stale",
-        _seconds("NOTIFICATION_REQUEUE_EVERY_SECONDS", 300),
+        _positive("NOTIFICATION_REQUEUE_EVERY_SECONDS", 300),
     ),
 }
 
