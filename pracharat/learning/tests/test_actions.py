@@ -89,7 +89,7 @@ def test_registration_stores_the_consent_wording_and_enforces_capacity(open_clas
         register(open_class, name="คนอื่น", phone="0811110001")  # the same phone twice
     register(open_class, name="สอง")
     register(open_class, name="สาม")
-    with pytest.raises(Conflict, match="เต็มแล้ว|full"):
+    with pytest.raises(Conflict, match=r"เต็มแล้ว|full"):
         register(open_class, name="สี่")
 
 
