@@ -137,6 +137,7 @@ def test_erasure_keeps_the_counts_and_revokes_a_certificate(open_class):
 def test_the_person_eraser_and_the_retention_purge(open_class, course, rmutl_centre):
     register(open_class, phone="0811110009")
     assert actions.erase_person(phone="0811110009") == {"learners erased": 1}
+    assert actions.erase_person(phone="0811110009") == {}
     old = actions.create_cohort(None, course=course, venue=rmutl_centre, sessions=[later(1)],
                                 open_now=True)  # fmt: skip
     stale, _ = register(old, name="เก่า")
