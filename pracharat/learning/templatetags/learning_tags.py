@@ -17,7 +17,7 @@ DAYS = 60
 
 @register.inclusion_tag("learning/_venue_calendar.html", takes_context=True)
 def venue_calendar(context, venue):
-    from pracharat.learning.actions import may_request_booking
+    from pracharat.learning.actions import may_request_booking, may_run_classes_at
 
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     request = context.get("request")
@@ -26,5 +26,6 @@ def venue_calendar(context, venue):
         "venue": venue,
         "items": calendar.items(start, start + dt.timedelta(days=DAYS), venue=venue, limit=30),
         "may_book": bool(user and user.is_authenticated and may_request_booking(user)),
+        "may_hold": bool(user and user.is_authenticated and may_run_classes_at(user, venue)),
         "request": request,
     }
