@@ -254,3 +254,14 @@ def test_booking_pages(client, khlong_mem_point, post_officer, phitsanulok_offic
     client.post(reverse("learning:booking_action", args=[event.pk, "confirm"]))
     event.refresh_from_db()
     assert event.status == "confirmed"
+
+
+def test_the_admin_lists_open(client, busy, django_user_model, django_assert_max_num_queries):
+    admin = django_user_model.objects.create_superuser(
+        email="root@example.org", password="x" * 12, full_name="root"
+    )
+    client.force_login(admin)
+    for name in ("centre", "course", "cohort", "venueevent"):
+        with django_assert_max_num_queries(30):
+            assert client.get(reverse(f"admin:learning_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:learning_cohort_change", args=[busy.pk])).status_code == 200
