@@ -46,7 +46,16 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Adding an app is one line here (docs/architecture.md, "Adding an app"): INSTALLED_APPS, its
 # pages (its urls.py at /<name>/), its API (its api.py ``router`` at /api/v1/<name>/), its
 # top-navigation links (``AppConfig.nav``) and `make messages` all follow from this list.
-PRACHARAT_APPS = ["geo", "accounts", "network", "market", "learning", "volunteers", "oversight", "home"]
+PRACHARAT_APPS = [
+    "geo",
+    "accounts",
+    "network",
+    "market",
+    "learning",
+    "volunteers",
+    "oversight",
+    "home",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -388,3 +397,15 @@ PRACHARAT_BIND = env_str("PRACHARAT_BIND", "127.0.0.1:8000")  # where the web ap
 WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
+
+# --- learning (certificates: the platform's signing key) ---
+# The platform's Ed25519 private key (PKCS#8 PEM) that signs the certificates' Open Badges
+# credentials (pracharat.core.keys); PLATFORM_SIGNING_KEY_FILE names a file holding it. Its
+# public half is served at /.well-known/jwks.json and /.well-known/did.json. Required in
+# production; elsewhere a key is made once into var/platform_signing_key.pem and kept.
+PLATFORM_SIGNING_KEY = env_str("PLATFORM_SIGNING_KEY")
+if PRODUCTION and not PLATFORM_SIGNING_KEY:
+    raise ConfigError(
+        "PLATFORM_SIGNING_KEY (or PLATFORM_SIGNING_KEY_FILE) is required in production: "
+        "make one with `pracharat signing_key`"
+    )

@@ -122,7 +122,9 @@ def signing_key() -> SigningKey:
     if configured:
         pem, source = configured.encode(), "PLATFORM_SIGNING_KEY"
     elif getattr(settings, "PRODUCTION", False):
-        raise ImproperlyConfigured("PLATFORM_SIGNING_KEY (or PLATFORM_SIGNING_KEY_FILE) is required")
+        raise ImproperlyConfigured(
+            "PLATFORM_SIGNING_KEY (or PLATFORM_SIGNING_KEY_FILE) is required"
+        )
     else:
         pem, source = _development_pem(), str(Path(settings.VAR_DIR) / DEV_KEY_NAME)
     with _lock:
