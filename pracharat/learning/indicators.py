@@ -1,0 +1,230 @@
+"""The learning indicators page's figures for one area and fiscal year.
+
+The headline figures are the pillar's own read contract (``learning.numbers``); volunteer
+activities and people helped are the ``volunteers`` pillar's numbers read by key from the
+same contract (``core.registry.area_number_sources``), shown only when that pillar is
+installed. Besides: sessions per month, the breakdown by the next level of areas, and, per
+service point, unique Wi-Fi users in the 30 days before and after a class held there.
+
+**Wi-Fi users before and after a class** (:func:`wifi_before_after`). For each of the
+:data:`WIFI_CLASSES` most recent classes of the period held at a service point (the class's
+own venue, or the linked point of its centre), two windows of local days:
+
+- *before*: the 30 days before the day of the class's first session;
+- *after*: the 30 days after the day of its last session (fewer when they are not all past:
+  ``after_days`` says how many have elapsed).
+
+A person is counted once per window however many sessions or days they were online: users
+are told apart as the network's rollups tell them (the pseudonymised User-Name, else the
+pseudonymised Calling-Station-Id, else the session itself). The per-day rollup
+(``DailyUsage.unique_users``) cannot give this (a person online on 12 days would count 12
+times), so it is read from the accounting sessions that overlap each window (started before
+its end, last known activity after its start), through the ``(service_point, ended_at)``
+index, in **one** query for all classes: two ``COUNT(DISTINCT …) FILTER (…)`` per class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Q, Value
+from django.db.models.functions import Coalesce, NullIf, Substr, TruncMonth
+from django.utils import timezone
+
+from pracharat.core import registry
+from pracharat.core.lib import thaidate
+from pracharat.core.numbers import Number, Period
+from pracharat.learning import numbers as learning_numbers
+from pracharat.learning.models import ATTENDED, Attendance, Certificate, ClassSession, Cohort
+
+#: The keys read from the volunteers pillar (its helper registers them).
+VOLUNTEER_KEYS = ("volunteers", "activities", "people_helped")
+WIFI_WINDOW_DAYS = 30
+WIFI_CLASSES = 20
+
+
+def volunteer_numbers(code: str, period: Period) -> list[Number]:
+    """The volunteers pillar's figures we show, by key; [] when it is not installed."""
+    for pillar, fn in registry.area_number_sources:
+        if pillar == "volunteers":
+            found = {n.key: n for n in fn(code, period)}
+            return [found[key] for key in VOLUNTEER_KEYS if key in found]
+    return []
+
+
+def months(code: str, period: Period) -> list[tuple[dt.date, int]]:
+    """Sessions per calendar month of the period (every month, zeros included)."""
+    lo, hi = period.bounds()
+    rows = (
+        ClassSession.objects.in_area(code)
+        .filter(starts_at__gte=lo, starts_at__lt=hi)
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    counted = {}
+    for row in rows:
+        month = row["month"]
+        day = month.date() if isinstance(month, dt.datetime) else month
+        counted[day.replace(day=1)] = row["n"]
+    out, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        out.append((month, counted.get(month, 0)))
+        month = thaidate.next_month(month)
+    return out
+
+
+@dataclass
+class AreaRow:
+    code: str
+    classes: int = 0
+    sessions: int = 0
+    learners: int = 0
+    certificates: int = 0
+    place: object = None
+
+
+def children(code: str, period: Period) -> list[AreaRow]:
+    """Classes, sessions, unique learners and certificates per next-level area (provinces
+    of the country, districts of a province …), three queries; [] for a village."""
+    if len(code) >= 8:
+        return []
+    n = len(code) + 2
+    lo, hi = period.bounds()
+    rows: dict[str, AreaRow] = {}
+
+    def row(key):
+        return rows.setdefault(key, AreaRow(key))
+
+    held = (
+        ClassSession.objects.in_area(code)
+        .filter(starts_at__gte=lo, starts_at__lt=hi)
+        .annotate(child=Substr("cohort__area_code", 1, n))
+        .order_by()
+        .values("child")
+        .annotate(sessions=Count("pk"), classes=Count("cohort_id", distinct=True))
+    )
+    for r in held:
+        row(r["child"]).sessions, row(r["child"]).classes = r["sessions"], r["classes"]
+    learners = (
+        Attendance.objects.in_area(code)
+        .filter(status__in=ATTENDED, session__starts_at__gte=lo, session__starts_at__lt=hi)
+        .annotate(child=Substr("session__cohort__area_code", 1, n))
+        .order_by()
+        .values("child")
+        .annotate(n=Count("enrolment__learner_id", distinct=True))
+    )
+    for r in learners:
+        row(r["child"]).learners = r["n"]
+    issued = (
+        Certificate.objects.in_area(code)
+        .valid()
+        .filter(issued_on__gte=period.start, issued_on__lte=period.end)
+        .annotate(child=Substr("enrolment__cohort__area_code", 1, n))
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+    )
+    for r in issued:
+        row(r["child"]).certificates = r["n"]
+    return [rows[k] for k in sorted(rows) if len(k) == n]
+
+
+@dataclass
+class WifiRow:
+    cohort: Cohort
+    point_id: int
+    first_day: dt.date
+    last_day: dt.date
+    before: int = 0
+    after: int = 0
+    after_days: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+def _windows(first_day: dt.date, last_day: dt.date):
+    zone = timezone.get_current_timezone()
+
+    def midnight(day):
+        return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+    before = (
+        midnight(first_day - dt.timedelta(WIFI_WINDOW_DAYS)),
+        midnight(first_day),
+    )
+    after = (
+        midnight(last_day + dt.timedelta(1)),
+        midnight(last_day + dt.timedelta(WIFI_WINDOW_DAYS + 1)),
+    )
+    return before, after
+
+
+def wifi_before_after(code: str, period: Period, limit: int = WIFI_CLASSES) -> list[WifiRow]:
+    """Unique Wi-Fi users at the point in the 30 days before and after each of the ``limit``
+    most recent classes of the period held at a service point (see the module's doc). Two
+    queries: the classes, then every window's count at once."""
+    from pracharat.network.models import AccountingSession
+
+    lo, hi = period.bounds()
+    cohorts = list(
+        Cohort.objects.in_area(code)
+        .annotate(
+            point=Coalesce("service_point_id", "centre__service_point_id"),
+            first=Min("sessions__starts_at"),
+            last=Max("sessions__starts_at"),
+        )
+        .filter(point__isnull=False, first__gte=lo, first__lt=hi)
+        .select_related("course", "centre", "service_point")
+        .order_by("-last", "-pk")[:limit]
+    )
+    if not cohorts:
+        return []
+    today = timezone.localdate()
+    rows = []
+    for c in cohorts:
+        first = timezone.localtime(c.first).date()
+        last = timezone.localtime(c.last).date()
+        rows.append(
+            WifiRow(
+                c,
+                c.point,
+                first,
+                last,
+                after_days=max(0, min(WIFI_WINDOW_DAYS, (today - last).days)),
+            )
+        )
+    user = Coalesce(
+        NullIf("user_hash", Value("")), NullIf("calling_station_hash", Value("")), "session_key"
+    )
+    aggregates, span = {}, Q()
+    for i, r in enumerate(rows):
+        (b_lo, b_hi), (a_lo, a_hi) = _windows(r.first_day, r.last_day)
+        at = Q(service_point_id=r.point_id)
+        before = at & Q(started_at__lt=b_hi, ended_at__gte=b_lo)
+        after = at & Q(started_at__lt=a_hi, ended_at__gte=a_lo)
+        aggregates[f"b{i}"] = Count(user, distinct=True, filter=before)
+        aggregates[f"a{i}"] = Count(user, distinct=True, filter=after)
+        span |= before | after
+    counts = AccountingSession.objects.filter(span).order_by().aggregate(**aggregates)
+    for i, r in enumerate(rows):
+        r.before, r.after = counts[f"b{i}"] or 0, counts[f"a{i}"] or 0
+    return rows
+
+
+def page(code: str, period: Period) -> dict:
+    """Everything the indicators page shows (a fixed number of queries)."""
+    figures = learning_numbers.area_numbers(code, period)
+    return {
+        "numbers": {n.key: n for n in figures},
+        "figures": figures,
+        "volunteers": volunteer_numbers(code, period),
+        "months": months(code, period),
+        "children": children(code, period),
+        "wifi": wifi_before_after(code, period),
+    }
