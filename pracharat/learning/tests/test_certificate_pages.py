@@ -77,8 +77,14 @@ def test_the_credential_downloads(client, cert):
     assert data["credentialSubject"]["identifier"][0]["identityHash"] == NAME
 
 
-def test_staff_issue_from_the_class_page(client, klass, ban_khlong_mem, phitsanulok_officer,
-                                         chiangmai_officer, django_assert_max_num_queries):  # fmt: skip
+def test_staff_issue_from_the_class_page(
+    client,
+    klass,
+    ban_khlong_mem,
+    phitsanulok_officer,
+    chiangmai_officer,
+    django_assert_max_num_queries,
+):
     for i in range(5):
         certdata.enrol(klass, certdata.learner(ban_khlong_mem, f"ผู้เรียน {i}"), 4)
     url = reverse("learning:class_certificates", args=[klass.pk])
@@ -139,8 +145,9 @@ def test_the_api_and_the_revocation_list_show_a_revocation(client, cert):
     assert [c["id"] for c in status["revokedCredentials"]] == [badges.verification_url(cert.code)]
 
 
-def test_centres_and_classes_are_counts_only(client, klass, cert, ban_khlong_mem,
-                                             django_assert_max_num_queries):  # fmt: skip
+def test_centres_and_classes_are_counts_only(
+    client, klass, cert, ban_khlong_mem, django_assert_max_num_queries
+):
     for i in range(3):
         certdata.cohort(certdata.centre(ban_khlong_mem), number=10 + i)
     with django_assert_max_num_queries(2):
