@@ -174,11 +174,11 @@ def revoke(request, code: str):
 
 
 def _place(code: str):
-    from pracharat.geo.models import District, Province, Subdistrict, Village
+    from pracharat.geo.models import District, Province, SubDistrict, Village
 
     if not code:
         return None
-    model = {2: Province, 4: District, 6: Subdistrict, 8: Village}[len(code)]
+    model = {2: Province, 4: District, 6: SubDistrict, 8: Village}[len(code)]
     return get_object_or_404(model, code=code)
 
 
