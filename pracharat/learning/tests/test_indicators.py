@@ -104,7 +104,8 @@ def test_wifi_users_before_and_after_a_class(world):
         start = dt.datetime.combine(day, dt.time(10), tzinfo=zone)
         AccountingSession.objects.create(
             session_key=f"s{n[0]}", service_point=point, area_code=point.area_code,
-            user_hash=user, started_at=start, updated_at=start, ended_at=start + dt.timedelta(hours=1),
+            user_hash=user, started_at=start, updated_at=start,
+            ended_at=start + dt.timedelta(hours=1),
             status="closed",
         )  # fmt: skip
 
