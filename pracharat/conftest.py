@@ -230,3 +230,14 @@ def wsgi_keeps_test_connection(db):
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def rmutl_trainer(geography):
+    """The RMUTL trainer (the same person as ``trainer``), named for the learning stories."""
+    return testing.trainer()
+
+
+@pytest.fixture
+def school_trainer(geography):
+    return testing.school_trainer()

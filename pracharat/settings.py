@@ -46,16 +46,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Adding an app is one line here (docs/architecture.md, "Adding an app"): INSTALLED_APPS, its
 # pages (its urls.py at /<name>/), its API (its api.py ``router`` at /api/v1/<name>/), its
 # top-navigation links (``AppConfig.nav``) and `make messages` all follow from this list.
-PRACHARAT_APPS = [
-    "geo",
-    "accounts",
-    "network",
-    "market",
-    "learning",
-    "volunteers",
-    "oversight",
-    "home",
-]
+PRACHARAT_APPS = ["geo", "accounts", "network", "market", "learning", "volunteers", "oversight", "home"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -398,7 +389,20 @@ WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
 
-# --- learning (certificates: the platform's signing key) ---
+# --- learning (check-in codes, registration limits, learners' retention; the platform's
+# signing key for the certificates) ---
+# The trainer's QR code and short code change every LEARNING_CHECKIN_STEP seconds; an old one
+# is still accepted for LEARNING_CHECKIN_GRACE seconds after its step ended, then refused.
+LEARNING_CHECKIN_STEP = _positive("LEARNING_CHECKIN_STEP", 30)
+LEARNING_CHECKIN_GRACE = env_int("LEARNING_CHECKIN_GRACE", 10)
+# A self check-in this many minutes after a session started is recorded as late.
+LEARNING_LATE_AFTER_MINUTES = env_int("LEARNING_LATE_AFTER_MINUTES", 15)
+# Public registrations per client address per hour; check-in attempts per client per 10 min
+# (a whole class may share the village Wi-Fi's one address).
+LEARNING_REGISTRATIONS_PER_CLIENT = _positive("LEARNING_REGISTRATIONS_PER_CLIENT", 60)
+LEARNING_CHECKINS_PER_CLIENT = _positive("LEARNING_CHECKINS_PER_CLIENT", 300)
+# A learner none of whose classes met in this many days is erased (counts stay).
+LEARNING_LEARNER_RETENTION_DAYS = _positive("LEARNING_LEARNER_RETENTION_DAYS", 3 * 365)
 # The platform's Ed25519 private key (PKCS#8 PEM) that signs the certificates' Open Badges
 # credentials (pracharat.core.keys); PLATFORM_SIGNING_KEY_FILE names a file holding it. Its
 # public half is served at /.well-known/jwks.json and /.well-known/did.json. Required in

@@ -188,3 +188,13 @@ def log_in(page, user) -> None:
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, "the login failed"
+
+
+# --- learning ----------------------------------------------------------------------------------
+
+
+def school_trainer() -> User:
+    """A trainer of another centre's host in the same province (a school in Phitsanulok): a
+    centre's staff see only their own centre's learners."""
+    school = agency("school-phitsanulok", "65", AgencyKind.OTHER)
+    return person("trainer.school@example.org", Role.TRAINER, "65", school, name="ครูวิไล")

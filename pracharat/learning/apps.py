@@ -7,12 +7,35 @@ class LearningConfig(AppConfig):
 
     name = "pracharat.learning"
     verbose_name = _("Learning")
+    nav = [("learning:index", _("Learning"))]
 
     def ready(self):
         from pracharat.core import audit, registry
-        from pracharat.learning import numbers
-        from pracharat.learning.models import Certificate
+        from pracharat.learning import actions, demo, models, numbers, panels
 
-        # learn-cert: the pillar's numbers (the read contract) and the certificates' audit
-        registry.area_numbers("learning", numbers.area_numbers)
-        audit.register(Certificate, personal=("holder_name",), exclude=("credential",))
+        registry.demo_loader(demo.load)
+        registry.area_numbers("learning", numbers.area_numbers)  # learn-cert: the read contract
+        registry.area_panel(panels.area_panel)
+        registry.person_eraser(actions.erase_person)
+        registry.personal_data_purger(actions.purge_learners)
+        audit.register(models.Centre, personal=["contact_name"], exclude=["updated"])
+        audit.register(models.Course, exclude=["updated"])
+        audit.register(models.Cohort, exclude=["updated"])
+        audit.register(models.ClassSession, exclude=["secret", "updated"])
+        # A learner's name, phone and private link are recorded as changed, never with values.
+        audit.register(
+            models.Learner,
+            personal=["full_name", "phone"],
+            exclude=["token_hash", "updated"],
+            repr_is_personal=True,
+        )
+        audit.register(models.Enrolment, exclude=["updated"], repr_is_personal=True)
+        audit.register(models.VenueEvent, exclude=["updated"])
+        # A certificate's holder is recorded as changed, never with the name; the signed
+        # credential (which carries it) is not recorded at all.
+        audit.register(
+            models.Certificate,
+            personal=["holder_name"],
+            exclude=["credential", "updated"],
+            repr_is_personal=False,
+        )
