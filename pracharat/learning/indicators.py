@@ -20,7 +20,8 @@ pseudonymised Calling-Station-Id, else the session itself). The per-day rollup
 (``DailyUsage.unique_users``) cannot give this (a person online on 12 days would count 12
 times), so it is read from the accounting sessions that overlap each window (started before
 its end, last known activity after its start), through the ``(service_point, ended_at)``
-index, in **one** query for all classes: two ``COUNT(DISTINCT …) FILTER (…)`` per class.
+index, in **one** query for all classes: two ``COUNT(DISTINCT …) FILTER (…)`` per class
+(and two before it to find the classes).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Q, Value
-from django.db.models.functions import Coalesce, NullIf, Substr, TruncMonth
+from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import timezone
 
 from pracharat.core import registry
@@ -54,26 +55,25 @@ def volunteer_numbers(code: str, period: Period) -> list[Number]:
 
 
 def months(code: str, period: Period) -> list[tuple[dt.date, int]]:
-    """Sessions per calendar month of the period (every month, zeros included)."""
+    """Sessions per calendar month of the period (every month, zeros included), one query:
+    a filtered count per month on the indexed start time (no per-row date truncation)."""
+    firsts, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        firsts.append(month)
+        month = thaidate.next_month(month)
     lo, hi = period.bounds()
-    rows = (
+    counts = {}
+    for i, first in enumerate(firsts):
+        m_lo, m_hi = Period(first, thaidate.next_month(first) - dt.timedelta(days=1)).bounds()
+        window = Q(starts_at__gte=max(lo, m_lo), starts_at__lt=min(hi, m_hi))
+        counts[f"m{i}"] = Count("pk", filter=window)
+    found = (
         ClassSession.objects.in_area(code)
         .filter(starts_at__gte=lo, starts_at__lt=hi)
-        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
-        .values("month")
-        .annotate(n=Count("pk"))
+        .aggregate(**counts)
     )
-    counted = {}
-    for row in rows:
-        month = row["month"]
-        day = month.date() if isinstance(month, dt.datetime) else month
-        counted[day.replace(day=1)] = row["n"]
-    out, month = [], period.start.replace(day=1)
-    while month <= period.end:
-        out.append((month, counted.get(month, 0)))
-        month = thaidate.next_month(month)
-    return out
+    return [(first, found[f"m{i}"] or 0) for i, first in enumerate(firsts)]
 
 
 @dataclass
@@ -168,23 +168,32 @@ def _windows(first_day: dt.date, last_day: dt.date):
 def wifi_before_after(code: str, period: Period, limit: int = WIFI_CLASSES) -> list[WifiRow]:
     """Unique Wi-Fi users at the point in the 30 days before and after each of the ``limit``
     most recent classes of the period held at a service point (see the module's doc). Two
-    queries: the classes, then every window's count at once."""
+    queries: the classes (their first and last sessions, then the rows), then every
+    window's count at once."""
     from pracharat.network.models import AccountingSession
 
     lo, hi = period.bounds()
-    cohorts = list(
-        Cohort.objects.in_area(code)
-        .annotate(
-            point=Coalesce("service_point_id", "centre__service_point_id"),
-            first=Min("sessions__starts_at"),
-            last=Max("sessions__starts_at"),
-        )
-        .filter(point__isnull=False, first__gte=lo, first__lt=hi)
-        .select_related("course", "centre", "service_point")
-        .order_by("-last", "-pk")[:limit]
+    # a narrow GROUP BY on the sessions (cohort, point, first and last start), then the rows
+    latest = list(
+        ClassSession.objects.in_area(code)
+        .annotate(point=Coalesce("cohort__service_point_id", "cohort__centre__service_point_id"))
+        .filter(point__isnull=False)
+        .order_by()
+        .values("cohort_id", "point")
+        .annotate(first=Min("starts_at"), last=Max("starts_at"))
+        .filter(first__gte=lo, first__lt=hi)
+        .order_by("-last", "-cohort_id")[:limit]
     )
-    if not cohorts:
+    if not latest:
         return []
+    by_pk = Cohort.objects.select_related("course", "centre", "service_point").in_bulk(
+        [r["cohort_id"] for r in latest]
+    )
+    cohorts = []
+    for r in latest:
+        c = by_pk[r["cohort_id"]]
+        c.point, c.first, c.last = r["point"], r["first"], r["last"]
+        cohorts.append(c)
     today = timezone.localdate()
     rows = []
     for c in cohorts:
@@ -203,6 +212,13 @@ def wifi_before_after(code: str, period: Period, limit: int = WIFI_CLASSES) -> l
         NullIf("user_hash", Value("")), NullIf("calling_station_hash", Value("")), "session_key"
     )
     aggregates, span = {}, Q()
+    edges = [_windows(r.first_day, r.last_day) for r in rows]
+    # one indexed range over the points first: (service_point, ended_at) serves it
+    outer = Q(
+        service_point_id__in={r.point_id for r in rows},
+        ended_at__gte=min(before[0] for before, _after in edges),
+        started_at__lt=max(after[1] for _before, after in edges),
+    )
     for i, r in enumerate(rows):
         (b_lo, b_hi), (a_lo, a_hi) = _windows(r.first_day, r.last_day)
         at = Q(service_point_id=r.point_id)
@@ -211,7 +227,7 @@ def wifi_before_after(code: str, period: Period, limit: int = WIFI_CLASSES) -> l
         aggregates[f"b{i}"] = Count(user, distinct=True, filter=before)
         aggregates[f"a{i}"] = Count(user, distinct=True, filter=after)
         span |= before | after
-    counts = AccountingSession.objects.filter(span).order_by().aggregate(**aggregates)
+    counts = AccountingSession.objects.filter(outer, span).order_by().aggregate(**aggregates)
     for i, r in enumerate(rows):
         r.before, r.after = counts[f"b{i}"] or 0, counts[f"a{i}"] or 0
     return rows

@@ -31,6 +31,7 @@ from pracharat.learning.models import (
     Centre,
     Certificate,
     ClassSession,
+    Learner,
     Occupation,
 )
 
@@ -59,12 +60,18 @@ def label(key: str) -> str:
 def learner_cells(code: str, period: Period) -> dict[tuple[str, str], int]:
     """Unique learners who attended a session in the period, per (occupation, age group)."""
     lo, hi = period.bounds()
-    rows = (
+    attended = (
         Attendance.objects.in_area(code)
         .filter(status__in=ATTENDED, session__starts_at__gte=lo, session__starts_at__lt=hi)
+        .values("enrolment__learner_id")
+    )
+    # The learners as a semi-join (each once), then grouped on the learner table: several
+    # times faster than COUNT(DISTINCT) over the attendance join (docs/benchmarks.md).
+    rows = (
+        Learner.objects.filter(pk__in=attended)
         .order_by()
-        .values_list("enrolment__learner__occupation", "enrolment__learner__age_group")
-        .annotate(n=Count("enrolment__learner_id", distinct=True))
+        .values_list("occupation", "age_group")
+        .annotate(n=Count("pk"))
     )
     return {(occupation, age): n for occupation, age, n in rows}
 

@@ -123,8 +123,8 @@ def test_wifi_users_before_and_after_a_class(world):
     assert row.after_days == min(30, (timezone.localdate() - last).days)
 
 
-def test_wifi_is_two_queries(world, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_wifi_is_three_queries(world, django_assert_num_queries):
+    with django_assert_num_queries(3):
         indicators.wifi_before_after("", this_year())
 
 
