@@ -385,11 +385,13 @@ def erase_learner(learner: Learner) -> int:
 
 
 def erase_person(*, phone: str = "", email: str = "") -> dict[str, int]:
-    """The learning part of erasing one person (``registry.person_eraser``)."""
+    """The learning part of erasing one person (``registry.person_eraser``); the count only
+    when there was someone to erase (a learner gives no e-mail, so most people have none)."""
     if not phone:
-        return {"learners erased": 0}
+        return {}
     with transaction.atomic():
-        return {"learners erased": _erase(Learner.objects.filter(phone=phone))}
+        erased = _erase(Learner.objects.filter(phone=phone))
+    return {"learners erased": erased} if erased else {}
 
 
 def purge_learners(now) -> dict[str, int]:

@@ -18,10 +18,14 @@ class LearningConfig(AppConfig):
         registry.area_panel(panels.area_panel)
         registry.person_eraser(actions.erase_person)
         registry.personal_data_purger(actions.purge_learners)
-        audit.register(models.Centre, personal=["contact_name"], exclude=["updated"])
-        audit.register(models.Course, exclude=["updated"])
+        # A centre's contact is often a person's own phone and e-mail.
+        audit.register(
+            models.Centre, personal=["contact_name", "phone", "email"], exclude=["updated"]
+        )
+        # The outline is free text a trainer writes (it may name people): recorded as changed.
+        audit.register(models.Course, personal=["outline"], exclude=["updated"])
         audit.register(models.Cohort, exclude=["updated"])
-        audit.register(models.ClassSession, exclude=["secret", "updated"])
+        audit.register(models.ClassSession, personal=["note"], exclude=["secret", "updated"])
         # A learner's name, phone and private link are recorded as changed, never with values.
         audit.register(
             models.Learner,
@@ -30,12 +34,12 @@ class LearningConfig(AppConfig):
             repr_is_personal=True,
         )
         audit.register(models.Enrolment, exclude=["updated"], repr_is_personal=True)
-        audit.register(models.VenueEvent, exclude=["updated"])
+        audit.register(models.VenueEvent, personal=["organiser_name", "note"], exclude=["updated"])
         # A certificate's holder is recorded as changed, never with the name; the signed
         # credential (which carries it) is not recorded at all.
         audit.register(
             models.Certificate,
-            personal=["holder_name"],
+            personal=["holder_name", "revoked_reason"],
             exclude=["credential", "updated"],
             repr_is_personal=False,
         )

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -260,7 +261,9 @@ def cohort(request, pk: int):
     hidden = item.status in (CohortStatus.PLANNED, CohortStatus.CANCELLED)
     if hidden and not (request.user.is_authenticated and actions.may_manage(request.user, item)):
         raise Http404
-    form = RegistrationForm(request.POST or None, area_code=item.area_code)
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, area_code=item.area_code
+    )
     status = 200
     if request.method == "POST" and item.status == CohortStatus.OPEN:
         if form.is_valid():
@@ -368,7 +371,7 @@ def _checkin_limited(request) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_qr(request, token: str):
     """The page the QR code opens: one tap for a remembered learner, else name or phone."""
-    form = WhoForm(request.POST or None)
+    form = WhoForm(request.POST if request.method == "POST" else None)
     try:
         session = actions.session_for_token(token)
     except DomainError as exc:
@@ -441,7 +444,7 @@ def _do_checkin(request, session, form, remembered, method):
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_code(request):
     """Check in with the short code (for phones that cannot scan)."""
-    form = ShortCodeForm(request.POST or None)
+    form = ShortCodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _checkin_limited(request):
@@ -484,7 +487,7 @@ def cohort_new(request):
     venue = _venue_from_query(request)
     if not actions.may_run_classes_at(request.user, venue):
         raise PermissionDenied(_("You may not hold classes at this venue."))
-    form = CohortForm(request.POST or None)
+    form = CohortForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -640,7 +643,7 @@ def session_qr(request, pk: int):
         "session": session,
         "codes": codes,
         "url": url,
-        "qr": qr.svg(url, _("Scan to check in")),
+        "qr": mark_safe(qr.svg(url, _("Scan to check in"))),  # noqa: S308 - segno's SVG, escaped label
         "refresh": max(1, math.ceil(codes.seconds_left)),
         "present": present,
         "registered": session.cohort.enrolments.filter(status="registered").count(),
@@ -665,7 +668,7 @@ def attendance(request, pk: int):
     )
     current = {a.enrolment_id: a for a in session.attendance.filter(enrolment__in=enrolments)}
     form = AttendanceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         enrolments=enrolments,
         current={k: v.status for k, v in current.items()},
     )
@@ -704,7 +707,7 @@ def booking_new(request):
     venue = _venue_from_query(request)
     if not actions.may_request_booking(request.user):
         raise PermissionDenied(_("Only agency officers, trainers and officers may book a venue."))
-    form = BookingForm(request.POST or None)
+    form = BookingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -766,7 +769,9 @@ def centre_import(request):
         areas = imports.import_areas_for(request.user)
     except DomainError as exc:
         raise PermissionDenied(exc.message) from None
-    form = tables.UploadForm(request.POST or None, request.FILES or None)
+    form = tables.UploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         result = imports.import_centres(
