@@ -1,7 +1,9 @@
 """Learning indicators at national size: 2,222 centres and a year of classes.
 
 ``python -m bench learning_indicators [DATABASE_URL] [--centres N] [--classes C]
-[--learners L] [--repeat R]`` builds a scratch database (SQLite by default) with N
+[--learners L] [--repeat R] [--reuse VAR_DIR]`` (``--reuse``: measure again on a database
+an earlier run built: its scratch directory for SQLite, the same DATABASE_URL for PostgreSQL)
+builds a scratch database (SQLite by default) with N
 community digital centres, each in its own simulated village with a service point
 (``network.simulate.create_points``), C classes per centre over the current fiscal year (every
 class three sessions a week apart), L learners enrolled per class (a fifth of them came to an
@@ -278,16 +280,33 @@ def main(argv: list[str]) -> None:
     classes = _arg(argv, "--classes", 6)
     learners = _arg(argv, "--learners", 12)
     repeat = _arg(argv, "--repeat", 10)
-    vendor = _django.setup(database_url)
-    print(
-        f"learning_indicators on {vendor}: {centres} centres × {classes} classes × "
-        f"{learners} learners",
-        flush=True,
-    )
-    figures = build(centres, classes, learners)
-    rows = figures.pop("rows")
-    print("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
-    print("build: " + ", ".join(f"{k} {v:.1f} s" for k, v in figures.items()), flush=True)
+    if "--reuse" in argv:  # measure again on a database an earlier run built
+        import os
+
+        import django
+
+        os.environ["PRACHARAT_VAR_DIR"] = argv[argv.index("--reuse") + 1]
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pracharat.settings")
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url
+        else:
+            os.environ.pop("DATABASE_URL", None)
+        django.setup()
+        print("learning_indicators, reused database", flush=True)
+    else:
+        vendor = _django.setup(database_url)
+        print(
+            f"learning_indicators on {vendor}: {centres} centres × {classes} classes × "
+            f"{learners} learners",
+            flush=True,
+        )
+        import os
+
+        print(f"scratch directory: {os.environ['PRACHARAT_VAR_DIR']}", flush=True)
+        figures = build(centres, classes, learners)
+        rows = figures.pop("rows")
+        print("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+        print("build: " + ", ".join(f"{k} {v:.1f} s" for k, v in figures.items()), flush=True)
     print(f"Django test client, one request in flight, {repeat} requests per URL")
     print("| URL | queries | body | p50 | p95 | max |")
     print("| --- | --- | --- | --- | --- | --- |")

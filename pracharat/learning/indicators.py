@@ -38,6 +38,7 @@ from pracharat.core.lib import thaidate
 from pracharat.core.numbers import Number, Period
 from pracharat.learning import numbers as learning_numbers
 from pracharat.learning.models import ATTENDED, Attendance, Certificate, ClassSession, Cohort
+from pracharat.learning.numbers import in_area
 
 #: The keys read from the volunteers pillar (its helper registers them).
 VOLUNTEER_KEYS = ("volunteers", "activities", "people_helped")
@@ -68,7 +69,7 @@ def months(code: str, period: Period) -> list[tuple[dt.date, int]]:
         window = Q(starts_at__gte=max(lo, m_lo), starts_at__lt=min(hi, m_hi))
         counts[f"m{i}"] = Count("pk", filter=window)
     found = (
-        ClassSession.objects.in_area(code)
+        in_area(ClassSession.objects, code)
         .filter(starts_at__gte=lo, starts_at__lt=hi)
         .order_by()
         .aggregate(**counts)
@@ -99,7 +100,7 @@ def children(code: str, period: Period) -> list[AreaRow]:
         return rows.setdefault(key, AreaRow(key))
 
     held = (
-        ClassSession.objects.in_area(code)
+        in_area(ClassSession.objects, code)
         .filter(starts_at__gte=lo, starts_at__lt=hi)
         .annotate(child=Substr("cohort__area_code", 1, n))
         .order_by()
@@ -109,7 +110,7 @@ def children(code: str, period: Period) -> list[AreaRow]:
     for r in held:
         row(r["child"]).sessions, row(r["child"]).classes = r["sessions"], r["classes"]
     learners = (
-        Attendance.objects.in_area(code)
+        in_area(Attendance.objects, code)
         .filter(status__in=ATTENDED, session__starts_at__gte=lo, session__starts_at__lt=hi)
         .annotate(child=Substr("session__cohort__area_code", 1, n))
         .order_by()
@@ -119,7 +120,7 @@ def children(code: str, period: Period) -> list[AreaRow]:
     for r in learners:
         row(r["child"]).learners = r["n"]
     issued = (
-        Certificate.objects.in_area(code)
+        in_area(Certificate.objects, code)
         .valid()
         .filter(issued_on__gte=period.start, issued_on__lte=period.end)
         .annotate(child=Substr("enrolment__cohort__area_code", 1, n))
@@ -175,7 +176,7 @@ def wifi_before_after(code: str, period: Period, limit: int = WIFI_CLASSES) -> l
     lo, hi = period.bounds()
     # a narrow GROUP BY on the sessions (cohort, point, first and last start), then the rows
     latest = list(
-        ClassSession.objects.in_area(code)
+        in_area(ClassSession.objects, code)
         .annotate(point=Coalesce("cohort__service_point_id", "cohort__centre__service_point_id"))
         .filter(point__isnull=False)
         .order_by()

@@ -57,11 +57,17 @@ def label(key: str) -> str:
     return str(LABELS[key])
 
 
+def in_area(manager, code: str):
+    """``manager``'s rows in the area; for the country no filter at all (``in_area("")``
+    would still join the rows that carry the area code)."""
+    return manager.in_area(code) if code else manager.all()
+
+
 def learner_cells(code: str, period: Period) -> dict[tuple[str, str], int]:
     """Unique learners who attended a session in the period, per (occupation, age group)."""
     lo, hi = period.bounds()
     attended = (
-        Attendance.objects.in_area(code)
+        in_area(Attendance.objects, code)
         .filter(status__in=ATTENDED, session__starts_at__gte=lo, session__starts_at__lt=hi)
         .values("enrolment__learner_id")
     )
@@ -78,16 +84,16 @@ def learner_cells(code: str, period: Period) -> dict[tuple[str, str], int]:
 
 def area_numbers(code: str, period: Period) -> list[Number]:
     lo, hi = period.bounds()
-    centres = Centre.objects.in_area(code).in_service().count()
+    centres = in_area(Centre.objects, code).in_service().count()
     held = (
-        ClassSession.objects.in_area(code)
+        in_area(ClassSession.objects, code)
         .filter(starts_at__gte=lo, starts_at__lt=hi)
         .order_by()
         .aggregate(sessions=Count("pk"), classes=Count("cohort_id", distinct=True))
     )
     cells = learner_cells(code, period)
     certificates = (
-        Certificate.objects.in_area(code)
+        in_area(Certificate.objects, code)
         .valid()
         .filter(issued_on__gte=period.start, issued_on__lte=period.end)
         .count()

@@ -35,7 +35,6 @@ def test_the_demo_loads_twice_and_covers_every_occupation_and_age_group(geograph
     assert VenueEvent.objects.filter(status="requested").count() == 1
 
 
-
 def test_the_demo_issues_certificates_once(geography):
     from pracharat.accounts import demo as accounts_demo
     from pracharat.geo import demo as geo_demo
