@@ -162,3 +162,21 @@ def test_centres_and_classes_are_counts_only(
     body = str(centres) + str(classes)
     assert NAME not in body
     assert client.get("/api/v1/learning/centres", {"area": "50"}).json()["count"] == 0
+
+
+def test_the_learner_s_own_page_and_the_class_page_link_the_certificates(
+    client, cert, phitsanulok_officer
+):
+    from pracharat.learning import actions
+
+    learner = cert.enrolment.learner
+    key = actions.new_private_key()
+    learner.token_hash = actions._key_hash(key)
+    learner.save()
+    own = client.get(reverse("learning:me", args=[key])).content.decode()
+    assert reverse("learning:certificate", args=[cert.code]) in own
+    client.force_login(phitsanulok_officer)
+    manage = client.get(reverse("learning:manage", args=[cert.enrolment.cohort_id]))
+    assert reverse("learning:class_certificates", args=[cert.enrolment.cohort_id]) in (
+        manage.content.decode()
+    )
