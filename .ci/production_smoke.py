@@ -95,11 +95,19 @@ def main() -> int:
     var = Path(tempfile.mkdtemp(prefix="pracharat-prod-"))
     secret = var / "secret_key"
     secret.write_text(secrets.token_urlsafe(50))
+    signing = var / "signing_key.pem"  # the platform's Ed25519 key (core.keys), made as documented
+    signing.write_bytes(
+        subprocess.run(
+            [*PRACHARAT, "signing_key"], check=True, capture_output=True, timeout=120,
+            env={**os.environ, "PRACHARAT_VAR_DIR": str(var)},
+        ).stdout
+    )  # fmt: skip
     port = free_port()
     env = {
         **os.environ,
         "PRACHARAT_PRODUCTION": "1",
         "SECRET_KEY_FILE": str(secret),
+        "PLATFORM_SIGNING_KEY_FILE": str(signing),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PRACHARAT_VAR_DIR": str(var),
         "DEBUG": "0",
@@ -107,6 +115,7 @@ def main() -> int:
         "RADIUS_BIND": f"127.0.0.1:{free_udp_port()}",
     }
     env.pop("SECRET_KEY", None)
+    env.pop("PLATFORM_SIGNING_KEY", None)
 
     def run(*argv: str) -> None:
         print("production smoke: pracharat", *argv, flush=True)

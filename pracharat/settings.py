@@ -389,7 +389,8 @@ WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
 
-# --- learning (check-in codes, registration limits, learners' retention) ---
+# --- learning (check-in codes, registration limits, learners' retention; the platform's
+# signing key for the certificates) ---
 # The trainer's QR code and short code change every LEARNING_CHECKIN_STEP seconds; an old one
 # is still accepted for LEARNING_CHECKIN_GRACE seconds after its step ended, then refused.
 LEARNING_CHECKIN_STEP = _positive("LEARNING_CHECKIN_STEP", 30)
@@ -402,3 +403,13 @@ LEARNING_REGISTRATIONS_PER_CLIENT = _positive("LEARNING_REGISTRATIONS_PER_CLIENT
 LEARNING_CHECKINS_PER_CLIENT = _positive("LEARNING_CHECKINS_PER_CLIENT", 300)
 # A learner none of whose classes met in this many days is erased (counts stay).
 LEARNING_LEARNER_RETENTION_DAYS = _positive("LEARNING_LEARNER_RETENTION_DAYS", 3 * 365)
+# The platform's Ed25519 private key (PKCS#8 PEM) that signs the certificates' Open Badges
+# credentials (pracharat.core.keys); PLATFORM_SIGNING_KEY_FILE names a file holding it. Its
+# public half is served at /.well-known/jwks.json and /.well-known/did.json. Required in
+# production; elsewhere a key is made once into var/platform_signing_key.pem and kept.
+PLATFORM_SIGNING_KEY = env_str("PLATFORM_SIGNING_KEY")
+if PRODUCTION and not PLATFORM_SIGNING_KEY:
+    raise ConfigError(
+        "PLATFORM_SIGNING_KEY (or PLATFORM_SIGNING_KEY_FILE) is required in production: "
+        "make one with `pracharat signing_key`"
+    )

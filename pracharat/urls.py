@@ -4,7 +4,7 @@ from django.utils.module_loading import module_has_submodule
 
 from pracharat.api import api, api_not_found
 from pracharat.core import registry
-from pracharat.core.views import favicon, media
+from pracharat.core.views import did_document, favicon, jwks, media
 
 handler404 = "pracharat.core.views.page_not_found"
 handler500 = "pracharat.core.views.server_error"
@@ -28,4 +28,7 @@ urlpatterns = [
     # Public uploads, in every mode; private files (photos of faults, slips) have no URL here.
     path("media/<path:path>", media, name="media"),
     path("favicon.ico", favicon, name="favicon"),
+    # The platform's public signing key (core.keys): what its signed credentials verify with.
+    path(".well-known/jwks.json", jwks, name="jwks"),
+    path(".well-known/did.json", did_document, name="did-document"),
 ]

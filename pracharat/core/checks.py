@@ -63,3 +63,23 @@ def user_model_offers_what_core_asks(app_configs=None, **kwargs):
         )
         for name in missing
     ]
+
+
+@register()
+def platform_signing_key_loads(app_configs=None, **kwargs):
+    """The platform's signing key (core.keys) must be an Ed25519 private key in PEM."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from pracharat.core import keys
+
+    try:
+        keys.signing_key()
+    except (ImproperlyConfigured, OSError) as exc:
+        return [
+            Error(
+                f"The platform signing key cannot be used: {exc}",
+                hint="Set PLATFORM_SIGNING_KEY(_FILE) to the PEM `pracharat signing_key` prints.",
+                id="pracharat.E004",
+            )
+        ]
+    return []

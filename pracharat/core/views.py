@@ -59,3 +59,28 @@ def media(request, path: str):
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
     return response
+
+
+def _public_json(document: dict, content_type: str) -> HttpResponse:
+    import json
+
+    response = HttpResponse(json.dumps(document, indent=2), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers fetch it from anywhere
+    return response
+
+
+@require_safe
+def jwks(request):
+    """``/.well-known/jwks.json``: the platform's public signing key (``core.keys``)."""
+    from pracharat.core import keys
+
+    return _public_json(keys.jwks(), "application/jwk-set+json")
+
+
+@require_safe
+def did_document(request):
+    """``/.well-known/did.json``: the platform's did:web DID document (``core.keys``)."""
+    from pracharat.core import keys
+
+    return _public_json(keys.did_document(), "application/did+json")

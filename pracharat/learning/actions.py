@@ -370,13 +370,9 @@ def _erase(learners) -> int:
         cohort__status__in=[CohortStatus.PLANNED, CohortStatus.OPEN]
     ).update(status=EnrolmentStatus.WITHDRAWN, updated=now)
     # A certificate names its holder: it is revoked and the name taken off it.
-    Certificate.objects.filter(enrolment__learner_id__in=ids, holder_name__gt="").update(
-        holder_name="",
-        credential="",
-        revoked_at=now,
-        revoked_reason="erased at the holder's request",
-        updated=now,
-    )
+    from pracharat.learning.certificates import forget_holders
+
+    forget_holders(Certificate.objects.filter(enrolment__learner_id__in=ids), now=now)
     audit.scrub(audit.entries_about(Learner, ids))
     return len(ids)
 

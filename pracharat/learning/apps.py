@@ -11,9 +11,10 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         from pracharat.core import audit, registry
-        from pracharat.learning import actions, demo, models, panels
+        from pracharat.learning import actions, demo, models, numbers, panels
 
         registry.demo_loader(demo.load)
+        registry.area_numbers("learning", numbers.area_numbers)  # learn-cert: the read contract
         registry.area_panel(panels.area_panel)
         registry.person_eraser(actions.erase_person)
         registry.personal_data_purger(actions.purge_learners)
@@ -34,3 +35,11 @@ class LearningConfig(AppConfig):
         )
         audit.register(models.Enrolment, exclude=["updated"], repr_is_personal=True)
         audit.register(models.VenueEvent, personal=["organiser_name", "note"], exclude=["updated"])
+        # A certificate's holder is recorded as changed, never with the name; the signed
+        # credential (which carries it) is not recorded at all.
+        audit.register(
+            models.Certificate,
+            personal=["holder_name", "revoked_reason"],
+            exclude=["credential", "updated"],
+            repr_is_personal=False,
+        )

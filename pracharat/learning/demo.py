@@ -279,3 +279,7 @@ def load(stdout=None) -> None:
             f"learning demo: centre {CENTRE_SLUG}, {len(COURSES)} courses, "
             f"{created} new classes, the chili-paste group's weekly meeting at {KHLONG_MEM_POINT}"
         )
+    # learn-cert: certificates for those who completed the classes under way or finished
+    from pracharat.learning.certificates import demo_certificates
+
+    demo_certificates(stdout)

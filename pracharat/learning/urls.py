@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from pracharat.learning import views
 
@@ -32,4 +32,6 @@ urlpatterns = [
     ),
     path("import/", views.centre_import, name="import"),
     re_path(r"^import/template\.(?P<fmt>csv|xlsx)$", views.import_template, name="import_template"),
+    # learn-cert: certificates (verification, PDF, credential) and the indicators
+    path("", include("pracharat.learning.certificate_urls")),
 ]

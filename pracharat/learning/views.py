@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from pracharat.core import charts, tables
 from pracharat.core.collation import by_name
 from pracharat.core.errors import DomainError, add_to_form
+from pracharat.core.lib import qr
 from pracharat.core.middleware import client_ip
 from pracharat.core.privacy import client_hash
 from pracharat.geo.models import Province, SubDistrict
@@ -50,7 +51,6 @@ from pracharat.learning.models import (
     Learner,
     VenueEvent,
 )
-from pracharat.market.lib import qr
 from pracharat.network.models import ServicePoint
 
 ME_COOKIE = "learning_me"

@@ -13,10 +13,10 @@ from pythainlp.util import bahttext
 
 from pracharat.core.collation import by_name
 from pracharat.core.errors import TooMany
-from pracharat.core.lib import barcodes
+from pracharat.core.lib import barcodes, qr
 from pracharat.core.limits import Limit
 from pracharat.geo.models import Province
-from pracharat.market.lib import promptpay, qr
+from pracharat.market.lib import promptpay
 from pracharat.market.models import (
     Category,
     Order,

@@ -101,4 +101,5 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/market/orders/{number}/ship": ("check digit", "เลขตรวจสอบ"),
     "/api/v1/areas/numbers": (*_PERIOD, "real dates"),
     "/api/v1/areas/{code}/numbers": (*_PERIOD, "real dates"),
+    "/api/v1/learning/indicators": (*_PERIOD, "real dates", "either a fiscal year"),
 }

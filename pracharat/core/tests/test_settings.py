@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pracharat.core.keys import generate_pem
 from pracharat.core.lib.env import ConfigError, env_bool, env_int, env_str
 
 
@@ -27,10 +28,13 @@ def run_check(tmp_path, **env):
 def test_production_settings_pass_check_deploy(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("x" * 20 + "a-long-random-production-secret-key-0123456789")
+    signing = tmp_path / "signing.pem"
+    signing.write_bytes(generate_pem())
     result = run_check(
         tmp_path,
         PRACHARAT_PRODUCTION="1",
         SECRET_KEY_FILE=str(secret),
+        PLATFORM_SIGNING_KEY_FILE=str(signing),
         ALLOWED_HOSTS="pracharat.example.org",
         DEBUG="0",
     )
@@ -41,6 +45,37 @@ def test_production_settings_pass_check_deploy(tmp_path):
 def test_production_refuses_to_start_without_a_secret(tmp_path):
     result = run_check(tmp_path, PRACHARAT_PRODUCTION="1", SECRET_KEY="", SECRET_KEY_FILE="")
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_signing_key(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("x" * 20 + "a-long-random-production-secret-key-0123456789")
+    result = run_check(
+        tmp_path,
+        PRACHARAT_PRODUCTION="1",
+        SECRET_KEY_FILE=str(secret),
+        ALLOWED_HOSTS="pracharat.example.org",
+        PLATFORM_SIGNING_KEY="",
+        PLATFORM_SIGNING_KEY_FILE="",
+    )
+    assert result.returncode != 0 and "PLATFORM_SIGNING_KEY" in result.stderr
+
+
+def test_a_signing_key_that_is_not_ed25519_fails_the_check(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    result = run_check(tmp_path, PLATFORM_SIGNING_KEY=pem)
+    assert result.returncode != 0 and "pracharat.E004" in result.stderr + result.stdout
 
 
 def test_env_readers_fail_fast(monkeypatch, tmp_path):

@@ -33,3 +33,21 @@ def test_the_demo_loads_twice_and_covers_every_occupation_and_age_group(geograph
     meeting = VenueEvent.objects.get(weekly=True)
     assert meeting.status == "confirmed" and meeting.service_point.code == "NP-65060209"
     assert VenueEvent.objects.filter(status="requested").count() == 1
+
+
+def test_the_demo_issues_certificates_once(geography):
+    from pracharat.accounts import demo as accounts_demo
+    from pracharat.geo import demo as geo_demo
+    from pracharat.learning import demo
+    from pracharat.learning.models import Certificate
+    from pracharat.network import demo as network_demo
+
+    geo_demo.load()
+    accounts_demo.load()
+    network_demo.khlong_mem_point()
+    demo.load()
+    issued = Certificate.objects.count()
+    assert issued >= 2
+    assert all(c.credential and c.holder_name for c in Certificate.objects.all())
+    demo.load()
+    assert Certificate.objects.count() == issued

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from pracharat.market.lib import promptpay, qr
+from pracharat.core.lib import qr
+from pracharat.market.lib import promptpay
 
 PAYLOADS = [
     promptpay.payload("081-234-5678"),

@@ -4,7 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pracharat.market.lib import promptpay, qr
+from pracharat.core.lib import qr
+from pracharat.market.lib import promptpay
 
 
 class Command(BaseCommand):

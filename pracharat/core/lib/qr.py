@@ -1,4 +1,4 @@
-"""Render a payload (e.g. a PromptPay payload) as a QR code: inline SVG or terminal text.
+"""Render a payload (a PromptPay payload, a verification URL) as a QR code: inline SVG or text.
 
 ``segno`` does the QR encoding (ISO/IEC 18004); this module only chooses the settings that
 matter for payment codes and shapes the output for our two uses:
