@@ -7,3 +7,16 @@ class VolunteersConfig(AppConfig):
 
     name = "pracharat.volunteers"
     verbose_name = _("Volunteers")
+    nav = [("volunteers:index", _("Volunteers"))]
+
+    def ready(self):
+        from pracharat.core import audit, registry
+        from pracharat.volunteers import demo, models, numbers, panels
+
+        audit.register(models.Volunteer, exclude=["updated"])
+        audit.register(models.VolunteerVillage)
+        # What a volunteer wrote and photographed is recorded as changed, never its value.
+        audit.register(models.VolunteerActivity, personal=["note", "photo"], exclude=["updated"])
+        registry.demo_loader(demo.load)
+        registry.area_panel(panels.area_panel)
+        registry.area_numbers("volunteers", numbers.area_numbers)
