@@ -27,7 +27,6 @@ from pracharat.core.limits import Limit
 from pracharat.core.privacy import client_hash
 from pracharat.core.transitions import Machine, Step
 from pracharat.network import notifications
-from pracharat.network.querysets import village_volunteer_codes
 from pracharat.network.models import (
     INCIDENT_TRANSITIONS,
     FaultReport,
@@ -38,6 +37,7 @@ from pracharat.network.models import (
     IncidentSource,
     ServicePoint,
 )
+from pracharat.network.querysets import village_volunteer_codes
 
 
 class RateLimited(TooMany):

@@ -559,7 +559,9 @@ class IncidentFollower(models.Model):
         verbose_name = _("incident follower")
         verbose_name_plural = _("incident followers")
         constraints = [
-            models.UniqueConstraint(fields=["incident", "user"], name="network_incident_follow_once")
+            models.UniqueConstraint(
+                fields=["incident", "user"], name="network_incident_follow_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -94,7 +94,10 @@ def _sync_memberships(volunteer: Volunteer) -> None:
     held.exclude(area_code__in=wanted).delete()
     have = set(held.values_list("area_code", flat=True))
     Membership.objects.bulk_create(
-        [Membership(user=user, role=Role.VOLUNTEER, area_code=code) for code in sorted(wanted - have)]
+        [
+            Membership(user=user, role=Role.VOLUNTEER, area_code=code)
+            for code in sorted(wanted - have)
+        ]
     )
     user.__dict__.pop("_pracharat_memberships", None)  # accounts.scoping's per-user cache
 
@@ -218,10 +221,10 @@ class ActivityInput:
     note: str = ""
     service_point: object | None = None  # network.ServicePoint
     incident: object | None = None  # network.Incident
+    cohort: object | None = None  # learning.Cohort
     #: Already decoded and re-encoded by core.lib.images (the form does it).
     photo: Picture | None = None
     remove_photo: bool = False
-    extra: dict = field(default_factory=dict)  # optional links of other pillars (learning)
 
 
 def _check_activity(volunteer: Volunteer, data: ActivityInput) -> None:
@@ -243,6 +246,13 @@ def _check_activity(volunteer: Volunteer, data: ActivityInput) -> None:
             raise Invalid(_("Choose an incident of that village's point."), field="incident")
         if data.kind != ActivityKind.REPORTED_FAULT:
             raise Invalid(_("An incident goes with a reported fault."), field="incident")
+    if data.cohort is not None:
+        if data.kind != ActivityKind.TAUGHT_CLASS:
+            raise Invalid(_("A class goes with a class taught."), field="cohort")
+        here = data.cohort.area_code == data.village.code
+        if not (here or data.cohort.trainer_id == volunteer.user_id):
+            raise Invalid(_("Choose a class held in that village or taught by you."),
+                          field="cohort")  # fmt: skip
 
 
 def _apply(activity: VolunteerActivity, data: ActivityInput) -> None:
@@ -254,8 +264,7 @@ def _apply(activity: VolunteerActivity, data: ActivityInput) -> None:
     activity.note = (data.note or "").strip()
     activity.service_point = data.service_point
     activity.incident = data.incident
-    for name, value in data.extra.items():
-        setattr(activity, name, value)
+    activity.cohort = data.cohort
 
 
 def _delete_file(name: str) -> None:
@@ -294,7 +303,9 @@ def _save(activity: VolunteerActivity, data: ActivityInput) -> VolunteerActivity
                 written.append(activity.photo.name)
             old = ""
             if activity.pk:
-                old = VolunteerActivity.objects.filter(pk=activity.pk).values_list("photo", flat=True)[0]
+                old = VolunteerActivity.objects.filter(pk=activity.pk).values_list(
+                    "photo", flat=True
+                )[0]
             if data.remove_photo and not data.photo:
                 activity.photo = ""
             activity.save()

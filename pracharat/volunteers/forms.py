@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from pracharat.core.forms import PictureField
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.validators import visible_line, visible_text
 from pracharat.geo.models import Village
+from pracharat.learning.models import Cohort
 from pracharat.network.models import Incident, ServicePoint
 from pracharat.volunteers.actions import ActivityInput, VolunteerInput
 from pracharat.volunteers.models import ActivityKind, Skill, Volunteer, VolunteerActivity
@@ -27,6 +29,11 @@ class _PointChoice(forms.ModelChoiceField):
 class _IncidentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"#{obj.pk} {obj.service_point.code} · {obj.get_status_display()}"
+
+
+class _CohortChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.course.title} · {obj.number}"
 
 
 class ActivityForm(forms.Form):
@@ -56,6 +63,9 @@ class ActivityForm(forms.Form):
         max_bytes=MAX_PHOTO_BYTES,
         quality=85,
     )
+    cohort = _CohortChoice(
+        label=_("Class (for a class taught)"), queryset=Cohort.objects.none(), required=False
+    )
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
     incident = _IncidentChoice(
         label=_("Incident (for a reported fault)"), queryset=Incident.objects.none(), required=False
@@ -72,6 +82,7 @@ class ActivityForm(forms.Form):
                 "people_helped": activity.people_helped,
                 "note": activity.note,
                 "incident": activity.incident_id,
+                "cohort": activity.cohort_id,
             }
         super().__init__(*args, **kwargs)
         codes = [p.village_id for p in volunteer.postings.all()]
@@ -87,6 +98,12 @@ class ActivityForm(forms.Form):
             .select_related("service_point")
             .order_by("-opened_at")
         )
+        self.fields["cohort"].queryset = (
+            Cohort.objects.filter(Q(area_code__in=codes) | Q(trainer_id=volunteer.user_id))
+            .exclude(status="cancelled")
+            .select_related("course")
+            .order_by("-pk")
+        )
         if activity is None or not activity.photo:
             del self.fields["remove_photo"]
 
@@ -100,6 +117,7 @@ class ActivityForm(forms.Form):
             note=data.get("note", ""),
             service_point=data.get("service_point"),
             incident=data.get("incident"),
+            cohort=data.get("cohort"),
             photo=data.get("photo"),
             remove_photo=data.get("remove_photo", False),
         )

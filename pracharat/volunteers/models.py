@@ -151,6 +151,15 @@ class VolunteerActivity(TimeStamped):
     photo = models.FileField(
         _("photo"), upload_to=activity_photo_path, storage=get_private_storage, blank=True
     )
+    cohort = models.ForeignKey(
+        "learning.Cohort",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("class"),
+        help_text=_("For a class taught: the class (learning)."),
+    )
     incident = models.ForeignKey(
         "network.Incident",
         on_delete=models.SET_NULL,

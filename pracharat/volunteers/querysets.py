@@ -35,9 +35,7 @@ class VolunteerQuerySet(AreaQuerySet):
         """Volunteers serving at least one village in the area (one query, a subquery)."""
         from pracharat.volunteers.models import VolunteerVillage
 
-        return self.filter(
-            pk__in=VolunteerVillage.objects.in_area(code).values("volunteer_id")
-        )
+        return self.filter(pk__in=VolunteerVillage.objects.in_area(code).values("volunteer_id"))
 
     def public(self):
         return self.active()
@@ -80,14 +78,12 @@ class ActivityQuerySet(AreaQuerySet):
 
     def totals(self) -> dict:
         """{activities, people_helped} in one query."""
-        result = self.order_by().aggregate(activities=Count("pk"), people_helped=Sum("people_helped"))
+        result = self.order_by().aggregate(
+            activities=Count("pk"), people_helped=Sum("people_helped")
+        )
         return {key: value or 0 for key, value in result.items()}
 
     def by_kind(self) -> dict[str, dict]:
         """{kind: {"n": activities, "helped": people}} in one query."""
-        rows = (
-            self.order_by()
-            .values("kind")
-            .annotate(n=Count("pk"), helped=Sum("people_helped"))
-        )
+        rows = self.order_by().values("kind").annotate(n=Count("pk"), helped=Sum("people_helped"))
         return {r["kind"]: {"n": r["n"], "helped": r["helped"] or 0} for r in rows}

@@ -50,10 +50,7 @@ def index(request):
     user = request.user
     overseer = user.is_authenticated and overseen_codes(user) != []
     query = (request.GET.get("q") or "").strip()[:100]
-    if overseer:
-        qs = Volunteer.objects.visible_to(user)
-    else:
-        qs = Volunteer.objects.public()
+    qs = Volunteer.objects.visible_to(user) if overseer else Volunteer.objects.public()
     if query:
         match = Q(display_name__icontains=query) | Q(area_code__startswith=query)
         if overseer:
@@ -76,7 +73,9 @@ def index(request):
 
 def profile(request, pk: int):
     """The public profile: public name, villages, since when and counts; nothing personal."""
-    volunteer = get_object_or_404(_with_villages(Volunteer.objects.public().select_related("user")), pk=pk)
+    volunteer = get_object_or_404(
+        _with_villages(Volunteer.objects.public().select_related("user")), pk=pk
+    )
     activities = volunteer.activities.all()
     return render(
         request,
@@ -90,7 +89,9 @@ def profile(request, pk: int):
 
 
 def _record_context(volunteer: Volunteer, user, page_number) -> dict:
-    activities = volunteer.activities.select_related("village", "service_point", "incident")
+    activities = volunteer.activities.select_related(
+        "village", "service_point", "incident", "cohort__course"
+    )
     codes = [p.village_id for p in volunteer.postings.all()]
     incidents = (
         Incident.objects.visible_to(user)
@@ -114,7 +115,9 @@ def me(request):
     volunteer = actions.volunteer_of(request.user)
     if volunteer is None:
         raise Http404(_("You are not registered as a volunteer."))
-    volunteer = _with_villages(Volunteer.objects.filter(pk=volunteer.pk)).select_related("user").get()
+    volunteer = (
+        _with_villages(Volunteer.objects.filter(pk=volunteer.pk)).select_related("user").get()
+    )
     context = _record_context(volunteer, request.user, request.GET.get("page"))
     return render(request, "volunteers/me.html", {**context, "is_own": True})
 
@@ -134,7 +137,9 @@ def record(request):
             messages.success(request, _("Activity recorded. Thank you!"))
             return redirect("volunteers:me")
     status = 400 if request.method == "POST" else 200
-    return render(request, "volunteers/record.html", {"form": form, "activity": None}, status=status)
+    return render(
+        request, "volunteers/record.html", {"form": form, "activity": None}, status=status
+    )
 
 
 def _own_activity(request, pk: int) -> VolunteerActivity:
@@ -161,7 +166,9 @@ def activity_edit(request, pk: int):
             messages.success(request, _("Activity saved."))
             return redirect("volunteers:me")
     status = 400 if request.method == "POST" else 200
-    return render(request, "volunteers/record.html", {"form": form, "activity": activity}, status=status)
+    return render(
+        request, "volunteers/record.html", {"form": form, "activity": activity}, status=status
+    )
 
 
 @login_required
