@@ -230,3 +230,9 @@ def wsgi_keeps_test_connection(db):
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def volunteer_record(volunteer):
+    """บุญมี registered as the active volunteer of Ban Khlong Mem."""
+    return testing.volunteer_record(volunteer)
