@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core.api_numbers import PeriodQuery, parse_period
@@ -74,7 +74,7 @@ class ActivityIn(Schema):
     kind: ActivityKind
     date: dt.date | None = Field(None, description="Default: today")
     village: str = Field(..., pattern=r"^\d{8}$", description="One of your villages' codes")
-    service_point: str | None = Field(None, max_length=24, description="A point code")
+    service_point: str | None = Field(None, min_length=3, max_length=24, description="A point code")
     people_helped: int = Field(0, ge=0, le=100_000)
     note: str = Field("", max_length=1000)
     incident: int | None = Field(None, ge=1, le=2**62)
@@ -122,7 +122,7 @@ def _found(model, field: str, **lookup):
 @router.post(
     "/me/activities",
     auth=token_or_session,
-    response={201: ActivityOut, **with_errors(ActivityOut, 401, 403, 422)},
+    response={**with_errors(ActivityOut, 401, 403), 201: ActivityOut},
     summary="Record one of your activities (no photo: use the page for that)",
 )
 def create_activity(request, body: ActivityIn):
@@ -139,6 +139,7 @@ def create_activity(request, body: ActivityIn):
         cohort=body.cohort and _found(Cohort, "cohort", pk=body.cohort),
     )
     activity = actions.record_activity(request.auth, data)
-    return 201, get_object_or_404(
+    saved = get_object_or_404(
         VolunteerActivity.objects.select_related("service_point"), pk=activity.pk
     )
+    return Status(201, saved)
