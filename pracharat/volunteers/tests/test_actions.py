@@ -122,9 +122,12 @@ def test_a_reported_fault_links_the_villages_incident_only(
     volunteer, volunteer_record, ban_khlong_mem, reported, other_point
 ):
     theirs = Incident.objects.create(
-        service_point=other_point, area_code=other_point.area_code, source="manual",
-        summary="down", sla_due=timezone.now(),
-    )  # fmt: skip
+        service_point=other_point,
+        area_code=other_point.area_code,
+        source="manual",
+        summary="down",
+        sla_due=timezone.now(),
+    )
     with pytest.raises(Invalid):
         actions.record_activity(
             volunteer, _input(ban_khlong_mem, kind="reported_fault", incident=theirs)

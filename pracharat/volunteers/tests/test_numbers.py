@@ -21,9 +21,13 @@ LEVELS = ["", "65", "6506", "650602", "65060209"]
 
 def _log(volunteer, village, day, helped):
     return VolunteerActivity.objects.create(
-        volunteer=volunteer, kind="helped_at_point", date=day, village=village,
-        area_code=village.code, people_helped=helped,
-    )  # fmt: skip
+        volunteer=volunteer,
+        kind="helped_at_point",
+        date=day,
+        village=village,
+        area_code=village.code,
+        people_helped=helped,
+    )
 
 
 @pytest.fixture
@@ -73,5 +77,7 @@ def test_offered_through_the_read_contract(log, client):
     assert "volunteers" in area_numbers("65", NOVEMBER)
     answer = client.get("/api/v1/areas/65/numbers?start=2026-11-01&end=2026-11-30").json()
     assert {n["key"]: n["value"] for n in answer["pillars"]["volunteers"]} == {
-        "volunteers": 2, "activities": 3, "people_helped": 14,
-    }  # fmt: skip
+        "volunteers": 2,
+        "activities": 3,
+        "people_helped": 14,
+    }

@@ -25,9 +25,13 @@ def many(volunteer_record, ban_khlong_mem, other_village):
         record = testing.volunteer_record(user, villages=("65060201",))
         for k in range(3):
             VolunteerActivity.objects.create(
-                volunteer=record, kind="community", village=other_village,
-                area_code="65060201", people_helped=k, note=f"note-{n}-x",
-            )  # fmt: skip
+                volunteer=record,
+                kind="community",
+                village=other_village,
+                area_code="65060201",
+                people_helped=k,
+                note=f"note-{n}-x",
+            )
     user = volunteer_record.user
     user.phone = PHONE
     user.save()
@@ -47,8 +51,9 @@ def test_the_public_list_and_profile_show_no_personal_data(
     assert "บ้านคลองเมม" in profile
 
 
-def test_the_officers_list_and_log_in_their_area(client, many, phitsanulok_officer, chiangmai_officer,
-                                                 django_assert_max_num_queries):  # fmt: skip
+def test_the_officers_list_and_log_in_their_area(
+    client, many, phitsanulok_officer, chiangmai_officer, django_assert_max_num_queries
+):
     client.force_login(phitsanulok_officer)
     with django_assert_max_num_queries(8):
         page = client.get(reverse("volunteers:index"))
@@ -70,9 +75,13 @@ def test_the_officers_list_and_log_in_their_area(client, many, phitsanulok_offic
 def test_the_volunteers_own_page(client, many, volunteer, django_assert_max_num_queries):
     for n in range(60):
         VolunteerActivity.objects.create(
-            volunteer=many, kind="helped_at_point", village_id="65060209", area_code="65060209",
-            people_helped=1, date=timezone.localdate() - dt.timedelta(days=n),
-        )  # fmt: skip
+            volunteer=many,
+            kind="helped_at_point",
+            village_id="65060209",
+            area_code="65060209",
+            people_helped=1,
+            date=timezone.localdate() - dt.timedelta(days=n),
+        )
     client.force_login(volunteer)
     with django_assert_max_num_queries(14):
         page = client.get(reverse("volunteers:me"))
@@ -81,8 +90,9 @@ def test_the_volunteers_own_page(client, many, volunteer, django_assert_max_num_
     assert 'data-test="helped-total">60<' in body and "อาสา1" not in body
 
 
-def test_recording_from_the_form_without_javascript(client, volunteer, volunteer_record,
-                                                    khlong_mem_point, uploads):  # fmt: skip
+def test_recording_from_the_form_without_javascript(
+    client, volunteer, volunteer_record, khlong_mem_point, uploads
+):
     client.force_login(volunteer)
     form = client.get(reverse("volunteers:record"))
     assert form.status_code == 200 and 'type="file"' in form.content.decode()
@@ -103,8 +113,15 @@ def test_recording_from_the_form_without_javascript(client, volunteer, volunteer
     assert activity.people_helped == 3 and activity.photo
     photo = client.get(reverse("volunteers:activity_photo", args=[activity.pk]))
     assert photo.status_code == 200 and photo["Cache-Control"] == "private, no-store"
-    bad = client.post(reverse("volunteers:record"), {"kind": "helped_at_point", "village": "65060209",
-                                                    "date": "2026-01-01", "people_helped": "-2"})  # fmt: skip
+    bad = client.post(
+        reverse("volunteers:record"),
+        {
+            "kind": "helped_at_point",
+            "village": "65060209",
+            "date": "2026-01-01",
+            "people_helped": "-2",
+        },
+    )
     assert bad.status_code == 400 and VolunteerActivity.objects.count() == 1
 
 
@@ -116,14 +133,20 @@ def test_photos_and_edits_for_the_volunteer_and_the_areas_officers(
 
     activity = actions.record_activity(
         volunteer_record.user,
-        actions.ActivityInput(kind="community", village=volunteer_record.postings.get().village,
-                              photo=images.load(testing.picture_bytes(), max_side=300)),
-    )  # fmt: skip
+        actions.ActivityInput(
+            kind="community",
+            village=volunteer_record.postings.get().village,
+            photo=images.load(testing.picture_bytes(), max_side=300),
+        ),
+    )
     photo = reverse("volunteers:activity_photo", args=[activity.pk])
     edit = reverse("volunteers:activity_edit", args=[activity.pk])
     assert client.get(photo).status_code == 404
-    for who, status in ((other_volunteer.user, 404), (chiangmai_officer, 404),
-                        (phitsanulok_officer, 200)):  # fmt: skip
+    for who, status in (
+        (other_volunteer.user, 404),
+        (chiangmai_officer, 404),
+        (phitsanulok_officer, 200),
+    ):
         client.force_login(who)
         assert client.get(photo).status_code == status
     assert client.get(edit).status_code == 403  # the officer sees it but does not edit it
@@ -137,9 +160,14 @@ def test_the_officer_registers_a_volunteer_from_the_page(
     client.force_login(phitsanulok_officer)
     answer = client.post(
         reverse("volunteers:register"),
-        {"full_name": "มานี มีใจ", "phone": "0815551234", "villages": "65060209",
-         "since": "2024-05-01", "skills": ["smartphone"]},
-    )  # fmt: skip
+        {
+            "full_name": "มานี มีใจ",
+            "phone": "0815551234",
+            "villages": "65060209",
+            "since": "2024-05-01",
+            "skills": ["smartphone"],
+        },
+    )
     volunteer = Volunteer.objects.get()
     assert answer.status_code == 302 and volunteer.user.full_name == "มานี มีใจ"
     assert volunteer.since == dt.date(2024, 5, 1)
@@ -167,17 +195,23 @@ def test_the_api_counts_and_own_activities(
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     created = client.post(
         "/api/v1/volunteers/me/activities",
-        {"kind": "helped_at_point", "village": "65060209", "people_helped": 4,
-         "service_point": None},
-        content_type="application/json", **auth,
-    )  # fmt: skip
+        {
+            "kind": "helped_at_point",
+            "village": "65060209",
+            "people_helped": 4,
+            "service_point": None,
+        },
+        content_type="application/json",
+        **auth,
+    )
     assert created.status_code == 201, created.content
     assert created.json()["people_helped"] == 4
     refused = client.post(
         "/api/v1/volunteers/me/activities",
         {"kind": "helped_at_point", "village": "65060201"},
-        content_type="application/json", **auth,
-    )  # fmt: skip
+        content_type="application/json",
+        **auth,
+    )
     assert refused.status_code == 422 and refused.json()["error"]["details"][0]["loc"] == [
         "village"
     ]
