@@ -326,3 +326,36 @@ def delete_activity(actor, activity: VolunteerActivity) -> None:
     if activity.photo:
         transaction.on_commit(partial(_delete_file, activity.photo.name))
     activity.delete()
+
+
+# --- Personal data: erasure (docs/privacy.md) ---------------------------------------------------
+
+
+def erase_volunteer(*, phone: str = "", email: str = "") -> dict[str, int]:
+    """Erase the volunteer whose account has this phone or e-mail (``core.personal_data``,
+    before the account itself is erased): the public name and free-text skills, and every
+    activity's note and photo go; the entry becomes inactive. The activities' kinds, dates,
+    villages and people helped stay, so the area's counts do not change."""
+    from django.db.models import Q
+
+    from pracharat.core import audit
+
+    who = Q(pk__in=[])
+    if phone:
+        who |= Q(user__phone=phone)
+    if email:
+        who |= Q(user__email__iexact=email)
+    volunteers = list(Volunteer.objects.filter(who))
+    if not volunteers:
+        return {}
+    activities = VolunteerActivity.objects.filter(volunteer__in=volunteers)
+    for name in activities.exclude(photo="").values_list("photo", flat=True):
+        transaction.on_commit(partial(_delete_file, name))
+    audit.scrub(
+        audit.entries_about(VolunteerActivity, list(activities.values_list("pk", flat=True)))
+    )
+    cleared = activities.update(note="", photo="")
+    Volunteer.objects.filter(pk__in=[v.pk for v in volunteers]).update(
+        display_name="", other_skills="", status=VolunteerStatus.INACTIVE
+    )
+    return {"volunteers": len(volunteers), "volunteer activities": cleared}

@@ -17,6 +17,9 @@ class VolunteersConfig(AppConfig):
         audit.register(models.VolunteerVillage)
         # What a volunteer wrote and photographed is recorded as changed, never its value.
         audit.register(models.VolunteerActivity, personal=["note", "photo"], exclude=["updated"])
+        from pracharat.volunteers import actions
+
         registry.demo_loader(demo.load)
+        registry.person_eraser(actions.erase_volunteer)
         registry.area_panel(panels.area_panel)
         registry.area_numbers("volunteers", numbers.area_numbers)

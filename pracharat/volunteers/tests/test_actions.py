@@ -172,3 +172,21 @@ def test_the_photo_is_private_and_without_metadata(
     with django_capture_on_commit_callbacks(execute=True):
         actions.update_activity(volunteer, activity, _input(ban_khlong_mem, remove_photo=True))
     assert not list((uploads / "private").rglob("*.jpg"))
+
+
+def test_erasing_the_person_keeps_the_counts(
+    volunteer, volunteer_record, ban_khlong_mem, uploads, django_capture_on_commit_callbacks
+):
+    from pracharat.core.personal_data import erase_person
+
+    picture = images.load(testing.picture_bytes(), max_side=300)
+    actions.record_activity(
+        volunteer, _input(ban_khlong_mem, people_helped=6, note="นางสมศรี", photo=picture)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = erase_person(email=volunteer.email)
+    assert counts["volunteers"] == 1 and counts["volunteer activities"] == 1
+    activity = VolunteerActivity.objects.get()
+    assert activity.note == "" and not activity.photo and activity.people_helped == 6
+    assert not list((uploads / "private").rglob("*.jpg"))
+    assert Volunteer.objects.get().status == "inactive" and _memberships(volunteer) == []
