@@ -13,7 +13,8 @@ class VolunteersConfig(AppConfig):
         from pracharat.core import audit, registry
         from pracharat.volunteers import demo, models, numbers, panels
 
-        audit.register(models.Volunteer, exclude=["updated"])
+        # The public name is the person's: recorded as changed, never with its value.
+        audit.register(models.Volunteer, personal=["display_name"], exclude=["updated"])
         audit.register(models.VolunteerVillage)
         # What a volunteer wrote and photographed is recorded as changed, never its value.
         audit.register(models.VolunteerActivity, personal=["note", "photo"], exclude=["updated"])

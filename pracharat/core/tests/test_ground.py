@@ -116,7 +116,7 @@ def test_installed_apps_follow_the_list():
 
 def test_urls_and_api_routers_follow_the_list():
     mounted = [str(pattern.pattern) for pattern in urls.app_urls()]
-    assert mounted == ["geo/", "accounts/", "network/", "market/", ""]
+    assert mounted == ["geo/", "accounts/", "network/", "market/", "volunteers/", ""]
     assert reverse("home:index") == "/" and reverse("geo:country") == "/geo/"
     routers = [prefix.strip("/") for prefix, _router in api._routers if prefix]
     labels = [c.label for c in registry.pracharat_apps() if c.label != "home"]  # no api.py
@@ -131,6 +131,7 @@ def test_nav_follows_the_list(client, db):
         "geo:country",
         "network:index",
         "market:index",
+        "volunteers:index",
     ]
     with override_settings(PRACHARAT_APPS=["market", "geo"]):
         page = client.get("/").content.decode()
