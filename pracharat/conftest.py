@@ -241,3 +241,9 @@ def rmutl_trainer(geography):
 @pytest.fixture
 def school_trainer(geography):
     return testing.school_trainer()
+
+
+@pytest.fixture
+def volunteer_record(volunteer):
+    """บุญมี registered as the active volunteer of Ban Khlong Mem."""
+    return testing.volunteer_record(volunteer)

@@ -198,3 +198,22 @@ def school_trainer() -> User:
     centre's staff see only their own centre's learners."""
     school = agency("school-phitsanulok", "65", AgencyKind.OTHER)
     return person("trainer.school@example.org", Role.TRAINER, "65", school, name="ครูวิไล")
+
+
+# --- Volunteers --------------------------------------------------------------------------------
+
+
+def volunteer_record(user: User | None = None, villages=(BAN_KHLONG_MEM,)):
+    """``user`` (default: :func:`volunteer`) registered as the active volunteer of
+    ``villages``, with the memberships the registry keeps beside it."""
+    from pracharat.volunteers.models import Volunteer, VolunteerVillage
+
+    user = user or volunteer()
+    record, _ = Volunteer.objects.get_or_create(user=user, defaults={"area_code": villages[0]})
+    for code in villages:
+        village = (
+            village_ban_khlong_mem() if code == BAN_KHLONG_MEM else Village.objects.get(code=code)
+        )
+        VolunteerVillage.objects.get_or_create(volunteer=record, village=village, area_code=code)
+        Membership.objects.get_or_create(user=user, role=Role.VOLUNTEER, area_code=code)
+    return record

@@ -33,9 +33,11 @@ from pracharat.network.models import (
     Incident,
     IncidentEvent,
     IncidentEventKind,
+    IncidentFollower,
     IncidentSource,
     ServicePoint,
 )
+from pracharat.network.querysets import village_volunteer_codes
 
 
 class RateLimited(TooMany):
@@ -210,11 +212,47 @@ def can_work_on(user, incident: Incident) -> bool:
     return False
 
 
+def is_village_volunteer(user, incident: Incident) -> bool:
+    """``user`` is the volunteer of the incident's village (``Role.VOLUNTEER`` there)."""
+    return incident.area_code in village_volunteer_codes(user)
+
+
 def can_note(user, incident: Incident) -> bool:
-    return can_work_on(user, incident) or (
-        has_role(user, Role.PROVINCIAL_OFFICER, Role.INSPECTOR, Role.AGENCY_OFFICER)
-        and can_view_incident(user, incident)
+    """Those who work on it, the officers who follow it, and the village's volunteer (who is
+    there and can say what they see)."""
+    return (
+        can_work_on(user, incident)
+        or (
+            has_role(user, Role.PROVINCIAL_OFFICER, Role.INSPECTOR, Role.AGENCY_OFFICER)
+            and can_view_incident(user, incident)
+        )
+        or is_village_volunteer(user, incident)
     )
+
+
+def sees_reporters_photos(user, incident: Incident) -> bool:
+    """The public's photos on the incident page: network work only, not a village's volunteer
+    (``FaultReport.objects.seen_by``)."""
+    return Incident.objects.worked_on_by(user).filter(pk=incident.pk).exists()
+
+
+def is_following(user, incident: Incident) -> bool:
+    return user.is_authenticated and incident.followers.filter(user=user).exists()
+
+
+@transaction.atomic
+def follow_incident(incident: Incident, user) -> IncidentFollower:
+    """Hear of the incident's status changes; anyone who sees the incident may."""
+    if not user.is_authenticated or not can_view_incident(user, incident):
+        raise NotAllowed(_("You may not follow this incident."))
+    follower, _created = IncidentFollower.objects.get_or_create(incident=incident, user=user)
+    return follower
+
+
+@transaction.atomic
+def unfollow_incident(incident: Incident, user) -> None:
+    if user.is_authenticated:
+        IncidentFollower.objects.filter(incident=incident, user=user).delete()
 
 
 #: What a move writes in the incident's history.
@@ -229,7 +267,7 @@ INCIDENT_REFUSALS = {
 
 
 def _record(step: Step) -> None:
-    IncidentEvent.objects.create(
+    event = IncidentEvent.objects.create(
         incident=step.obj,
         at=step.at,
         kind=INCIDENT_EVENT_KINDS[step.action],
@@ -238,6 +276,7 @@ def _record(step: Step) -> None:
         from_status=step.from_status,
         to_status=step.to_status,
     )
+    notifications.incident_moved(step.obj, event)  # its followers, after commit
 
 
 #: Incidents move only through this machine (``core.transitions``); ``by=None`` is the

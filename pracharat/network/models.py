@@ -540,6 +540,34 @@ class IncidentEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class IncidentFollower(models.Model):
+    """Someone who sees an incident and asked to hear of its status changes (a village's
+    volunteer following their point's fault); ``notifications.incident_moved`` tells them."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="followers", verbose_name=_("incident")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    since = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident follower")
+        verbose_name_plural = _("incident followers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "user"], name="network_incident_follow_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} · {self.user_id}"
+
+
 class FaultProblem(models.TextChoices):
     NO_SIGNAL = "no_signal", _("No Wi-Fi signal")
     NO_INTERNET = "no_internet", _("Connects but no internet")

@@ -3,6 +3,9 @@
 - ``incident_opened``: the provider agency hears of a new incident assigned to it, at its
   office address and through each of its officers whose area holds the point (called by
   ``actions.open_incident`` inside its transaction, so a rolled-back report notifies nobody).
+- ``incident_moved``: those who follow an incident (``IncidentFollower``: a village's volunteer)
+  hear of each status change but their own (called by ``actions.INCIDENTS``' history writer,
+  inside the move's transaction).
 - ``escalate_incident_slas``: the provincial officers of the incident's province hear when an
   unresolved incident's SLA deadline is near (``NETWORK_SLA_WARNING_MINUTES``) and again once
   it has passed. A plain, idempotent function for the periodic schedule: each stage of each
@@ -24,7 +27,7 @@ from django.utils import timezone
 from pracharat.accounts.models import Role
 from pracharat.core.models import Delivery
 from pracharat.core.notifications import notify
-from pracharat.network.models import Incident
+from pracharat.network.models import Incident, IncidentEvent
 
 SOON, MISSED = "sla-soon", "sla-missed"
 
@@ -44,6 +47,21 @@ def incident_opened(incident: Incident) -> None:
         return
     recipients = [incident.agency, *agency_officers(incident)]
     notify(recipients, "network/notifications/incident_opened", _context(incident))
+
+
+def incident_moved(incident: Incident, event: IncidentEvent) -> None:
+    """The incident's followers hear that its status changed (not the one who changed it)."""
+    followers = (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=incident.followers.values("user_id"))
+        .order_by("pk")
+    )
+    if event.actor_id:
+        followers = followers.exclude(pk=event.actor_id)
+    followers = list(followers)
+    if followers:
+        context = {**_context(incident), "event": event}
+        notify(followers, "network/notifications/incident_moved", context)
 
 
 def agency_officers(incident: Incident):

@@ -4,8 +4,10 @@ Scoping: service points, usage and sessions follow the area rule of ``AreaQueryS
 and fault reports are seen by those who follow or fix the network of an area (provincial
 officers, inspectors, operators) and by the officers of the agency they are assigned to,
 wherever the point is (an NT office may serve villages outside its own area code); trainers
-and other agencies' officers (the post) have no network work. A reporter's contact is shown
-only to those who may work on the incident and so call back (``with_contact_for``).
+and other agencies' officers (the post) have no network work. A village's volunteer sees the
+incidents of the points in their own villages (``village_volunteer_codes``), without the
+reporters' contact or photos. A reporter's contact is shown only to those who may work on the
+incident and so call back (``with_contact_for``).
 See docs/privacy.md.
 """
 
@@ -217,6 +219,17 @@ def _area_or_agency(qs, user):
     return qs.filter(area_q(codes, qs.area_field) | Q(**{f"{qs.agency_field}__in": agencies}))
 
 
+def village_volunteer_codes(user) -> list[str]:
+    """The villages ``user`` serves as their volunteer (``Role.VOLUNTEER`` memberships, kept
+    by the volunteers registry): village codes only, never a wider area."""
+    from pracharat.accounts.models import Role
+    from pracharat.accounts.scoping import area_codes_for
+
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return []
+    return [c for c in area_codes_for(user, roles={Role.VOLUNTEER}) or [] if len(c) == 8]
+
+
 class IncidentQuerySet(AreaQuerySet):
     agency_field = "agency_id"
 
@@ -237,8 +250,22 @@ class IncidentQuerySet(AreaQuerySet):
 
     def visible_to(self, user):
         """Area roles see their area; agency officers also see every incident assigned to their
-        agency. Anonymous users see none (the public sees a point's status, not the ticket)."""
+        agency; a village's volunteer, the incidents of that village's points. Anonymous users
+        see none (the public sees a point's status, not the ticket)."""
+        villages = village_volunteer_codes(user)
+        if not villages:
+            return _area_or_agency(self, user)
+        return self.filter(
+            Q(pk__in=_area_or_agency(self.model.objects.all(), user).values("pk"))
+            | Q(area_code__in=villages)
+        )
+
+    def worked_on_by(self, user):
+        """Those seen through network work (area or agency): not a volunteer's village view."""
         return _area_or_agency(self, user)
+
+    def followed_by(self, user):
+        return self.filter(followers__user=user) if user.is_authenticated else self.none()
 
 
 class FaultReportQuerySet(AreaQuerySet):
@@ -253,11 +280,12 @@ class FaultReportQuerySet(AreaQuerySet):
 
     def seen_by(self, user):
         """Reports the user may see directly or on their incident's page (which lists the
-        incident's reports): who may open a report's photo."""
+        incident's reports): who may open a report's photo. A village's volunteer sees the
+        incident but not the public's photos (they may show people): network work only."""
         incident = self.model._meta.get_field("incident").related_model
         return self.filter(
             Q(pk__in=self.model.objects.visible_to(user).values("pk"))
-            | Q(incident__in=incident.objects.visible_to(user).values("pk"))
+            | Q(incident__in=incident.objects.worked_on_by(user).values("pk"))
         )
 
     def with_photo(self):

@@ -17,6 +17,7 @@ urlpatterns = [
         name="point_import_template",
     ),
     path("incidents/<int:pk>/", views.incident, name="incident"),
+    path("incidents/<int:pk>/follow/", views.incident_follow, name="incident_follow"),
     path("reports/<int:pk>/photo/", views.report_photo, name="report_photo"),
     re_path(
         r"^incidents/(?P<pk>\d+)/(?P<action>acknowledge|note|resolve)/$",

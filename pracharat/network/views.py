@@ -379,6 +379,8 @@ def _render_incident(request, item: Incident, forms=None, status=200):
             .order_by("-created")[:50],
             "can_work": can_work,
             "can_note": actions.can_note(request.user, item),
+            "sees_photos": actions.sees_reporters_photos(request.user, item),
+            "following": actions.is_following(request.user, item),
             "ack_form": forms.get("acknowledge", AcknowledgeForm()),
             "note_form": forms.get("note", NoteForm()),
             "resolve_form": forms.get("resolve", ResolveForm()),
@@ -418,6 +420,20 @@ def incident_action(request, pk: int, action: str):
             messages.success(request, DONE_MESSAGES[action])
             return redirect("network:incident", pk=item.pk)
     return _render_incident(request, item, forms={action: form}, status=400)
+
+
+@login_required
+@require_POST
+def incident_follow(request, pk: int):
+    """Follow (``follow=1``) or stop following an incident one sees: a no-JS form."""
+    item = _visible_incident(request, pk)
+    if request.POST.get("follow") == "1":
+        actions.follow_incident(item, request.user)
+        messages.success(request, gettext_lazy("You will hear when its status changes."))
+    else:
+        actions.unfollow_incident(item, request.user)
+        messages.success(request, gettext_lazy("You no longer follow this incident."))
+    return redirect("network:incident", pk=item.pk)
 
 
 # --- Service-point import (officers) ----------------------------------------------------------

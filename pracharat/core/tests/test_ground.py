@@ -138,6 +138,7 @@ def test_nav_follows_the_list(client, db):
         "network:index",
         "market:index",
         "learning:index",
+        "volunteers:index",
     ]
     with override_settings(PRACHARAT_APPS=["market", "geo"]):
         page = client.get("/").content.decode()

@@ -49,13 +49,13 @@ def khlong_mem_point(ban_khlong_mem):
 
 
 def test_the_api_answers_every_pillar(client, khlong_mem_point, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3 + 3 + 4):  # network 3, market 3, learning 4
+    with django_assert_max_num_queries(3 + 3 + 4 + 2):  # network, market, learning, volunteers
         body = client.get(
             "/api/v1/areas/65060209/numbers?start=2026-11-01&end=2026-11-30",
             HTTP_ACCEPT_LANGUAGE="en",
         ).json()
     assert (body["code"], body["start"], body["end"]) == ("65060209", "2026-11-01", "2026-11-30")
-    assert list(body["pillars"])[:3] == ["network", "market", "learning"]
+    assert list(body["pillars"])[:4] == ["network", "market", "learning", "volunteers"]
     network = {n["key"]: n for n in body["pillars"]["network"]}
     assert network["points"] == {
         "key": "points", "label": "Service points in service", "value": 1, "unit": "count"

@@ -47,13 +47,33 @@ def test_overseers_follow_the_incident_without_the_reporters_contact(client, rep
     assert api.status_code == 200 and CONTACT not in api.content.decode()
 
 
-@pytest.mark.parametrize("role", ["trainer", "post_officer", "volunteer"])
+@pytest.fixture
+def another_villages_volunteer(geography):
+    """The volunteer of another Tha Chang village: a village's volunteer sees only their own."""
+    return testing.person("volunteer.moo1@example.org", Role.VOLUNTEER, "65060201")
+
+
+@pytest.mark.parametrize("role", ["trainer", "post_officer", "another_villages_volunteer"])
 def test_roles_without_network_work_see_no_incident(client, report, role, request):
     client.force_login(request.getfixturevalue(role))
     assert _incident_page(client, report).status_code == 404
     assert client.get("/api/v1/network/incidents").json()["count"] == 0
     listing = client.get(reverse("network:incidents")).content.decode()
     assert "NP-65060209" not in listing and CONTACT not in listing
+
+
+def test_the_villages_volunteer_follows_the_incident_without_the_reporters_contact(
+    client, report, volunteer
+):
+    """Volunteers were shut out of incidents; the village's own volunteer now sees those of
+    the village's point (issue 9), as an overseer does: no contact."""
+    client.force_login(volunteer)
+    page = _incident_page(client, report)
+    assert page.status_code == 200
+    assert "NP-65060209" in page.content.decode() and CONTACT not in page.content.decode()
+    api = client.get(f"/api/v1/network/incidents/{report.incident_id}")
+    assert api.status_code == 200 and CONTACT not in api.content.decode()
+    assert client.get("/api/v1/network/incidents").json()["count"] == 1
 
 
 def test_nt_sees_its_own_work_not_another_providers(client, ban_khlong_mem, nt_officer, report):
