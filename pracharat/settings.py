@@ -397,3 +397,10 @@ PRACHARAT_BIND = env_str("PRACHARAT_BIND", "127.0.0.1:8000")  # where the web ap
 WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
+
+# --- oversight reports (the visit report's memo heading) ------------------------------------
+# The visit report is an official memo (บันทึกข้อความ): who writes it (ส่วนราชการ), the prefix of
+# its reference number (ที่: prefix, visit number / BE year) and to whom it goes (เรียน).
+OVERSIGHT_REPORT_OFFICE = "สำนักงานปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม (ผู้ตรวจราชการกระทรวง)"
+OVERSIGHT_REPORT_REFERENCE = "ดศ"
+OVERSIGHT_REPORT_ADDRESSEE = "ปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม"
