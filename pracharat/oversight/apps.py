@@ -7,3 +7,12 @@ class OversightConfig(AppConfig):
 
     name = "pracharat.oversight"
     verbose_name = _("Oversight")
+
+    def ready(self):
+        from pracharat.core import registry
+        from pracharat.oversight import numbers
+
+        # --- reports, news and dashboards (ov-reports) ---
+        registry.area_numbers("oversight", numbers.area_numbers)
+        registry.province_numbers("oversight", numbers.by_province)
+        registry.public_media("oversight/news")

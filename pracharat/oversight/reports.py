@@ -23,6 +23,7 @@ from pracharat.core import i18n
 from pracharat.core.lib import thaidate
 from pracharat.core.numbers import Period
 from pracharat.geo.models import Province
+from pracharat.oversight import querysets
 from pracharat.oversight.models import (
     PENDING_STATUSES,
     ActionStatus,
@@ -109,12 +110,14 @@ def visit_report(visit: Visit) -> VisitReport:
             "visited_on", "pk"
         )
     )
+    photos = Prefetch("photos", queryset=FindingPhoto.objects.order_by("taken_at", "pk"))
     findings = list(
-        visit.findings.select_related("place", "place__service_point", "place__agency",
-                                      "place__producer_group")
-        .prefetch_related(Prefetch("photos", queryset=FindingPhoto.objects.order_by("taken_at", "pk")))
+        visit.findings.select_related(
+            "place", "place__service_point", "place__agency", "place__producer_group"
+        )
+        .prefetch_related(photos)
         .order_by("pk")
-    )  # fmt: skip
+    )
     actions = list(
         FollowUpAction.objects.filter(Q(visit=visit) | Q(finding__visit=visit))
         .select_related("owner", "finding")
@@ -206,9 +209,7 @@ def province_report(user, province: Province, be: int) -> ProvinceReport:
         .order_by("start_date", "pk")
     )
     counts = (
-        Finding.objects.visible_to(user)
-        .filter(visit__in=[v.pk for v in visits])
-        .by_category()
+        Finding.objects.visible_to(user).filter(visit__in=[v.pk for v in visits]).by_category()
         if visits
         else {}
     )
@@ -245,3 +246,19 @@ def province_report(user, province: Province, be: int) -> ProvinceReport:
         by_agency=by_agency,
         today=today,
     )
+
+
+def may_see_province(user, code: str) -> bool:
+    """Whether the province report is for ``user`` at all: an oversight role whose areas
+    overlap the province, or an agency's officer (who sees their agency's actions in it).
+    What it then shows is scoped row by row by the querysets."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    codes = querysets.area_codes(user)
+    if codes is None:
+        return True
+    if any(c.startswith(code) or code.startswith(c) for c in codes):
+        return True
+    return bool(querysets.agency_ids(user))

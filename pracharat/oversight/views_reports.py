@@ -6,11 +6,21 @@ go through ``news``, files through ``core.tables`` and ``core.pdf``.
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pracharat.core import charts, tables
-from pracharat.oversight import dashboards
+from pracharat.core.errors import DomainError, add_to_form
+from pracharat.core.pdf import pdf_response, render_pdf
+from pracharat.geo.models import Province
+from pracharat.oversight import dashboards, forms_reports, news, reports
+from pracharat.oversight.models import NewsPost, Visit
 from pracharat.oversight.templatetags.oversight_reports import figure
 
 # --- Dashboards --------------------------------------------------------------------------------
@@ -123,3 +133,174 @@ def national(request, fmt: str = ""):
             "chart_column": table.column(chart_column),
         },
     )
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+@login_required
+def visit_report_pdf(request, pk: int):
+    """The visit's report as an A4 Thai memo, for whoever sees the visit."""
+    visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
+    report = reports.visit_report(visit)
+    pdf = render_pdf("oversight/pdf/visit_report.html", {"report": report}, request)
+    return pdf_response(pdf, f"visit-report-{visit.pk}.pdf")
+
+
+def province_report_table() -> tables.Table:
+    return tables.Table(
+        [
+            tables.Column("id", _("No."), value="pk"),
+            tables.Column("title", _("What is to be done"), value="title"),
+            tables.Column("owner", _("Owner agency"), value=lambda a: a.owner.name),
+            tables.Column("due_date", _("Due"), value="due_date"),
+            tables.Column("status", _("Status"), value=lambda a: a.get_status_display()),
+            tables.Column(
+                "overdue", _("Overdue"), value=lambda a: _("overdue") if a.is_overdue else ""
+            ),
+            tables.Column(
+                "visit",
+                _("Visit"),
+                value=lambda a: str(a.visit or (a.finding.visit if a.finding else "") or ""),
+            ),
+        ]
+    )
+
+
+@login_required
+def province_report(request, code: str, be: str, fmt: str = ""):
+    """A province's fiscal year: visits, findings by category, actions by status and agency,
+    the overdue ones; as a page, a PDF, or its actions as CSV/XLSX."""
+    province = get_object_or_404(Province, code=code)
+    be = int(be)
+    if not 2560 <= be <= 2643:
+        raise Http404
+    if not reports.may_see_province(request.user, code):
+        raise PermissionDenied
+    report = reports.province_report(request.user, province, be)
+    stem = f"province-report-{code}-{be}"
+    if fmt == "pdf":
+        pdf = render_pdf("oversight/pdf/province_report.html", {"report": report}, request)
+        return pdf_response(pdf, f"{stem}.pdf")
+    if fmt:
+        return tables.export_response(
+            province_report_table(), report.actions, stem, fmt, title=str(be)
+        )
+    return render(
+        request,
+        "oversight/province_report.html",
+        {
+            "report": report,
+            "years": dashboards.recent_fiscal_years(),
+            "category_chart": charts.bar_chart(
+                [n for _k, _l, n in report.findings_by_category],
+                [label for _k, label, _n in report.findings_by_category],
+                title=_("Findings by category"),
+                fmt=str,
+            ),
+            "status_chart": charts.bar_chart(
+                [n for _k, _l, n in report.by_status],
+                [label for _k, label, _n in report.by_status],
+                title=_("Follow-up actions by status"),
+                fmt=str,
+            ),
+        },
+    )
+
+
+# --- News --------------------------------------------------------------------------------------
+
+NEWS_PAGE_SIZE = 20
+
+
+def news_index(request, code: str = ""):
+    """Published posts, newest first: the country's, or one province's."""
+    province = get_object_or_404(Province, code=code) if code else None
+    posts = NewsPost.objects.published().order_by("-published_at", "-pk")
+    if province:
+        posts = posts.filter(area_code=code)
+    page = Paginator(posts.prefetch_related("photos"), NEWS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    codes = {post.area_code for post in page}
+    names = {p.code: p.name for p in Province.objects.filter(code__in=codes)}
+    return render(
+        request,
+        "oversight/news_list.html",
+        {"province": province, "page": page, "names": names},
+    )
+
+
+def news_detail(request, pk: int, slug: str):
+    post = get_object_or_404(
+        NewsPost.objects.visible_to(request.user).prefetch_related("photos"), pk=pk
+    )
+    if slug != post.slug:
+        return redirect("oversight:news_detail", post.pk, post.slug, permanent=True)
+    province = Province.objects.filter(code=post.area_code).first()
+    return render(
+        request,
+        "oversight/news_detail.html",
+        {
+            "post": post,
+            "province": province,
+            "may_edit": post.visit_id and news.may_write_news(request.user, post.area_code),
+        },
+    )
+
+
+@login_required
+def news_edit(request, visit_pk: int):
+    """The inspectors' editor of a visit's news post: a draft until published."""
+    visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=visit_pk)
+    if not news.may_write_news(request.user, visit.area_code):
+        raise PermissionDenied
+    post = NewsPost.objects.filter(visit=visit).order_by("pk").first()
+    photos = list(news.publishable_photos(visit))
+    if request.method == "POST":
+        form = forms_reports.NewsPostForm(request.POST, photos=photos)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                post = news.save_post(
+                    visit,
+                    actor=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    photo_ids=data["photos"],
+                    post=post,
+                )
+                if data["publish"] and not post.is_published:
+                    news.publish(post, actor=request.user)
+            except DomainError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("The news post is saved."))
+                return redirect("oversight:news_detail", post.pk, post.slug)
+    else:
+        initial = {}
+        if post:
+            initial = {
+                "title": post.title,
+                "body": post.body,
+                "photos": [p.source_id for p in post.photos.all() if p.source_id],
+            }
+        form = forms_reports.NewsPostForm(initial=initial, photos=photos)
+    return render(
+        request,
+        "oversight/news_edit.html",
+        {"form": form, "visit": visit, "post": post, "photos": photos},
+    )
+
+
+@login_required
+@require_POST
+def news_publish(request, pk: int):
+    post = get_object_or_404(NewsPost.objects.visible_to(request.user), pk=pk)
+    if request.POST.get("withdraw"):
+        news.withdraw(post, actor=request.user)
+        messages.success(request, _("The post is a draft again."))
+    else:
+        news.publish(post, actor=request.user)
+        messages.success(request, _("The post is published."))
+    return redirect("oversight:news_detail", post.pk, post.slug)
