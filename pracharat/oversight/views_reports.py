@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from pracharat.core import charts, tables
@@ -153,7 +154,7 @@ def province_report_table() -> tables.Table:
             tables.Column("id", _("No."), value="pk"),
             tables.Column("title", _("What is to be done"), value="title"),
             tables.Column("owner", _("Owner agency"), value=lambda a: a.owner.name),
-            tables.Column("due_date", _("Due"), value="due_date"),
+            tables.Column("due_date", pgettext("action", "Due"), value="due_date"),
             tables.Column("status", _("Status"), value=lambda a: a.get_status_display()),
             tables.Column(
                 "overdue", _("Overdue"), value=lambda a: _("overdue") if a.is_overdue else ""
