@@ -68,7 +68,6 @@ def test_the_visit_report_is_a_thai_memo(khlong_mem_visit, inspector):
         "5. งานที่ต้องติดตาม",
         "30 ก.ย. 2563",  # the overdue action's due date, BE
         "เกินกำหนด",
-        "ตรวจสอบแล้ว",
         "จึงเรียนมาเพื่อโปรดทราบ",
         "(ผู้ตรวจราชการ)",
     ]:
