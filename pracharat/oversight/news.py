@@ -11,6 +11,7 @@ fresh JPEGs the upload made (``core.lib.images``: no EXIF, no location).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from pracharat.core.errors import Invalid, NotAllowed
 from pracharat.core.lib import area
@@ -80,8 +82,11 @@ def _copy_photos(post: NewsPost, photos: list[FindingPhoto]) -> None:
             content = handle.read()
         if not content.startswith(JPEG):  # only the pictures the upload re-encoded
             continue
+        with Image.open(io.BytesIO(content)) as picture:
+            width, height = picture.size
         copy = NewsPhoto(post=post, caption=photo.caption, source=photo, position=position)
         copy.image.save("photo.jpg", ContentFile(content), save=False)
+        copy.width, copy.height = width, height
         copy.save()
 
 

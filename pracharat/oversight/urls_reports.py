@@ -25,7 +25,7 @@ urlpatterns = [
     path("news/feed.atom", feeds.CountryFeed(), name="news_feed"),
     re_path(rf"^news/area/{PROVINCE}/$", views_reports.news_index, name="news_area"),
     re_path(rf"^news/area/{PROVINCE}/feed\.atom$", feeds.ProvinceFeed(), name="news_area_feed"),
+    path("news/<int:pk>/publish/", views_reports.news_publish, name="news_publish"),
     path("news/<int:pk>/<slug:slug>/", views_reports.news_detail, name="news_detail"),
     path("news/write/<int:visit_pk>/", views_reports.news_edit, name="news_edit"),
-    path("news/<int:pk>/publish/", views_reports.news_publish, name="news_publish"),
 ]  # fmt: skip
