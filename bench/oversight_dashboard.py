@@ -22,16 +22,104 @@ from bench import _django
 from bench.network_dashboards import _arg
 from bench.network_dashboards import build as build_network
 
+AGENCIES = ("mdes", "stat", "tmd", "nt", "post", "depa")
+
+
+def _pick(rows, n):
+    return rows[n % len(rows)] if rows else None
+
 
 def build_oversight(actions_per_province: int = 40) -> dict[str, float]:
-    """A visit in every province this fiscal year, one finding per place, and
-    ``actions_per_province`` actions spread over the province's agencies and statuses."""
-    from pracharat.oversight import demo_data
+    """In every province this fiscal year: a submitted visit meeting six agencies, two places
+    (service points), five findings and ``actions_per_province`` follow-up actions owned by
+    the six agencies, in every status, a quarter of the pending ones overdue. Written with
+    bulk_create (a few thousand rows)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from pracharat.accounts.models import Agency, AgencyKind
+    from pracharat.core.lib import thaidate
+    from pracharat.geo.models import Province
+    from pracharat.network.models import ServicePoint
+    from pracharat.oversight.models import (
+        ActionStatus,
+        Category,
+        Finding,
+        FollowUpAction,
+        PlaceKind,
+        Visit,
+        VisitAgency,
+        VisitPlace,
+    )
 
     started = time.perf_counter()
-    counts = demo_data.bulk_national(actions_per_province=actions_per_province)
-    counts["seconds"] = time.perf_counter() - started
-    return counts
+    today = timezone.localdate()
+    year = thaidate.fiscal_year_of(today)
+    statuses = list(ActionStatus)
+    categories = list(Category)
+    with transaction.atomic():
+        provinces = list(Province.objects.order_by("code"))
+        Agency.objects.bulk_create(
+            Agency(slug=f"bench-{kind}-{p.code}", name_th=f"{kind} {p.name_th}",
+                   kind=AgencyKind.PROVINCIAL_OFFICE, area_code=p.code)
+            for p in provinces for kind in AGENCIES
+        )  # fmt: skip
+        agencies = {}
+        for agency in Agency.objects.filter(slug__startswith="bench-"):
+            agencies.setdefault(agency.area_code, []).append(agency)
+        day = max(year.start, today - dt.timedelta(days=30))
+        visits = Visit.objects.bulk_create(
+            Visit(area_code=p.code, title=f"ตรวจราชการ {p.name_th}", start_date=day,
+                  end_date=day + dt.timedelta(days=1), status="submitted",
+                  submitted_at=timezone.now())
+            for p in provinces
+        )  # fmt: skip
+        if not all(v.pk for v in visits):  # SQLite before 3.35 returns no ids
+            visits = list(Visit.objects.order_by("area_code"))
+        VisitAgency.objects.bulk_create(
+            VisitAgency(visit=v, agency=a) for v in visits for a in agencies[v.area_code]
+        )
+        points = {}
+        for code, pk in ServicePoint.objects.order_by("area_code").values_list("area_code", "pk"):
+            points.setdefault(code[:2], []).append((code, pk))
+        places = VisitPlace.objects.bulk_create(
+            VisitPlace(visit=v, kind=PlaceKind.SERVICE_POINT, service_point_id=pk, area_code=code,
+                       visited_on=v.end_date)
+            for v in visits for code, pk in points.get(v.area_code, [])[:2]
+        )  # fmt: skip
+        by_visit = {}
+        for place in places:
+            by_visit.setdefault(place.visit_id, []).append(place)
+        findings = Finding.objects.bulk_create(
+            Finding(visit=v, place=_pick(by_visit.get(v.pk), n),
+                    category=categories[n % len(categories)], problem=f"ปัญหา {n}")
+            for v in visits for n in range(5)
+        )  # fmt: skip
+        of_visit = {}
+        for f in findings:
+            of_visit.setdefault(f.visit_id, []).append(f)
+        actions = []
+        for v in visits:
+            owners = agencies[v.area_code]
+            for n in range(actions_per_province):
+                status = statuses[n % len(statuses)]
+                due = today + dt.timedelta(days=30 if n % 4 else -10)
+                actions.append(
+                    FollowUpAction(
+                        visit=v, finding=of_visit[v.pk][n % 5], area_code=v.area_code,
+                        title=f"งาน {n}", owner=owners[n % len(owners)], due_date=due,
+                        status=status,
+                        done_at=timezone.now() if status in ("done", "verified") else None,
+                        verified_at=timezone.now() if status == "verified" else None,
+                    )
+                )  # fmt: skip
+        FollowUpAction.objects.bulk_create(actions, batch_size=1000)
+    return {
+        "visits": len(visits),
+        "findings": len(findings),
+        "actions": len(actions),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
@@ -40,13 +128,17 @@ def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
 
     from pracharat.core.lib import thaidate
 
+    from pracharat.network.models import ServicePoint
+
     be = thaidate.fiscal_year_of(dt.date.today()).be
+    village = ServicePoint.objects.in_area("65").order_by("code").first().area_code
     urls = [
+        "/oversight/dashboard/provinces/",
+        "/oversight/dashboard/provinces.csv",
         "/oversight/dashboard/",
         "/oversight/dashboard/65/",
-        "/oversight/dashboard/6506/",
-        "/oversight/dashboard/65060209/",
-        "/oversight/dashboard.csv",
+        f"/oversight/dashboard/{village[:4]}/",
+        f"/oversight/dashboard/{village}/",
         f"/api/v1/oversight/dashboard/65?fy={be}",
         f"/api/v1/oversight/dashboard?fy={be}",
     ]
