@@ -7,3 +7,30 @@ class OversightConfig(AppConfig):
 
     name = "pracharat.oversight"
     verbose_name = _("Oversight")
+    nav = [("oversight:index", _("Oversight"))]
+
+    def ready(self):
+        from pracharat.core import audit, registry
+        from pracharat.oversight import demo, models
+
+        for model in (
+            models.Meeting,
+            models.Announcement,
+            models.AgencyProfile,
+            models.InspectionPlan,
+            models.Visit,
+            models.VisitPlace,
+            models.Finding,
+            models.ActionUpdate,
+            models.NewsPost,
+        ):
+            audit.register(model, exclude=["updated"] if hasattr(model, "updated") else ())
+        # Names of representatives are people: recorded as changed, never with their value.
+        audit.register(models.MeetingAttendee, personal=["representatives"])
+        audit.register(models.VisitAgency, personal=["representatives"])
+        audit.register(models.FollowUpAction, exclude=["updated"])
+        audit.register(models.FindingPhoto, exclude=["latitude", "longitude"])
+        audit.register(models.ActionEvidence)
+        # News pictures are public by design: fresh JPEGs without metadata, random names.
+        registry.public_media("oversight/news")
+        registry.demo_loader(demo.load)
