@@ -365,8 +365,9 @@ class PlaceForm(forms.Form):
         slug = self.cleaned_data.get("centre", "").strip()
         if not slug:
             return None
-        centre_model = VisitPlace._meta.get_field("centre").related_model
-        centre = centre_model.objects.filter(slug=slug).first()
+        from pracharat.learning.models import Centre
+
+        centre = Centre.objects.filter(slug=slug).first()
         if centre is None:
             raise forms.ValidationError(_("No learning centre has this short name."))
         return centre

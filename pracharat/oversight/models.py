@@ -307,7 +307,14 @@ class VisitPlace(models.Model):
         related_name="oversight_visits",
         verbose_name=_("service point"),
     )
-    # centre: FK "learning.Centre", added by a later migration once learning's model exists.
+    centre = models.ForeignKey(
+        "learning.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="oversight_visits",
+        verbose_name=_("learning centre"),
+    )
     agency = models.ForeignKey(
         "accounts.Agency",
         on_delete=models.PROTECT,
