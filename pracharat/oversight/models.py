@@ -39,6 +39,32 @@ def _user_fk(related_name: str, verbose_name, **kwargs):
 # --- The agencies' workspace --------------------------------------------------------------------
 
 
+class AgencyProfile(TimeStamped):
+    """What the workspace's directory says of an agency beyond its record in accounts: what it
+    is responsible for and whom to call (the people come from its memberships)."""
+
+    agency = models.OneToOneField(
+        "accounts.Agency",
+        on_delete=models.CASCADE,
+        related_name="oversight_profile",
+        verbose_name=_("agency"),
+    )
+    responsibilities = models.TextField(
+        _("responsibilities"), blank=True, help_text=_("What the agency does in the province.")
+    )
+    contact_person = models.CharField(
+        _("contact person"), max_length=200, blank=True, help_text=_("Name and position.")
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("agency profile")
+        verbose_name_plural = _("agency profiles")
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
 class Meeting(TimeStamped):
     """A meeting of the agencies of a province, in a room or online (the "new normal")."""
 
@@ -281,7 +307,14 @@ class VisitPlace(models.Model):
         related_name="oversight_visits",
         verbose_name=_("service point"),
     )
-    # centre: FK "learning.Centre", added by a later migration once learning's model exists.
+    centre = models.ForeignKey(
+        "learning.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="oversight_visits",
+        verbose_name=_("learning centre"),
+    )
     agency = models.ForeignKey(
         "accounts.Agency",
         on_delete=models.PROTECT,
