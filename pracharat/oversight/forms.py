@@ -122,6 +122,7 @@ class MeetingForm(forms.Form):
     online_url = forms.URLField(
         label=_("Online meeting link"),
         required=False,
+        assume_scheme="https",
         max_length=500,
         help_text=_("For a meeting online or in both ways (the “new normal”)."),
     )
