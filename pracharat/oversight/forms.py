@@ -240,7 +240,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields = {"area_code": ProvinceField(user), **self.fields}
         self.fields["inspectors"].queryset = inspectors()
-        self.fields["fiscal_year"].initial = fiscal_year_of(timezone.localdate())
+        self.fields["fiscal_year"].initial = fiscal_year_of(timezone.localdate()).be
 
 
 class VisitForm(forms.Form):
