@@ -46,16 +46,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Adding an app is one line here (docs/architecture.md, "Adding an app"): INSTALLED_APPS, its
 # pages (its urls.py at /<name>/), its API (its api.py ``router`` at /api/v1/<name>/), its
 # top-navigation links (``AppConfig.nav``) and `make messages` all follow from this list.
-PRACHARAT_APPS = [
-    "geo",
-    "accounts",
-    "network",
-    "market",
-    "learning",
-    "volunteers",
-    "oversight",
-    "home",
-]
+PRACHARAT_APPS = ["geo", "accounts", "network", "market", "learning", "volunteers", "oversight", "home"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
