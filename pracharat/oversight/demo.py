@@ -348,7 +348,7 @@ def _visit(agencies: dict[str, Agency]) -> Visit:
         "อบรมการตลาดออนไลน์ให้กลุ่มอาชีพในอำเภอพรหมพิราม",
         dt.date(2020, 11, 30),
     )
-    actions.record_decisions(
+    a_stats, a_weather = actions.record_decisions(
         officer if officer and actions.can_assign(officer, PROVINCE) else None,
         meeting,
         [
@@ -418,6 +418,19 @@ def _visit(agencies: dict[str, Agency]) -> Visit:
         "give_up",
         note="งบประมาณอบรมปี 2563 ถูกปรับลดเพื่อรับมือโควิด-19 เสนอจัดในปีงบประมาณ 2564",
         now=_at(dt.date(2020, 11, 20), 11),
+    )
+    progress(
+        a_stats,
+        dt.date(2020, 9, 10),
+        "ส่งชุดข้อมูลการใช้อินเทอร์เน็ตรายอำเภอเข้าช่องทางกลางแล้ว",
+        "finish",
+    )
+    verify(a_stats, dt.date(2020, 9, 20))
+    progress(
+        a_weather,
+        dt.date(2020, 9, 14),
+        "ส่งประกาศเตือนสภาพอากาศรายสัปดาห์ให้ผู้ดูแลจุดบริการเพื่อแจ้งเกษตรกร",
+        "finish",
     )
     actions.submit_visit(None, visit)
     Visit.objects.filter(pk=visit.pk).update(submitted_at=_at(LAST_DAY, 18))

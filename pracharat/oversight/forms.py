@@ -122,6 +122,7 @@ class MeetingForm(forms.Form):
     online_url = forms.URLField(
         label=_("Online meeting link"),
         required=False,
+        assume_scheme="https",
         max_length=500,
         help_text=_("For a meeting online or in both ways (the “new normal”)."),
     )
@@ -239,7 +240,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields = {"area_code": ProvinceField(user), **self.fields}
         self.fields["inspectors"].queryset = inspectors()
-        self.fields["fiscal_year"].initial = fiscal_year_of(timezone.localdate())
+        self.fields["fiscal_year"].initial = fiscal_year_of(timezone.localdate()).be
 
 
 class VisitForm(forms.Form):

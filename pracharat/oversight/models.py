@@ -194,6 +194,13 @@ class InspectionPlan(TimeStamped):
     def __str__(self) -> str:
         return f"{self.fiscal_year} · {self.area_code} · {self.round}"
 
+    @property
+    def fiscal(self):
+        """The plan's fiscal year as ``core.lib.thaidate.FiscalYear`` (its dates, its label)."""
+        from pracharat.core.lib.thaidate import fiscal_year
+
+        return fiscal_year(self.fiscal_year)
+
 
 class VisitStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pracharat.accounts.models import Agency, Membership, Role
 from pracharat.core.collation import by_name
 from pracharat.core.errors import DomainError, add_to_form
-from pracharat.core.lib.thaidate import fiscal_year_of
+from pracharat.core.lib.thaidate import fiscal_year, fiscal_year_of
 from pracharat.core.storage import private_file_response
 from pracharat.geo.models import Province
 from pracharat.oversight import actions, forms
@@ -342,7 +342,7 @@ def announcements(request):
 @require_http_methods(["GET", "POST"])
 def plans(request):
     year = request.GET.get("fy", "")
-    year = int(year) if year.isdigit() else fiscal_year_of(timezone.localdate())
+    year = int(year) if year.isdigit() else fiscal_year_of(timezone.localdate()).be
     qs = (
         InspectionPlan.objects.visible_to(request.user)
         .for_year(year)
@@ -373,7 +373,12 @@ def plans(request):
     return render(
         request,
         "oversight/plans.html",
-        {"plans": rows, "year": year, "form": form, "years": [year - 1, year, year + 1]},
+        {
+            "plans": rows,
+            "year": year,
+            "form": form,
+            "years": [fiscal_year(y) for y in (year - 1, year, year + 1)],
+        },
         status=400 if form is not None and form.errors else 200,
     )
 
@@ -658,15 +663,17 @@ def action_update(request, pk: int):
 def action_move(request, pk: int, move: str):
     item = _visible_action(request, pk)
     form = forms.MoveForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             actions.move_action(request.user, item, move, form.cleaned_data.get("note", ""))
         except DomainError as exc:
             add_to_form(form, exc)
+            status = exc.status
         else:
             messages.success(request, _("The action's status was changed."))
             return redirect("oversight:action", item.pk)
-    return _render_action(request, item, move_form=form, status=400 if form.errors else 403)
+    return _render_action(request, item, move_form=form, status=status)
 
 
 @login_required
