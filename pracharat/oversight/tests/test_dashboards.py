@@ -9,10 +9,11 @@ import io
 import openpyxl
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from pracharat import testing
 from pracharat.core.lib import thaidate
-from pracharat.oversight import dashboards
+from pracharat.oversight import dashboards, numbers
 from pracharat.oversight.tests.reports_fixtures import *  # noqa: F403
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thai")]
@@ -21,6 +22,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thai")]
 #: actions by agency, and the page's own reads (session, user).
 AREA_BUDGET = 16
 NATIONAL_BUDGET = 14
+
+
+def in_thai(label) -> str:
+    with translation.override("th"):
+        return str(label)
 
 
 def more_data(how_many: int):
@@ -103,7 +109,7 @@ def test_the_area_figures_as_files(client, khlong_mem_visit):
     xlsx = client.get("/oversight/dashboard.xlsx?fy=2563")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     rows = list(book.active.values)
-    assert ("oversight", "visits", "การตรวจราชการ", 1, "count") in rows
+    assert ("oversight", "visits", in_thai(numbers.LABELS["visits"]), 1, "count") in rows
 
 
 def test_the_national_table(client, khlong_mem_visit, django_assert_max_num_queries):
@@ -150,7 +156,10 @@ def test_the_national_table_as_files(client, khlong_mem_visit):
     header = lines[0].split(",")
     assert header[:2] == ["รหัสจังหวัด", "จังหวัด"]
     row = next(line for line in lines if line.startswith("65,"))
-    assert row.split(",")[header.index("การตรวจสอบ: การตรวจราชการ")] == "1"
+    visits = (
+        f"{in_thai(dashboards.PILLAR_LABELS['oversight'])}: {in_thai(numbers.LABELS['visits'])}"
+    )
+    assert row.split(",")[header.index(visits)] == "1"
     xlsx = client.get("/oversight/dashboard/provinces.xlsx?fy=2563")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     assert book.active.max_row == 78

@@ -36,9 +36,10 @@ def squeezed(text: str) -> str:
 
 
 def text_of(response) -> str:
+    """The PDF's text in drawing order (``pdftotext -raw``): each table cell's lines in turn."""
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == "application/pdf"
-    return words(pdf_text(response.content))
+    return words(pdf_text(response.content, raw=True))
 
 
 def test_the_visit_report_is_a_thai_memo(khlong_mem_visit, inspector):
