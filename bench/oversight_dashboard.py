@@ -127,7 +127,6 @@ def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
     from django.test import Client
 
     from pracharat.core.lib import thaidate
-
     from pracharat.network.models import ServicePoint
 
     be = thaidate.fiscal_year_of(dt.date.today()).be

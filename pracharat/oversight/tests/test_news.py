@@ -66,10 +66,13 @@ def test_a_post_needs_a_title_and_text_and_only_public_photos(khlong_mem_visit, 
         )  # fmt: skip
 
 
-def test_the_editor_keeps_a_draft_then_publishes(khlong_mem_visit, inspector):
+def test_the_editor_keeps_a_draft_then_publishes(
+    khlong_mem_visit, inspector, django_assert_max_num_queries
+):
     client = signed_in(inspector)
     url = f"/oversight/news/write/{khlong_mem_visit.pk}/"
-    form = client.get(url)
+    with django_assert_max_num_queries(8):
+        form = client.get(url)
     assert form.status_code == 200 and "กลุ่มน้ำพริกที่จุดบริการ" in form.content.decode()
     response = client.post(url, {"title": "ข่าวร่าง", "body": "ย่อหน้าหนึ่ง\n\nย่อหน้าสอง"})
     post = NewsPost.objects.get()
