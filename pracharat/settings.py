@@ -422,3 +422,23 @@ if PRODUCTION and not PLATFORM_SIGNING_KEY:
         "PLATFORM_SIGNING_KEY (or PLATFORM_SIGNING_KEY_FILE) is required in production: "
         "make one with `pracharat signing_key`"
     )
+
+# --- oversight (follow-up reminders, escalation, evidence files) ---
+# Days before an action's due date its owner agency is reminded (once per due date).
+OVERSIGHT_REMINDER_DAYS = _positive("OVERSIGHT_REMINDER_DAYS", 7)
+# Largest evidence file an agency may attach to an update, and files per update.
+OVERSIGHT_EVIDENCE_MAX_MB = _positive("OVERSIGHT_EVIDENCE_MAX_MB", 10)
+OVERSIGHT_EVIDENCE_PER_UPDATE = _positive("OVERSIGHT_EVIDENCE_PER_UPDATE", 5)
+# Reminders before the due date and escalation of overdue actions (idempotent: once per
+# action, due date and stage).
+PERIODIC_JOBS["oversight.action_followup"] = (
+    "pracharat.oversight.notifications.follow_up_actions",
+    _positive("OVERSIGHT_FOLLOWUP_EVERY_SECONDS", 3600),
+)
+
+# --- oversight reports (the visit report's memo heading) ------------------------------------
+# The visit report is an official memo (บันทึกข้อความ): who writes it (ส่วนราชการ), the prefix of
+# its reference number (ที่: prefix, visit number / BE year) and to whom it goes (เรียน).
+OVERSIGHT_REPORT_OFFICE = "สำนักงานปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม (ผู้ตรวจราชการกระทรวง)"
+OVERSIGHT_REPORT_REFERENCE = "ดศ"
+OVERSIGHT_REPORT_ADDRESSEE = "ปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม"

@@ -113,6 +113,26 @@ def area_numbers(code: str, period: Period) -> dict[str, list[Number]]:
     return {pillar: list(fn(code, period)) for pillar, fn in registry.area_number_sources}
 
 
+def by_province(period: Period, codes: list[str]) -> dict[str, dict[str, list[Number]]]:
+    """Every pillar's numbers for many provinces at once (a national table):
+    ``{pillar: {province code: [Number, ...]}}``, the same figures as :func:`area_numbers`
+    gives for each code. A pillar that registered ``registry.province_numbers`` answers in its
+    fixed number of queries, grouped by province in the database; one that did not is asked
+    once per province (its budget times ``len(codes)``)."""
+    codes = [area.clean(code) for code in codes]
+    if any(len(code) != 2 for code in codes):
+        raise ValueError("by_province takes two-digit province codes")
+    result = {}
+    for pillar, fn in registry.area_number_sources:
+        batched = registry.province_number_sources.get(pillar)
+        if batched is not None:
+            answers = batched(period, codes)
+            result[pillar] = {code: list(answers[code]) for code in codes}
+        else:
+            result[pillar] = {code: list(fn(code, period)) for code in codes}
+    return result
+
+
 #: The dates an API period may name: Net Pracharat began in 2017; anything far outside the
 #: programme's life is a mistake.
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)

@@ -13,6 +13,8 @@
   from the pillar, before their account is (``core.personal_data.erase_person``).
 - ``area_numbers(pillar, fn)``: ``fn(code, period) -> [Number]`` the pillar's public figures
   for an area and a period (``core.numbers``).
+- ``province_numbers(pillar, fn)``: ``fn(period, codes) -> {code: [Number]}`` the same figures
+  for many provinces at once, in a fixed number of queries (``core.numbers.by_province``).
 
 The apps themselves come from ``settings.PRACHARAT_APPS`` (``pracharat_apps()``): their URLs,
 API routers and navigation follow by convention (``url_prefix``, ``nav_links``).
@@ -35,6 +37,7 @@ public_media_folders: list[str] = []
 personal_data_purgers: list[Callable] = []
 person_erasers: list[Callable] = []
 area_number_sources: list[tuple[str, Callable]] = []
+province_number_sources: dict[str, Callable] = {}
 
 
 def area_panel(fn: AreaPanel) -> AreaPanel:
@@ -76,6 +79,14 @@ def area_numbers(pillar: str, fn: Callable) -> Callable:
     """Register ``fn(code, period) -> [Number]`` as ``pillar``'s numbers (``core.numbers``)."""
     if (pillar, fn) not in area_number_sources:
         area_number_sources.append((pillar, fn))
+    return fn
+
+
+def province_numbers(pillar: str, fn: Callable) -> Callable:
+    """Register ``fn(period, codes) -> {province code: [Number]}``: ``pillar``'s numbers for
+    every province of ``codes`` at once, the same as its ``area_numbers`` for each, in a fixed
+    number of queries (``core.numbers.by_province``)."""
+    province_number_sources[pillar] = fn
     return fn
 
 

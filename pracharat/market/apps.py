@@ -37,6 +37,7 @@ class MarketConfig(AppConfig):
         from pracharat.market import numbers
 
         registry.area_numbers("market", numbers.area_numbers)
+        registry.province_numbers("market", numbers.by_province)
         # Personal fields are recorded as changed, never with their values (core.audit). A
         # group's phone, e-mail, LINE ID and PromptPay ID are often a member's own.
         audit.register(

@@ -45,3 +45,4 @@ class NetworkConfig(AppConfig):
         from pracharat.network import numbers
 
         registry.area_numbers("network", numbers.area_numbers)
+        registry.province_numbers("network", numbers.by_province)

@@ -7,3 +7,34 @@ class OversightConfig(AppConfig):
 
     name = "pracharat.oversight"
     verbose_name = _("Oversight")
+    nav = [("oversight:index", _("Oversight"))]
+
+    def ready(self):
+        from pracharat.core import audit, registry
+        from pracharat.oversight import demo, models, numbers
+
+        for model in (
+            models.Meeting,
+            models.Announcement,
+            models.AgencyProfile,
+            models.InspectionPlan,
+            models.Visit,
+            models.VisitPlace,
+            models.Finding,
+            models.ActionUpdate,
+            models.NewsPost,
+        ):
+            audit.register(model, exclude=["updated"] if hasattr(model, "updated") else ())
+        # Names of representatives are people: recorded as changed, never with their value.
+        audit.register(models.MeetingAttendee, personal=["representatives"])
+        audit.register(models.VisitAgency, personal=["representatives"])
+        audit.register(models.FollowUpAction, exclude=["updated"])
+        audit.register(models.FindingPhoto, exclude=["latitude", "longitude"])
+        audit.register(models.ActionEvidence)
+        # News pictures are public by design: fresh JPEGs without metadata, random names.
+        registry.public_media("oversight/news")
+        registry.demo_loader(demo.load)
+        # Reports, news and dashboards (ov-reports): the read contract, one province at a
+        # time and every province at once.
+        registry.area_numbers("oversight", numbers.area_numbers)
+        registry.province_numbers("oversight", numbers.by_province)

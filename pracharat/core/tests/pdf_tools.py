@@ -17,9 +17,10 @@ def _run(*args: str, pdf: bytes) -> str:
     ).stdout.decode()
 
 
-def pdf_text(pdf: bytes) -> str:
-    """``pdftotext`` of the whole document."""
-    return _run("pdftotext", "-enc", "UTF-8", "-", "-", pdf=pdf)
+def pdf_text(pdf: bytes, *, raw: bool = False) -> str:
+    """``pdftotext`` of the whole document; ``raw`` keeps the order the text was drawn in
+    (a table cell's wrapped lines stay together instead of interleaving with its row's)."""
+    return _run("pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", "-", "-", pdf=pdf)
 
 
 def words(text: str) -> str:

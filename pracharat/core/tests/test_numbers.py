@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from pracharat.core import registry
 from pracharat.core.numbers import Number, Period, share
 
 
@@ -49,13 +50,15 @@ def khlong_mem_point(ban_khlong_mem):
 
 
 def test_the_api_answers_every_pillar(client, khlong_mem_point, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3 + 3 + 4 + 2):  # network, market, learning, volunteers
+    # network 3, market 3, learning 4, volunteers 2, oversight 3
+    with django_assert_max_num_queries(3 + 3 + 4 + 2 + 3):
         body = client.get(
             "/api/v1/areas/65060209/numbers?start=2026-11-01&end=2026-11-30",
             HTTP_ACCEPT_LANGUAGE="en",
         ).json()
     assert (body["code"], body["start"], body["end"]) == ("65060209", "2026-11-01", "2026-11-30")
-    assert list(body["pillars"])[:4] == ["network", "market", "learning", "volunteers"]
+    pillars = ["network", "market", "learning", "volunteers", "oversight"]
+    assert list(body["pillars"]) == pillars
     network = {n["key"]: n for n in body["pillars"]["network"]}
     assert network["points"] == {
         "key": "points", "label": "Service points in service", "value": 1, "unit": "count"
@@ -94,3 +97,24 @@ def test_bad_periods_are_422(client, db, query):
 def test_bad_area_codes_are_not_found_or_invalid(client, db):
     assert client.get("/api/v1/areas/123/numbers").status_code in (404, 422)
     assert client.get("/api/v1/areas/6506020/numbers").status_code in (404, 422)
+
+
+def test_by_province_asks_each_pillar_once_or_per_province(
+    khlong_mem_point, django_assert_max_num_queries
+):
+    from pracharat.core.numbers import area_numbers, by_province
+
+    november = Period.month(2026, 11)
+    codes = ["65", "50"]
+    pillars = [p for p, _fn in registry.area_number_sources]
+    batched = [p for p in pillars if p in registry.province_number_sources]
+    with django_assert_max_num_queries(
+        3 * len(batched) + 3 * 2 * (len(registry.area_number_sources) - len(batched))
+    ):
+        table = by_province(november, codes)
+    assert set(table) == {p for p, _fn in registry.area_number_sources}
+    for code in codes:
+        single = area_numbers(code, november)
+        assert {pillar: table[pillar][code] for pillar in table} == single
+    with pytest.raises(ValueError):
+        by_province(november, ["6506"])

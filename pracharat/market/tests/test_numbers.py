@@ -76,3 +76,12 @@ def test_groups_and_products_count_from_when_they_existed(market, chili_group):
 def test_three_queries_whatever_the_area(market, code, django_assert_num_queries):
     with django_assert_num_queries(3):
         numbers.area_numbers(code, Period(date(2026, 10, 1), date(2026, 11, 30)))
+
+
+def test_by_province_is_area_numbers_for_each_in_three_queries(market, django_assert_num_queries):
+    codes = ["65", "50", "96"]
+    period = Period(date(2026, 10, 1), date(2026, 11, 30))
+    with django_assert_num_queries(3):
+        batched = numbers.by_province(period, codes)
+    for code in codes:
+        assert batched[code] == numbers.area_numbers(code, period)

@@ -145,3 +145,12 @@ def test_the_registry_offers_the_network_numbers(network):
         area_numbers("", NOVEMBER)
     assert by_pillar["network"] == numbers.area_numbers("65060209", NOVEMBER)
     assert len(village) == len(country)
+
+
+def test_by_province_is_area_numbers_for_each_in_three_queries(network, django_assert_num_queries):
+    codes = ["65", "50", "96", "10"]
+    with django_assert_num_queries(3):
+        batched = numbers.by_province(NOVEMBER, codes)
+    assert list(batched) == codes
+    for code in codes:
+        assert batched[code] == numbers.area_numbers(code, NOVEMBER)
