@@ -101,4 +101,7 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/market/orders/{number}/ship": ("check digit", "เลขตรวจสอบ"),
     "/api/v1/areas/numbers": (*_PERIOD, "real dates"),
     "/api/v1/areas/{code}/numbers": (*_PERIOD, "real dates"),
+    "/api/v1/volunteers/counts": (*_PERIOD, "real dates"),
+    "/api/v1/volunteers/areas/{code}/counts": (*_PERIOD, "real dates"),
+    "/api/v1/volunteers/me/activities": _PERIOD,
 }
