@@ -102,4 +102,7 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/areas/numbers": (*_PERIOD, "real dates"),
     "/api/v1/areas/{code}/numbers": (*_PERIOD, "real dates"),
     "/api/v1/learning/indicators": (*_PERIOD, "real dates", "either a fiscal year"),
+    "/api/v1/volunteers/counts": (*_PERIOD, "real dates"),
+    "/api/v1/volunteers/areas/{code}/counts": (*_PERIOD, "real dates"),
+    "/api/v1/volunteers/me/activities": _PERIOD,
 }
