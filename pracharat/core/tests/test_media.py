@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from pracharat import testing
+from pracharat.core import keys
 from pracharat.core.storage import private_storage
 
 JPEG = testing.picture_bytes("JPEG", (20, 10))
@@ -103,6 +104,7 @@ def test_public_media_is_served_in_production_mode(tmp_path):
         "ALLOWED_HOSTS": "testserver",
         "PRACHARAT_VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": "",
+        "PLATFORM_SIGNING_KEY": keys.generate_pem().decode(),  # required in production
     }
     env.pop("DEBUG", None)
     run = subprocess.run(
