@@ -131,6 +131,7 @@ def test_nav_follows_the_list(client, db):
         "geo:country",
         "network:index",
         "market:index",
+        "oversight:index",
     ]
     with override_settings(PRACHARAT_APPS=["market", "geo"]):
         page = client.get("/").content.decode()
