@@ -14,12 +14,8 @@ class OversightConfig(AppConfig):
         from pracharat.oversight import demo, models, numbers
 
         for model in (
-            models.Meeting,
             models.Announcement,
-            models.AgencyProfile,
-            models.InspectionPlan,
             models.Visit,
-            models.VisitPlace,
             models.Finding,
             models.ActionUpdate,
             models.NewsPost,
@@ -27,6 +23,11 @@ class OversightConfig(AppConfig):
             audit.register(model, exclude=["updated"] if hasattr(model, "updated") else ())
         # Names of representatives are people: recorded as changed, never with their value.
         audit.register(models.MeetingAttendee, personal=["representatives"])
+        # A meeting link may carry its passcode; notes and contacts may name people.
+        audit.register(models.Meeting, personal=["online_url"], exclude=["updated"])
+        audit.register(models.AgencyProfile, personal=["contact_person"], exclude=["updated"])
+        audit.register(models.InspectionPlan, personal=["note"], exclude=["updated"])
+        audit.register(models.VisitPlace, personal=["note"])
         audit.register(models.VisitAgency, personal=["representatives"])
         audit.register(models.FollowUpAction, exclude=["updated"])
         audit.register(models.FindingPhoto, exclude=["latitude", "longitude"])
