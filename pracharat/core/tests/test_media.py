@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from pracharat import testing
+from pracharat.core.keys import generate_pem
 from pracharat.core.storage import private_storage
 
 JPEG = testing.picture_bytes("JPEG", (20, 10))
@@ -100,6 +101,7 @@ def test_public_media_is_served_in_production_mode(tmp_path):
         "DJANGO_SETTINGS_MODULE": "pracharat.settings",
         "PRACHARAT_PRODUCTION": "1",
         "SECRET_KEY": "production-probe-" + "k" * 40,
+        "PLATFORM_SIGNING_KEY": generate_pem().decode(),  # required in production
         "ALLOWED_HOSTS": "testserver",
         "PRACHARAT_VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": "",
