@@ -39,7 +39,7 @@ class LearningConfig(AppConfig):
         # credential (which carries it) is not recorded at all.
         audit.register(
             models.Certificate,
-            personal=["holder_name", "revoked_reason"],
+            personal=["holder_name", "issuer_name", "revoked_reason"],
             exclude=["credential", "updated"],
             repr_is_personal=False,
         )

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from pracharat import testing
-from pracharat.core import keys
+from pracharat.core.keys import generate_pem
 from pracharat.core.storage import private_storage
 
 JPEG = testing.picture_bytes("JPEG", (20, 10))
@@ -101,10 +101,10 @@ def test_public_media_is_served_in_production_mode(tmp_path):
         "DJANGO_SETTINGS_MODULE": "pracharat.settings",
         "PRACHARAT_PRODUCTION": "1",
         "SECRET_KEY": "production-probe-" + "k" * 40,
+        "PLATFORM_SIGNING_KEY": generate_pem().decode(),  # required in production
         "ALLOWED_HOSTS": "testserver",
         "PRACHARAT_VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": "",
-        "PLATFORM_SIGNING_KEY": keys.generate_pem().decode(),  # required in production
     }
     env.pop("DEBUG", None)
     run = subprocess.run(
