@@ -121,7 +121,7 @@ def _dashboard(code: str, year: ReportYearQuery) -> dict:
 
 @router.get(
     "/dashboard",
-    response=with_errors(ReportNationalOut),
+    response=with_errors(ReportNationalOut, 404),
     summary="Every province's numbers of every pillar for a fiscal year",
 )
 def national_dashboard(request, year: Query[ReportYearQuery]):
