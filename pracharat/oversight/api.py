@@ -34,7 +34,7 @@ AREA_PATTERN = r"^(?:\d{2}|\d{4}|\d{6}|\d{8})$"
 ID = Path(..., ge=1, le=2**62)
 
 
-class AgencyRef(Schema):
+class OversightAgencyRef(Schema):
     slug: str
     name_th: str
     name_en: str
@@ -74,11 +74,11 @@ class VisitPage(Page):
 
 
 class AgencyMetOut(Schema):
-    agency: AgencyRef
+    agency: OversightAgencyRef
     representatives: str
 
 
-class PlaceOut(Schema):
+class OversightPlaceOut(Schema):
     id: int
     kind: str
     name: str = Field(..., alias="label")
@@ -111,7 +111,7 @@ class VisitDetailOut(VisitOut):
     plan_id: int | None
     inspectors: list[PersonRef] = Field(..., alias="inspector_list")
     agencies_met: list[AgencyMetOut] = Field(..., alias="agencies_list")
-    places: list[PlaceOut] = Field(..., alias="place_list")
+    places: list[OversightPlaceOut] = Field(..., alias="place_list")
 
 
 class VisitFilter(Paging):
@@ -243,7 +243,7 @@ class ActionOut(Schema):
     id: int
     title: str
     area_code: str
-    owner: AgencyRef
+    owner: OversightAgencyRef
     due_date: dt.date
     status: str
     overdue: bool = Field(..., alias="is_overdue")
@@ -258,7 +258,7 @@ class ActionPage(Page):
     items: list[ActionOut]
 
 
-class EventOut(Schema):
+class OversightEventOut(Schema):
     at: dt.datetime
     kind: str
     actor: str | None
@@ -294,7 +294,7 @@ class ActionDetailOut(ActionOut):
     detail: str
     not_done_reason: str
     allowed: list[str] = Field(..., description="The steps the caller may take now")
-    events: list[EventOut] = Field(..., alias="event_list")
+    events: list[OversightEventOut] = Field(..., alias="event_list")
     updates: list[UpdateOut] = Field(..., alias="update_list")
 
 

@@ -20,18 +20,18 @@ router = Router(tags=["oversight reports"])
 AREA_PATTERN = r"^(?:\d{2}|\d{4}|\d{6}|\d{8})$"
 
 
-class YearQuery(Schema):
+class ReportYearQuery(Schema):
     fy: int | None = Field(None, ge=2560, le=2643, description="Fiscal year (BE); default: now")
 
 
-class NumberOut(Schema):
+class ReportNumberOut(Schema):
     key: str
     label: str
     value: int | Decimal | float | None
     unit: str
 
 
-class AgencyActionsOut(Schema):
+class ReportAgencyActionsOut(Schema):
     agency_id: int
     name: str
     open: int
@@ -40,36 +40,36 @@ class AgencyActionsOut(Schema):
     total: int
 
 
-class DashboardOut(Schema):
+class ReportDashboardOut(Schema):
     code: str = Field(description='DOPA area code; "" is the whole country')
     fiscal_year: int
     start: dt.date
     end: dt.date
-    pillars: dict[str, list[NumberOut]]
-    actions_by_agency: list[AgencyActionsOut]
+    pillars: dict[str, list[ReportNumberOut]]
+    actions_by_agency: list[ReportAgencyActionsOut]
 
 
-class ProvinceRowOut(Schema):
+class ReportProvinceRowOut(Schema):
     code: str
     name: str
     numbers: dict[str, int | Decimal | float | None] = Field(description='"pillar.key": value')
 
 
-class NationalOut(Schema):
+class ReportNationalOut(Schema):
     fiscal_year: int
     start: dt.date
     end: dt.date
-    columns: list[NumberOut] = Field(description='key is "pillar.key"; value is empty')
-    provinces: list[ProvinceRowOut]
+    columns: list[ReportNumberOut] = Field(description='key is "pillar.key"; value is empty')
+    provinces: list[ReportProvinceRowOut]
 
 
-class CountOut(Schema):
+class ReportCountOut(Schema):
     key: str
     label: str
     count: int
 
 
-class VisitOut(Schema):
+class ReportVisitOut(Schema):
     id: int
     title: str
     start_date: dt.date
@@ -78,7 +78,7 @@ class VisitOut(Schema):
     actions: int
 
 
-class ActionOut(Schema):
+class ReportActionOut(Schema):
     id: int
     title: str
     owner_id: int
@@ -88,17 +88,17 @@ class ActionOut(Schema):
     overdue: bool
 
 
-class ProvinceReportOut(Schema):
+class ReportProvinceReportOut(Schema):
     province: str
     name: str
     fiscal_year: int
     start: dt.date
     end: dt.date
-    visits: list[VisitOut]
-    findings_by_category: list[CountOut]
-    actions_by_status: list[CountOut]
-    actions_by_agency: list[AgencyActionsOut]
-    overdue: list[ActionOut]
+    visits: list[ReportVisitOut]
+    findings_by_category: list[ReportCountOut]
+    actions_by_status: list[ReportCountOut]
+    actions_by_agency: list[ReportAgencyActionsOut]
+    overdue: list[ReportActionOut]
 
 
 def _numbers(figures) -> list[dict]:
@@ -107,7 +107,7 @@ def _numbers(figures) -> list[dict]:
     ]
 
 
-def _dashboard(code: str, year: YearQuery) -> dict:
+def _dashboard(code: str, year: ReportYearQuery) -> dict:
     board = dashboards.area_dashboard(code, year.fy)  # an unknown area is a 404
     return {
         "code": board.code,
@@ -121,10 +121,10 @@ def _dashboard(code: str, year: YearQuery) -> dict:
 
 @router.get(
     "/dashboard",
-    response=with_errors(NationalOut),
+    response=with_errors(ReportNationalOut, 404),
     summary="Every province's numbers of every pillar for a fiscal year",
 )
-def national_dashboard(request, year: Query[YearQuery]):
+def national_dashboard(request, year: Query[ReportYearQuery]):
     table = dashboards.national_table(year.fy)
     return {
         "fiscal_year": table.year.be,
@@ -142,16 +142,18 @@ def national_dashboard(request, year: Query[YearQuery]):
 
 @router.get(
     "/dashboard/{code}",
-    response=with_errors(DashboardOut, 404),
+    response=with_errors(ReportDashboardOut, 404),
     summary="An area's dashboard numbers: every pillar, and actions by owner agency",
 )
-def area_dashboard(request, year: Query[YearQuery], code: str = Path(..., pattern=AREA_PATTERN)):
+def area_dashboard(
+    request, year: Query[ReportYearQuery], code: str = Path(..., pattern=AREA_PATTERN)
+):
     return _dashboard(code, year)
 
 
 @router.get(
     "/reports/{code}/{fiscal_year}",
-    response=with_errors(ProvinceReportOut, 401, 403, 404),
+    response=with_errors(ReportProvinceReportOut, 401, 403, 404),
     auth=token_or_session,
     summary="A province's report for a fiscal year, as the caller sees it",
 )
