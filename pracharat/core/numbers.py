@@ -113,12 +113,14 @@ def area_numbers(code: str, period: Period) -> dict[str, list[Number]]:
     return {pillar: list(fn(code, period)) for pillar, fn in registry.area_number_sources}
 
 
-def by_province(period: Period, codes: list[str]) -> dict[str, dict[str, list[Number]]]:
+def by_province(
+    period: Period, codes: list[str], batched_only: bool = False
+) -> dict[str, dict[str, list[Number]]]:
     """Every pillar's numbers for many provinces at once (a national table):
     ``{pillar: {province code: [Number, ...]}}``, the same figures as :func:`area_numbers`
     gives for each code. A pillar that registered ``registry.province_numbers`` answers in its
     fixed number of queries, grouped by province in the database; one that did not is asked
-    once per province (its budget times ``len(codes)``)."""
+    once per province (its budget times ``len(codes)``), or left out with ``batched_only``."""
     codes = [area.clean(code) for code in codes]
     if any(len(code) != 2 for code in codes):
         raise ValueError("by_province takes two-digit province codes")
@@ -128,7 +130,7 @@ def by_province(period: Period, codes: list[str]) -> dict[str, dict[str, list[Nu
         if batched is not None:
             answers = batched(period, codes)
             result[pillar] = {code: list(answers[code]) for code in codes}
-        else:
+        elif not batched_only:
             result[pillar] = {code: list(fn(code, period)) for code in codes}
     return result
 

@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -346,6 +347,8 @@ def _xlsx_cell(sheet, value: Any):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy translation (a Number's label) is text in the reader's language
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
         if not value.startswith("="):

@@ -222,11 +222,13 @@ class NationalTable:
 
 def national_table(be: int | None = None) -> NationalTable:
     """One row per province (Thai name order) with every pillar's numbers for the fiscal year:
-    the provinces (one query) and each pillar's batched read (``core.numbers.by_province``)."""
+    the provinces (one query) and each pillar's batched read (``core.numbers.by_province``).
+    A pillar without a batched read (learning, volunteers) is left out here rather than asked
+    77 times; its figures are on each province's dashboard."""
     year, period = fiscal_period(be)
     provinces = list(Province.objects.order_by(*by_name()))
     codes = [p.code for p in provinces]
-    figures = core_numbers.by_province(period, codes)
+    figures = core_numbers.by_province(period, codes, batched_only=True)
     columns: list[NationalColumn] = []
     for pillar, per_code in figures.items():
         sample = per_code[codes[0]] if codes else []
