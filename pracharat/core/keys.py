@@ -19,9 +19,11 @@ signature's protected header, so a verifier finds the key either way. A new key 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,18 +99,20 @@ def generate_pem() -> bytes:
 
 
 def _development_pem() -> bytes:
-    """The development key in ``VAR_DIR``, made once (an exclusive create, so two processes
-    starting together agree on one key)."""
+    """The development key in ``VAR_DIR``, made once. It is written whole to a temporary file
+    and linked into place (a link fails if the name exists), so two processes starting
+    together agree on one key and neither reads a half-written file."""
     path = Path(settings.VAR_DIR) / DEV_KEY_NAME
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".signing-key-")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "wb") as file:
                 file.write(generate_pem())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_bytes()
 
 
