@@ -56,13 +56,7 @@ def _answer(code: str, query: PeriodQuery) -> dict:
         "code": code,
         "start": period.start,
         "end": period.end,
-        "pillars": {
-            pillar: [
-                {"key": n.key, "label": str(n.label), "value": n.value, "unit": n.unit}
-                for n in figures
-            ]
-            for pillar, figures in numbers.items()
-        },
+        "pillars": {pillar: [n.as_dict() for n in figures] for pillar, figures in numbers.items()},
     }
 
 

@@ -51,6 +51,10 @@ class Number:
         if self.unit not in UNITS:
             raise ValueError(f"unit {self.unit!r} is not one of {sorted(UNITS)}")
 
+    def as_dict(self) -> dict:
+        """The figure for JSON: the label as text in the reader's language (it may be lazy)."""
+        return {"key": self.key, "label": str(self.label), "value": self.value, "unit": self.unit}
+
 
 @dataclass(frozen=True)
 class Period:

@@ -286,7 +286,7 @@ def _period(query: IndicatorQuery) -> Period:
 
 
 def _numbers(items) -> list[dict]:
-    return [{"key": n.key, "label": str(n.label), "value": n.value, "unit": n.unit} for n in items]
+    return [n.as_dict() for n in items]
 
 
 @router.get(

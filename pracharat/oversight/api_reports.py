@@ -102,9 +102,7 @@ class ReportProvinceReportOut(Schema):
 
 
 def _numbers(figures) -> list[dict]:
-    return [
-        {"key": n.key, "label": str(n.label), "value": n.value, "unit": n.unit} for n in figures
-    ]
+    return [n.as_dict() for n in figures]
 
 
 def _dashboard(code: str, year: ReportYearQuery) -> dict:
