@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pracharat.core.health.MetricsMiddleware",
     "pracharat.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pracharat.core.middleware.SecurityHeadersMiddleware",
@@ -219,6 +220,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's probes and Prometheus talk plain HTTP to the workers.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
@@ -397,6 +400,21 @@ PRACHARAT_BIND = env_str("PRACHARAT_BIND", "127.0.0.1:8000")  # where the web ap
 WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
+
+# --- Production health and metrics (pracharat.core.health, core.heartbeat; docs/deploy.md) ---
+# Listeners and workers write a heartbeat row this often; one older than the stale window is
+# a process that is gone.
+HEARTBEAT_SECONDS = _positive("HEARTBEAT_SECONDS", 10)
+HEARTBEAT_STALE_SECONDS = _positive("HEARTBEAT_STALE_SECONDS", 3 * HEARTBEAT_SECONDS)
+# /readyz fails below this many beating RADIUS listeners (0: do not require any).
+READY_MIN_LISTENERS = env_int("READY_MIN_LISTENERS", 1)
+# /metrics: a bearer token (METRICS_TOKEN_FILE too), or a client address in these networks.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+try:
+    parse_networks(METRICS_ALLOWED_NETWORKS)
+except ValueError as exc:
+    raise ConfigError(f"METRICS_ALLOWED_NETWORKS: {exc}") from exc
 
 # --- learning (check-in codes, registration limits, learners' retention; the platform's
 # signing key for the certificates) ---

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.utils.module_loading import module_has_submodule
 
 from pracharat.api import api, api_not_found
-from pracharat.core import registry
+from pracharat.core import health, registry
 from pracharat.core.views import did_document, favicon, jwks, media
 
 handler404 = "pracharat.core.views.page_not_found"
@@ -20,6 +20,10 @@ def app_urls() -> list:
 
 
 urlpatterns = [
+    # For the load balancer and Prometheus (core.health); exempt from the HTTPS redirect.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     *app_urls(),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),

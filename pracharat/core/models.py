@@ -242,3 +242,26 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcessBeat(models.Model):
+    """A long-running process's last sign of life and its counters (``core.heartbeat``).
+
+    Each RADIUS listener and task worker writes its row every ``HEARTBEAT_SECONDS``; the
+    readiness endpoint asks whether enough of them are fresh and ``/metrics`` exports the
+    listeners' counters from here, so neither needs to reach into another process or host."""
+
+    process = models.CharField(_("process"), max_length=200, primary_key=True)  # kind@host:pid
+    kind = models.CharField(_("kind"), max_length=30, db_index=True)
+    host = models.CharField(_("host"), max_length=100)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    beat_at = models.DateTimeField(_("last beat"))
+    stats = models.JSONField(_("counters"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("process heartbeat")
+        verbose_name_plural = _("process heartbeats")
+
+    def __str__(self) -> str:
+        return self.process

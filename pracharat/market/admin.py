@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from pracharat.core.admin import ThaiDatesAdmin
 from pracharat.core.forms import PictureField
 from pracharat.core.lib.images import Picture
-from pracharat.market import actions
+from pracharat.market import actions, search
 from pracharat.market.models import (
     Category,
     GroupMember,
@@ -24,6 +24,7 @@ from pracharat.market.models import (
     ProducerGroup,
     Product,
     ProductPhoto,
+    SearchSynonym,
     ShippingRate,
     TrackingEvent,
 )
@@ -219,3 +220,24 @@ class TrackingEventAdmin(ThaiDatesAdmin):
     list_filter = ["status", "source"]
     search_fields = ["barcode"]
     raw_id_fields = ["order"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ThaiDatesAdmin):
+    """Officers keep the search's synonym and broader-term lists; every worker reads a
+    change at once (``search.synonyms_changed``)."""
+
+    list_display = ["names", "kinds", "updated"]
+    search_fields = ["names", "kinds"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search.synonyms_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search.synonyms_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        search.synonyms_changed()

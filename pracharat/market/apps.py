@@ -27,6 +27,7 @@ class MarketConfig(AppConfig):
         registry.demo_loader(demo.load)
         registry.public_media("market/products")  # photos and thumbnails (random names)
         registry.public_media("market/groups")  # logos
+        registry.public_media("market/share")  # 1200x630 share pictures (share_image)
         from pracharat.market import actions
 
         registry.personal_data_purger(actions.purge_orders)

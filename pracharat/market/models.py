@@ -10,6 +10,7 @@ product for search) are in ``actions.py``; views, the API and commands call thos
 
 from __future__ import annotations
 
+import re
 import secrets
 from decimal import Decimal
 
@@ -791,3 +792,53 @@ class TrackingEvent(models.Model):
     @property
     def is_delivery(self) -> bool:
         return self.status == DELIVERED_STATUS
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in re.split(r"[,\n]", text or "") if name.strip()]
+
+
+class SearchSynonym(models.Model):
+    """Search terms kept as data (admin, by an officer): names of one thing in Thai and
+    English that find each other (``ผ้าไหม, silk``), and the narrower kinds a search for
+    any of them also finds (``ผ้าทอ`` -> ``ผ้าไหม, ผ้าฝ้าย``). Read by ``search.py``."""
+
+    names = models.TextField(
+        _("names"),
+        help_text=_("Names of the same thing, Thai and English, separated by commas."),
+    )
+    kinds = models.TextField(
+        _("kinds"),
+        blank=True,
+        help_text=_(
+            "Narrower names that a search for these names also finds, separated by commas."
+        ),
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self) -> str:
+        return self.names
+
+    def name_list(self) -> list[str]:
+        return _names(self.names)
+
+    def kind_list(self) -> list[str]:
+        return _names(self.kinds)
+
+
+class SearchWord(models.Model):
+    """A word (1-4 Thai syllables, or a Latin word) of some product title, as typed (no
+    spaces): the vocabulary a misspelt query is corrected against. Written with the index."""
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from pracharat.core.notifications import muted, notify
 from pracharat.market.models import Order, OrderStatus
 
-__all__ = ["muted", "order_changed", "payment_needs_attention"]
+__all__ = ["muted", "order_changed", "order_expiring", "payment_needs_attention"]
 
 #: Statuses the buyer hears about.
 BUYER_STATUSES = {
@@ -67,3 +67,18 @@ def payment_needs_attention(order: Order, note: str) -> None:
         pk=order.pk
     )
     notify(sellers(order), "market/notifications/payment_attention", _context(order, note))
+
+
+def order_expiring(order: Order, deadline=None) -> None:
+    """Tell the group (its LINE group, e-mail and members) that an unpaid order is about to
+    expire at ``deadline``; once per order (``key``), however often the expiry job runs."""
+    order = Order.objects.select_related("group", "buyer", "subdistrict__district__province").get(
+        pk=order.pk
+    )
+    context = {**_context(order, ""), "deadline": deadline}
+    notify(
+        sellers(order),
+        "market/notifications/order_expiring",
+        context,
+        key=f"market.order_expiring.{order.pk}",
+    )

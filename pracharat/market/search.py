@@ -26,8 +26,15 @@ from django.db import connection, transaction
 from django.db.models import Expression, F, FloatField, Lookup
 from django.db.models.expressions import Col, RawSQL
 
-from pracharat.market.lib import thaisearch
-from pracharat.market.models import Category, Product, ProductIndex, SearchDocumentField
+from pracharat.market.lib import forgive, thaisearch
+from pracharat.market.models import (
+    Category,
+    Product,
+    ProductIndex,
+    SearchDocumentField,
+    SearchSynonym,
+    SearchWord,
+)
 
 #: The PostgreSQL document: a stored generated tsvector column (migration 0005) with a GIN
 #: index, 'A' weight for the title tokens and 'B' for the body. ``{t}`` is the table alias.
@@ -57,7 +64,17 @@ def index_product(product: Product) -> None:
     updated = ProductIndex.objects.filter(product=product).update(title=title, body=body)
     if not updated:
         ProductIndex.objects.create(product=product, title=title, body=body)
+    add_words([title])
     _invalidate_now_and_on_commit()
+
+
+def add_words(titles: Iterable[str]) -> None:
+    words: set[str] = set()
+    for title in titles:
+        words |= forgive.title_words(title)
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w) for w in sorted(words)], batch_size=1000, ignore_conflicts=True
+    )
 
 
 def _invalidate_now_and_on_commit() -> None:
@@ -76,6 +93,7 @@ def index_products(products: Iterable[Product], batch_size: int = 1000) -> int:
     for start in range(0, len(ids), batch_size):
         ProductIndex.objects.filter(product_id__in=ids[start : start + batch_size]).delete()
     ProductIndex.objects.bulk_create(rows, batch_size=batch_size)
+    add_words(row.title for row in rows)
     _invalidate_now_and_on_commit()
     return len(rows)
 
@@ -100,12 +118,232 @@ def reindex_all(batch_size: int = 1000) -> int:
 # --- Query side: a lookup and a rank expression that compile per database ---------------------
 
 
+class Plan:
+    """A query made forgiving, compiled for both databases.
+
+    Every query word must match (AND), as itself OR any of its alternatives: its synonyms and
+    narrower kinds (``SearchSynonym``), its other English inflections and spellings
+    (``lib.forgive``), and for a run that no title contains and no document matches, the
+    nearest title word (``did_you_mean`` then names the corrected query). Words are always
+    words: ``AND`` typed in the box is the word "and", quoted in either syntax.
+    """
+
+    def __init__(self, node, did_you_mean: str = ""):
+        self.node = node
+        self.did_you_mean = did_you_mean
+        self.fts5 = _fts5(node) if node else ""
+        self.pg = _pg(node) if node else ""
+
+    def __bool__(self) -> bool:
+        return bool(self.node)
+
+
+#: English words that join others (and the FTS5 operators): typed, they are words, but
+#: they stand in nearly every description and category name ("Food and drinks"), so they
+#: match titles only (``q=AND`` must not list everything).
+TITLE_ONLY = frozenset({"and", "or", "not", "near", "the", "of", "with", "for", "a", "an", "in"})
+
+
+def _fts5(node) -> str:
+    kind, value = node
+    if kind == "p":
+        return f'"{value}"'  # tokens are letters, marks and digits: never a quote
+    if kind == "t":
+        return f'{{title}} : "{value}"'
+    parts = [_fts5(child) for child in value]
+    return parts[0] if len(parts) == 1 else "(" + f" {kind.upper()} ".join(parts) + ")"
+
+
+def _pg(node) -> str:
+    kind, value = node
+    if kind == "t":
+        return f"'{value}':A"
+    if kind == "p":
+        lexemes = [f"'{token}'" for token in value.split(" ")]
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+    parts = [_pg(child) for child in value]
+    joiner = " & " if kind == "and" else " | "
+    return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
+
+
+def _phrase(tokens) -> tuple:
+    return ("p", " ".join(tokens))
+
+
+def _any(nodes) -> tuple:
+    unique = list(dict.fromkeys(nodes))
+    return unique[0] if len(unique) == 1 else ("or", tuple(unique))
+
+
+def _key(tokens) -> str:
+    return " ".join(forgive.canonical(token) for token in tokens)
+
+
+_memo: dict = {}
+
+
+def _memoised(name: str, load, version=None):
+    """Per process, per version shared by every worker through the cache: the vocabulary
+    is read again after any index write, the synonym table after a synonym write."""
+    generation = _generation() if version is None else version()
+    hit = _memo.get(name)
+    if hit is None or hit[0] != generation:
+        hit = (generation, load())
+        _memo[name] = hit
+    return hit[1]
+
+
+def _load_synonyms() -> dict[str, list[list[str]]]:
+    rows = [(r.name_list(), r.kind_list()) for r in SearchSynonym.objects.all()]
+    kinds_of: dict[str, list[str]] = {}
+    for names, kinds in rows:
+        for name in names:
+            kinds_of.setdefault(_key(thaisearch.tokens(name)), []).extend(kinds)
+    table: dict[str, list[list[str]]] = {}
+    for names, kinds in rows:
+        found = list(names) + list(kinds)
+        for kind in kinds:  # a kind's own kinds too (one level: ผ้าทอ -> ผ้าไหม -> มัดหมี่)
+            found += kinds_of.get(_key(thaisearch.tokens(kind)), [])
+        alternatives = [tokens for text in found if (tokens := thaisearch.tokens(text))]
+        for name in names:
+            table.setdefault(_key(thaisearch.tokens(name)), []).extend(alternatives)
+    return table
+
+
+def _load_vocabulary() -> list[str]:
+    return list(SearchWord.objects.values_list("word", flat=True))
+
+
+_SYNONYMS_KEY = "market:search:synonyms"
+
+
+def _synonyms_version() -> int:
+    version = cache.get(_SYNONYMS_KEY)
+    if version is None:
+        cache.add(_SYNONYMS_KEY, int(time.time() * 1000), None)
+        version = cache.get(_SYNONYMS_KEY, 0)
+    return version
+
+
+def _synonyms_changed_now() -> None:
+    cache.set(_SYNONYMS_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
+    invalidate_cache()  # cached rankings and plans were made with the old lists
+
+
+def synonyms_changed() -> None:
+    """Call after a synonym list is saved or deleted: every worker reads them again."""
+    _synonyms_changed_now()
+    transaction.on_commit(_synonyms_changed_now)
+
+
+def _word_nodes(words: list[list[str]], synonyms) -> list:
+    nodes, i = [], 0
+    while i < len(words):
+        for n in range(min(4, len(words) - i), 0, -1):
+            tokens = [t for word in words[i : i + n] for t in word]
+            alternatives = synonyms.get(_key(tokens))
+            if alternatives:
+                nodes.append(_any([_phrase(tokens), *_with_variants(alternatives)]))
+                i += n
+                break
+        else:
+            tokens = words[i]
+            if len(tokens) == 1 and tokens[0] in TITLE_ONLY:
+                nodes.append(("t", tokens[0]))
+            elif len(tokens) == 1:
+                nodes.append(_any([_phrase([v]) for v in forgive.english_variants(tokens[0])]))
+            else:
+                nodes.append(_phrase(tokens))
+            i += 1
+    return nodes
+
+
+def _with_variants(alternatives) -> list:
+    found = []
+    for tokens in alternatives:
+        if len(tokens) == 1:
+            found += [_phrase([v]) for v in forgive.english_variants(tokens[0])]
+        else:
+            found.append(_phrase(tokens))
+    return found
+
+
+def _has_match(node) -> bool:
+    return ProductIndex.objects.filter(title__matches=Plan(node)).exists()
+
+
+def _span_synonym(chunks, i, synonyms):
+    for n in range(min(4, len(chunks) - i), 1, -1):
+        words = thaisearch.segment_words(" ".join(chunks[i : i + n]))
+        tokens = [t for word in words for t in word]
+        alternatives = synonyms.get(_key(tokens))
+        if alternatives:
+            return _any([_phrase(tokens), *_with_variants(alternatives)]), n
+    return None
+
+
+def plan(q: str) -> Plan:
+    """The forgiving query for ``q`` (see :class:`Plan`); falsy when ``q`` has no words."""
+    key = (_generation(), q)
+    if key in _memo:
+        return _memo[key]
+    synonyms = _memoised("synonyms", _load_synonyms, _synonyms_version)
+    nodes, typed, corrected = [], [], False
+    chunks = q.split()[:20]
+    i = 0
+    while i < len(chunks):
+        span = _span_synonym(chunks, i, synonyms)  # "chili paste": one name, two chunks
+        if span:
+            node, n = span
+            nodes.append(node)
+            typed.append(" ".join(chunks[i : i + n]))
+            i += n
+            continue
+        chunk = chunks[i]
+        i += 1
+        words = thaisearch.segment_words(chunk)
+        if not words:
+            continue
+        chunk_nodes = _word_nodes(words, synonyms)
+        tokens = [t for word in words for t in word]
+        joined = "".join(tokens)
+        correction = None
+        if not any(t.isdigit() or t in TITLE_ONLY for t in tokens):
+            thai = not any(t.isascii() for t in tokens)
+            if (
+                (thai or len(tokens) == 1)
+                and not SearchWord.objects.filter(word=joined).exists()
+                # typed together, its syllables would stand together: not found so, it is
+                # misspelt (separate words found apart, นำ + พริก, do not count)
+                and not _has_match(_phrase(tokens) if thai else chunk_nodes[0])
+            ):
+                correction = forgive.closest(joined, _memoised("vocabulary", _load_vocabulary))
+        if correction:
+            fixed = _word_nodes(thaisearch.segment_words(correction), synonyms)
+            nodes.append(_any([("and", tuple(chunk_nodes)), ("and", tuple(fixed))]))
+            typed.append(correction)
+            corrected = True
+        else:
+            nodes.extend(chunk_nodes)
+            typed.append(chunk)
+    result = Plan(("and", tuple(nodes)) if nodes else None, " ".join(typed) if corrected else "")
+    if len(_memo) > 2000:
+        _memo.clear()
+    _memo[key] = result
+    return result
+
+
+def did_you_mean(q: str) -> str:
+    """The corrected query when ``q`` had a misspelt word ("" otherwise), for the page."""
+    return plan(q).did_you_mean if q else ""
+
+
 @SearchDocumentField.register_lookup
 class Matches(Lookup):
-    """``search_index__title__matches=q``: the product's document matches the query ``q``.
+    """``search_index__title__matches=plan``: the product's document matches the query.
 
-    The right-hand side is the raw user query; it is turned into an FTS5 MATCH expression or
-    a PostgreSQL tsquery here, from the same segmentation as the index.
+    The right-hand side is a :class:`Plan` (or a raw user query, made into one here),
+    compiled into an FTS5 MATCH expression or a PostgreSQL tsquery.
     """
 
     lookup_name = "matches"
@@ -113,13 +351,14 @@ class Matches(Lookup):
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        query = self.rhs if isinstance(self.rhs, Plan) else plan(self.rhs)
         if connection.vendor == "sqlite":
             # The hidden column named after the table; works with an aliased join too.
-            return f'{alias}."market_productindex" MATCH %s', [thaisearch.fts5_match(self.rhs)]
+            return f'{alias}."market_productindex" MATCH %s', [query.fts5]
         if connection.vendor == "postgresql":
             return (
                 f"{PG_DOCUMENT.format(t=alias)} @@ to_tsquery('simple'::regconfig, %s)",
-                [thaisearch.pg_tsquery(self.rhs)],
+                [query.pg],
             )
         raise NotImplementedError(f"Product search does not support {connection.vendor}")
 
@@ -129,7 +368,7 @@ class Relevance(Expression):
 
     output_field = FloatField()
 
-    def __init__(self, query: str):
+    def __init__(self, query: Plan):
         super().__init__()
         self.query = query
         self.column = F("search_index__title")
@@ -147,7 +386,7 @@ class Relevance(Expression):
             return f"(-{alias}.rank)", []
         return (
             f"ts_rank({PG_DOCUMENT.format(t=alias)}, to_tsquery('simple'::regconfig, %s))",
-            [thaisearch.pg_tsquery(self.query)],
+            [self.query.pg],
         )
 
 
@@ -174,14 +413,12 @@ def invalidate_cache() -> None:
     cache.set(_GENERATION_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
 
 
-def _ranked_ids(q: str, filtered, key_parts: tuple) -> tuple[list[int], bool]:
+def _ranked_ids(q: Plan, filtered, key_parts: tuple) -> tuple[list[int], bool]:
     """Ids of the best ``RESULT_CAP`` matches, best first, from the cache when possible;
     and whether they were computed just now (so they are all current)."""
     key = (
         "market:search:"
-        + hashlib.sha256(
-            repr((_generation(), thaisearch.query_terms(q), *key_parts)).encode()
-        ).hexdigest()
+        + hashlib.sha256(repr((_generation(), q.fts5, *key_parts)).encode()).hexdigest()
     )
     ids = cache.get(key)
     if ids is None:
@@ -233,10 +470,11 @@ def search_products(
     if area:
         qs = qs.in_area(area)
     qs = qs.price_between(min_price, max_price)
-    if q and thaisearch.query_terms(q):
+    query = plan(q) if q else None
+    if query:
         category_key = category.pk if isinstance(category, Category) else category
         key_parts = (category_key, area, str(min_price), str(max_price))
-        ids, fresh = _ranked_ids(q, qs, key_parts)
+        ids, fresh = _ranked_ids(query, qs, key_parts)
         qs = Product.objects.active().filter(pk__in=ids).order_by(_in_given_order(ids).asc())
         if fresh:
             qs._known_count = len(ids)

@@ -40,6 +40,12 @@ from pracharat.network.models import (
 from pracharat.network.querysets import village_volunteer_codes
 
 
+class PointOutOfService(Conflict):
+    """A decommissioned point takes no reports (its page says where to go instead)."""
+
+    default_message = _("This service point is no longer in service; no reports are taken.")
+
+
 class RateLimited(TooMany):
     """Too many reports from this client (or to this point) in the last hour."""
 
@@ -134,8 +140,19 @@ def open_incident(
         note=note,
         to_status=incident.status,
     )
-    notifications.incident_opened(incident)  # the assigned agency hears of it after commit
+    follow_by_village_volunteers(incident)
+    notifications.incident_opened(incident)  # the agency and the volunteers, after commit
     return incident, True
+
+
+def follow_by_village_volunteers(incident: Incident) -> int:
+    """The volunteers of the incident's village follow it from its opening, so they hear of
+    every status change without having to find it first (they may stop following)."""
+    users = list(notifications.village_volunteers(incident).values_list("pk", flat=True))
+    IncidentFollower.objects.bulk_create(
+        [IncidentFollower(incident=incident, user_id=pk) for pk in users], ignore_conflicts=True
+    )
+    return len(users)
 
 
 @transaction.atomic
@@ -146,6 +163,8 @@ def submit_fault_report(
     provider agency when there is none. Raises :class:`RateLimited` before writing anything.
     The public page checks the limit once more before it lets the form decode a photo."""
     now = now or timezone.now()
+    if not point.is_in_service:
+        raise PointOutOfService
     ip_hash = client_hash(ip_address)
     take_report_slot(point, ip_hash)
     report = FaultReport(
@@ -187,6 +206,22 @@ def _file_report(point: ServicePoint, report: FaultReport, data: ReportInput, no
             kind=IncidentEventKind.REPORTED,
             note=f"{problem_label}: {data.description}"[:2000],
         )
+
+
+def report_by_reference(text: str) -> FaultReport | None:
+    """The report a person follows by its reference (typed however: ``abcd efgh``)."""
+    from pracharat.network.models import normal_reference
+
+    reference = normal_reference(text)
+    if not reference:
+        return None
+    return (
+        FaultReport.objects.select_related(
+            "incident__agency", "service_point__village__subdistrict__district__province"
+        )
+        .filter(reference=reference)
+        .first()
+    )
 
 
 # --- Officers ----------------------------------------------------------------------------------

@@ -16,11 +16,14 @@ from django.utils.translation import ngettext
 from pracharat.core.admin import ThaiDatesAdmin
 from pracharat.network.models import (
     AccountingSession,
+    AlertSource,
     DailyUsage,
     FaultReport,
     Incident,
+    IncidentAlert,
     IncidentEvent,
     Nas,
+    PointCost,
     ServicePoint,
 )
 
@@ -64,14 +67,37 @@ class NasInline(admin.TabularInline):
     readonly_fields = ["last_seen"]
 
 
+class PointCostInline(admin.TabularInline):
+    model = PointCost
+    extra = 0
+    fields = ["effective_from", "monthly_cost", "note", "recorded"]
+    readonly_fields = ["recorded"]
+    ordering = ["-effective_from"]
+
+
 @admin.register(ServicePoint)
 class ServicePointAdmin(ThaiDatesAdmin):
     list_display = ["code", "place_name", "area_code", "programme", "status", "last_seen"]
     list_filter = ["status", "programme", "provider"]
-    search_fields = ["code", "place_name", "area_code", "ssid"]
     raw_id_fields = ["village", "provider"]
-    readonly_fields = ["area_code", "status_changed", "last_seen", "last_traffic", "online_users"]
-    inlines = [NasInline]
+    # The monthly cost is the rate in effect today: it follows the history below.
+    readonly_fields = [
+        "area_code",
+        "monthly_cost",
+        "status_changed",
+        "last_seen",
+        "last_traffic",
+        "online_users",
+    ]
+    inlines = [NasInline, PointCostInline]
+    search_fields = ["code", "place_name", "area_code", "ssid", "circuit_id"]
+
+    def save_related(self, request, form, formsets, change):
+        """A rate added or corrected here moves the point's current monthly cost too."""
+        super().save_related(request, form, formsets, change)
+        from pracharat.network import contracts
+
+        contracts.refresh_current_cost(form.instance)
 
 
 @admin.register(Nas)
@@ -128,6 +154,17 @@ class IncidentEventInline(admin.TabularInline):
         return False
 
 
+class IncidentAlertInline(admin.TabularInline):
+    model = IncidentAlert
+    extra = 0
+    readonly_fields = ["source", "fingerprint", "name", "firing", "started_at", "ended_at"]
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Incident)
 class IncidentAdmin(ThaiDatesAdmin):
     list_display = ["__str__", "service_point", "agency", "source", "status", "sla_due"]
@@ -135,14 +172,39 @@ class IncidentAdmin(ThaiDatesAdmin):
     search_fields = ["summary", "service_point__code", "area_code"]
     raw_id_fields = ["service_point", "agency"]
     list_select_related = ["service_point", "agency"]
-    inlines = [IncidentEventInline]
+    inlines = [IncidentEventInline, IncidentAlertInline]
+
+
+@admin.register(AlertSource)
+class AlertSourceAdmin(ThaiDatesAdmin):
+    """A provider's monitoring webhook. Saving a new one makes its token and shows it once."""
+
+    list_display = ["name", "agency", "kind", "is_active", "last_used"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "agency__slug"]
+    raw_id_fields = ["agency"]
+    readonly_fields = ["last_used"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        from pracharat.network import alerts
+
+        token = alerts.new_token()
+        obj.token_hash = alerts.token_hash(token)
+        super().save_model(request, obj, form, change)
+        messages.warning(
+            request,
+            _("The token of %(name)s, shown only now: %(token)s")
+            % {"name": obj.name, "token": token},
+        )
 
 
 @admin.register(FaultReport)
 class FaultReportAdmin(ThaiDatesAdmin):
-    list_display = ["service_point", "problem", "created", "incident"]
+    list_display = ["reference", "service_point", "problem", "created", "incident"]
     list_filter = ["problem"]
-    search_fields = ["service_point__code", "description"]
+    search_fields = ["reference", "service_point__code", "description"]
     raw_id_fields = ["service_point", "incident"]
     exclude = ["ip_hash", "photo"]  # the photo is private: a link to the checking view
     readonly_fields = ["photo_link"]

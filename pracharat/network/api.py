@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Path, Query, Router, Schema
+from ninja.security import HttpBearer
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core import tables
@@ -20,8 +21,9 @@ from pracharat.core.api_schemas import ErrorOut, period_query, with_errors
 from pracharat.core.numbers import period_from_query
 from pracharat.core.tables import Column, Table
 from pracharat.geo.models import Province
-from pracharat.network import actions
+from pracharat.network import actions, alerts
 from pracharat.network.models import (
+    AlertKind,
     AreaDailyUsage,
     DailyUsage,
     Incident,
@@ -498,3 +500,130 @@ def update_incident(
     else:
         actions.resolve_incident(item, request.auth, body.note)
     return _incident_detail(request, incident_id)
+
+
+# --- Alerts from the providers' monitoring (alerts.py) -----------------------------------------
+
+
+class AlertToken(HttpBearer):
+    """``Authorization: Bearer <token>`` of an active alert source of this kind (made with
+    ``pracharat alert_token``); the source becomes ``request.auth``."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        super().__init__()
+
+    def authenticate(self, request, token):
+        return alerts.source_for(token, self.kind)
+
+
+class AlertmanagerAlert(Schema):
+    status: Literal["firing", "resolved"]
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    startsAt: dt.datetime | None = None
+    endsAt: dt.datetime | None = None
+    generatorURL: str = ""
+    fingerprint: str = Field("", max_length=200)
+
+
+class AlertmanagerWebhook(Schema):
+    """Alertmanager's webhook body, version 4 (prometheus.io/docs/alerting/latest/configuration,
+    ``<webhook_config>``)."""
+
+    version: Literal["4"]
+    groupKey: str = ""
+    truncatedAlerts: int = 0
+    status: Literal["firing", "resolved"]
+    receiver: str = ""
+    groupLabels: dict[str, str] = Field(default_factory=dict)
+    commonLabels: dict[str, str] = Field(default_factory=dict)
+    commonAnnotations: dict[str, str] = Field(default_factory=dict)
+    externalURL: str = ""
+    alerts: list[AlertmanagerAlert] = Field(..., max_length=1000)
+
+
+class ZabbixTag(Schema):
+    tag: str
+    value: str = ""
+
+
+class ZabbixEvent(Schema):
+    """What the Zabbix webhook media type (docs/network.md, "Alerts") posts for a problem
+    and for its recovery: Zabbix's macros {EVENT.ID}, {EVENT.VALUE}, {EVENT.NAME},
+    {HOST.HOST}, {EVENT.SEVERITY}, {EVENT.TAGSJSON}, {EVENT.UPDATE.STATUS}."""
+
+    event_id: str = Field(..., min_length=1, max_length=64)
+    event_value: Literal["0", "1"] = Field(description="1 problem, 0 recovered")
+    event_name: str = Field("", max_length=200)
+    host: str = Field("", max_length=128)
+    severity: str = Field("", max_length=32)
+    tags: list[ZabbixTag] | dict[str, str] = Field(default_factory=list)
+    event_update_status: Literal["0", "1"] = "0"
+
+
+class AlertOutcomeOut(Schema):
+    opened: list[int]
+    joined: list[int]
+    resolved: list[int]
+    ended: int
+    unchanged: int
+    ignored: list[dict]
+
+
+def _real_time(value: dt.datetime | None) -> dt.datetime | None:
+    """Alertmanager sends ``0001-01-01T00:00:00Z`` for "not ended"."""
+    return value if value is not None and value.year > 1970 else None
+
+
+def _fingerprint(labels: dict[str, str]) -> str:
+    import hashlib
+
+    text = "\x00".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@router.post(
+    "/alerts/alertmanager",
+    auth=AlertToken(AlertKind.ALERTMANAGER),
+    response=with_errors(AlertOutcomeOut, 401),
+    summary="Prometheus Alertmanager webhook (v4): firing alerts open incidents, resolved ones "
+    "close them",
+)
+def alertmanager_webhook(request, body: AlertmanagerWebhook):
+    items = [
+        alerts.AlertInput(
+            fingerprint=alert.fingerprint or _fingerprint(alert.labels),
+            firing=alert.status == "firing",
+            name=alert.labels.get("alertname", "")[:200],
+            summary=(
+                alert.annotations.get("summary") or alert.annotations.get("description") or ""
+            )[:200],
+            labels={**body.commonLabels, **alert.labels},
+            started_at=_real_time(alert.startsAt),
+            ended_at=_real_time(alert.endsAt),
+        )
+        for alert in body.alerts
+    ]
+    return alerts.receive(request.auth, items).as_dict()
+
+
+@router.post(
+    "/alerts/zabbix",
+    auth=AlertToken(AlertKind.ZABBIX),
+    response=with_errors(AlertOutcomeOut, 401),
+    summary="Zabbix webhook: a problem opens an incident, its recovery closes it",
+)
+def zabbix_webhook(request, body: ZabbixEvent):
+    if body.event_update_status == "1":  # an acknowledgement or comment in Zabbix
+        return alerts.Outcome(unchanged=1).as_dict()
+    tags = body.tags if isinstance(body.tags, dict) else {t.tag: t.value for t in body.tags}
+    item = alerts.AlertInput(
+        fingerprint=f"zabbix:{body.event_id}",
+        firing=body.event_value == "1",
+        name=body.event_name[:200],
+        summary=body.event_name[:200],
+        labels=tags,
+        host=body.host,
+    )
+    return alerts.receive(request.auth, [item]).as_dict()

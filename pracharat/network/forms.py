@@ -86,3 +86,27 @@ class PointSearchForm(forms.Form):
         required=False,
         choices=[("", _("Any status")), *PointStatus.choices],
     )
+
+
+class TrackForm(forms.Form):
+    """Follow a report: the reference given when it was sent (ABCD-EFGH)."""
+
+    reference = forms.CharField(
+        label=_("Report reference"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "ABCD-EFGH",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def clean_reference(self):
+        from pracharat.network.models import normal_reference
+
+        value = normal_reference(self.cleaned_data["reference"])
+        if not value:
+            raise forms.ValidationError(_("A reference has 8 letters and digits, like ABCD-EFGH."))
+        return value

@@ -9,13 +9,17 @@ is written in one transaction. Rows are matched by natural key (point ``code``; 
 Points (header row by key or Thai/English name; * required)::
 
     code*, village_code*, place_name*, village_name, latitude, longitude, programme,
-    provider, installed_on, bandwidth_down_mbps, bandwidth_up_mbps, monthly_cost, ssid, status
+    provider, installed_on, bandwidth_down_mbps, bandwidth_up_mbps, monthly_cost, ssid, status,
+    cost_from, circuit_id, contract_start, contract_end
 
 ``village_code`` is the 8-digit DOPA code; an unknown village is created in its (real)
 sub-district when ``village_name`` is given. ``programme`` is mdes / nbtc_border / nbtc_rural
 (or its name), ``provider`` an agency short name (e.g. nt-phitsanulok), ``installed_on`` a
-date in either era (15/08/2568 or 2025-08-15), ``monthly_cost`` in baht. An officer's import
-(``areas``) takes only points in their areas.
+date in either era (15/08/2568 or 2025-08-15), ``monthly_cost`` in baht from ``cost_from``
+(default: the contract's start, else the install date, else the first of this month): a new
+rate is added to the point's cost history (``contracts.set_monthly_cost``), the same rate
+again changes nothing. ``circuit_id``, ``contract_start`` and ``contract_end`` are the
+provider's contract. An officer's import (``areas``) takes only points in their areas.
 
 Devices (the command only: they hold RADIUS secrets)::
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 from ipaddress import ip_address
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +40,7 @@ from pracharat.accounts.scoping import area_codes_for, has_role
 from pracharat.core import tables
 from pracharat.core.tables import CellError, Column
 from pracharat.geo.models import SubDistrict, Village
+from pracharat.network import contracts
 from pracharat.network.models import Nas, PointStatus, Programme, ServicePoint
 
 MAX_ROWS = 100_000
@@ -108,6 +114,19 @@ POINT_COLUMNS = [
     ),
     Column("ssid", gettext_lazy("SSID"), parse=tables.text(32), example="NetPracharat"),
     Column("status", gettext_lazy("Status"), parse=tables.choice(PointStatus), example="active"),
+    Column(
+        "cost_from",
+        gettext_lazy("Cost effective from"),
+        parse=tables.date(),
+        example="01/10/2568",
+    ),
+    Column(
+        "circuit_id", gettext_lazy("Circuit ID"), parse=tables.text(64), example="FTTX-650602-09"
+    ),
+    Column(
+        "contract_start", gettext_lazy("Contract start"), parse=tables.date(), example="01/06/2561"
+    ),
+    Column("contract_end", gettext_lazy("Contract end"), parse=tables.date(), example="30/09/2571"),
 ]
 DEVICE_COLUMNS = [
     Column("point_code", gettext_lazy("Point code"), parse=_point_code, required=True),
@@ -127,7 +146,9 @@ _POINT_FIELDS = [
     "installed_on",
     "bandwidth_down_mbps",
     "bandwidth_up_mbps",
-    "monthly_cost",
+    "circuit_id",
+    "contract_start",
+    "contract_end",
     "ssid",
     "status",
 ]
@@ -230,6 +251,11 @@ class PointImport(tables.Importer):
             provider = agencies.get(row["provider"]) if row["provider"] else None
             if row["provider"] and provider is None:
                 self.error(row, "provider", _("No agency %(slug)s.") % {"slug": row["provider"]})
+            start, end = row["contract_start"], row["contract_end"]
+            if start and end and end < start:
+                self.error(row, "contract_end", _("The contract ends before it starts."))
+            if row["cost_from"] and row["monthly_cost"] is None:
+                self.error(row, "monthly_cost", _("Give the monthly cost that starts then."))
             if row.errors:
                 continue
             point = point or ServicePoint(code=code)
@@ -243,7 +269,9 @@ class PointImport(tables.Importer):
             point.installed_on = row["installed_on"]
             point.bandwidth_down_mbps = row["bandwidth_down_mbps"] or 30
             point.bandwidth_up_mbps = row["bandwidth_up_mbps"] or 10
-            point.monthly_cost = row["monthly_cost"]
+            point.circuit_id = row["circuit_id"] or ""
+            point.contract_start = row["contract_start"]
+            point.contract_end = row["contract_end"]
             point.ssid = row["ssid"] or ""
             point.status = row["status"] or point.status or PointStatus.ACTIVE
             try:
@@ -251,16 +279,25 @@ class PointImport(tables.Importer):
             except ValidationError as exc:
                 for key, messages in exc.message_dict.items():
                     self.error(row, key if key != "__all__" else "", " ".join(messages))
-            planned.append((point, new_village))
+            cost = None
+            if row["monthly_cost"] is not None:
+                since = row["cost_from"] or start or row["installed_on"]
+                cost = (row["monthly_cost"], since or timezone.localdate().replace(day=1))
+            planned.append((point, new_village, cost))
         return planned
 
     def write(self, planned, result):
         saved_villages = set()
-        for point, new_village in planned:
+        for point, new_village, cost in planned:
             if new_village is not None and new_village.code not in saved_villages:
                 new_village.save()
                 saved_villages.add(new_village.code)
+            unchanged = result.unchanged
             _save(point, _POINT_FIELDS, result)
+            new_rate = cost is not None and contracts.set_monthly_cost(point, *cost)
+            if new_rate and result.unchanged > unchanged:  # only its cost is new: an update
+                result.unchanged -= 1
+                result.updated += 1
 
 
 class DeviceImport(tables.Importer):

@@ -13,6 +13,7 @@ single index range scan and never a join through geography.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,12 +27,14 @@ from pracharat.core.models import AreaCodeField, TimeStamped
 from pracharat.core.storage import get_private_storage, random_name
 from pracharat.network.querysets import (
     AccountingSessionQuerySet,
+    AlertSourceQuerySet,
     AreaDailyUsageQuerySet,
     DailyUsageQuerySet,
     FaultReportQuerySet,
     IncidentQuerySet,
     MonthlyUsageQuerySet,
     NasQuerySet,
+    PointCostQuerySet,
     ServicePointQuerySet,
 )
 
@@ -125,6 +128,18 @@ class ServicePoint(TimeStamped):
     online_users = models.PositiveIntegerField(
         _("users online"), default=0, help_text=_("Open sessions at the last health check.")
     )
+    # The provider's contract for the point (the registry). The monthly cost's history is in
+    # ``PointCost``; ``monthly_cost`` above is the rate in effect today, kept by
+    # ``contracts.set_monthly_cost``.
+    circuit_id = models.CharField(
+        _("circuit ID"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("The provider's identifier of the line to the point."),
+    )
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    contract_end = models.DateField(_("contract end"), null=True, blank=True)
 
     objects = ServicePointQuerySet.as_manager()
 
@@ -148,6 +163,53 @@ class ServicePoint(TimeStamped):
     @property
     def is_in_service(self) -> bool:
         return self.status != PointStatus.DECOMMISSIONED
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        """Its own coordinates, else its village's (the map and directions use this)."""
+        if self.latitude is not None and self.longitude is not None:
+            return self.latitude, self.longitude
+        village = self.village
+        if village.latitude is not None and village.longitude is not None:
+            return village.latitude, village.longitude
+        return None
+
+
+class PointCost(models.Model):
+    """What the provider charges for a point per month, from ``effective_from`` until the
+    next row's date: the history of ``ServicePoint.monthly_cost``. Read it with
+    ``contracts.cost_for(point, month)`` or, for many points, ``contracts.monthly_costs``."""
+
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.CASCADE,
+        related_name="costs",
+        verbose_name=_("service point"),
+    )
+    effective_from = models.DateField(_("effective from"))
+    monthly_cost = models.DecimalField(
+        _("monthly cost (baht)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = PointCostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly cost")
+        verbose_name_plural = _("monthly cost history")
+        ordering = ["service_point", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_point", "effective_from"], name="network_cost_point_from"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} {self.effective_from} {self.monthly_cost}"
 
 
 class Nas(TimeStamped):
@@ -403,6 +465,7 @@ class IncidentSource(models.TextChoices):
     OUTAGE = "outage", _("Outage detected")
     REPORT = "report", _("Reported by the public")
     MANUAL = "manual", _("Opened by staff")
+    ALERT = "alert", _("Monitoring alert")
 
 
 class IncidentStatus(models.TextChoices):
@@ -475,6 +538,15 @@ class Incident(TimeStamped):
         return f"#{self.pk} {self.summary}"
 
     @property
+    def public_stage(self) -> str:
+        """Where the public's status page says the work is (``PUBLIC_STAGES``)."""
+        if self.status == IncidentStatus.RESOLVED:
+            return "fixed"
+        if self.status == IncidentStatus.ACKNOWLEDGED:
+            return "fixing"
+        return "assigned" if self.agency_id else "received"
+
+    @property
     def title(self) -> str:
         """The summary in the reader's language. The generated ones (an outage, a reported
         problem) are stored in the language of the moment they were written, so they are
@@ -497,6 +569,20 @@ class Incident(TimeStamped):
     @property
     def duration(self) -> timedelta:
         return (self.resolved_at or timezone.now()) - self.opened_at
+
+    @property
+    def overdue_now(self) -> bool:
+        """Unresolved and past its deadline: what every list makes stand out."""
+        return self.is_open and timezone.now() > self.sla_due
+
+
+#: The public status page's steps, in order (``Incident.public_stage``).
+PUBLIC_STAGES = [
+    ("received", _("Received")),
+    ("assigned", _("Assigned to the provider")),
+    ("fixing", _("Being fixed")),
+    ("fixed", _("Fixed")),
+]
 
 
 class IncidentEventKind(models.TextChoices):
@@ -587,6 +673,27 @@ class FaultProblem(models.TextChoices):
         return None
 
 
+#: A report's reference: 8 letters and digits a person can read out over the phone (no 0/O,
+#: 1/I/L, 2/Z, 5/S, 8/B), written ABCD-EFGH. 24⁸ ≈ 1.1 × 10¹¹: drawn at random, so one
+#: reference says nothing about any other (no counting through the reports).
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3467"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normal_reference(text: str) -> str:
+    """What a person typed (lower case, spaces, no hyphen, Thai keyboard digits aside) as a
+    stored reference, or "" when it cannot be one."""
+    raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    if len(raw) != REFERENCE_LENGTH or any(ch not in REFERENCE_ALPHABET for ch in raw):
+        return ""
+    return f"{raw[:4]}-{raw[4:]}"
+
+
 def fault_photo_path(instance: FaultReport, filename: str) -> str:
     """A random name in the private storage: no point, date or original file name."""
     return random_name("network/faults")
@@ -603,6 +710,14 @@ class FaultReport(models.Model):
         verbose_name=_("service point"),
     )
     area_code = AreaCodeField()
+    reference = models.CharField(
+        _("reference"),
+        max_length=9,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text=_("Given to the person who reported, to follow the report on the web."),
+    )
     created = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
     problem = models.CharField(
         _("problem"), max_length=15, choices=FaultProblem.choices, default=FaultProblem.OTHER
@@ -639,6 +754,11 @@ class FaultReport(models.Model):
     def __str__(self) -> str:
         return f"{self.service_point_id} {self.get_problem_display()}"
 
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_reference()
+        super().save(*args, **kwargs)
+
 
 class ImportCursor(models.Model):
     """How far ``import_radacct`` got in one source (a DSN or a CSV file), so a rerun imports
@@ -656,3 +776,69 @@ class ImportCursor(models.Model):
 
     def __str__(self) -> str:
         return self.source
+
+
+class AlertKind(models.TextChoices):
+    ALERTMANAGER = "alertmanager", _("Prometheus Alertmanager")
+    ZABBIX = "zabbix", _("Zabbix")
+
+
+class AlertSource(TimeStamped):
+    """A provider's monitoring system allowed to open and close incidents of its agency's
+    points by webhook (``alerts.py``). Only a keyed hash of its token is kept; the token is
+    shown once, when it is made (``pracharat alert_token``)."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.CASCADE,
+        related_name="alert_sources",
+        verbose_name=_("provider agency"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = AlertSourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert source")
+        verbose_name_plural = _("alert sources")
+        ordering = ["agency", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentAlert(models.Model):
+    """One alert from a monitoring system and the incident it opened or joined. A firing
+    alert is unique per source and fingerprint, so a repeated webhook changes nothing."""
+
+    source = models.ForeignKey(
+        AlertSource, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("source")
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("incident")
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=200)
+    name = models.CharField(_("alert"), max_length=200, blank=True)
+    firing = models.BooleanField(_("firing"), default=True)
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    labels = models.JSONField(_("labels"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("incident alert")
+        verbose_name_plural = _("incident alerts")
+        ordering = ["incident", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"],
+                condition=Q(firing=True),
+                name="network_alert_firing_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.fingerprint}"

@@ -6,10 +6,11 @@
 - ``incident_moved``: those who follow an incident (``IncidentFollower``: a village's volunteer)
   hear of each status change but their own (called by ``actions.INCIDENTS``' history writer,
   inside the move's transaction).
-- ``escalate_incident_slas``: the provincial officers of the incident's province hear when an
-  unresolved incident's SLA deadline is near (``NETWORK_SLA_WARNING_MINUTES``) and again once
-  it has passed. A plain, idempotent function for the periodic schedule: each stage of each
-  incident is sent once (the delivery's once-only key), however often it runs.
+- ``escalate_incident_slas``: before an unresolved incident's SLA deadline
+  (``NETWORK_SLA_WARNING_MINUTES``) the provider is reminded (the agency and its officers of
+  the area); once it has passed, the provincial officers of the incident's province are told.
+  A plain, idempotent function for the periodic schedule: each stage of each incident is sent
+  once (the delivery's once-only key), however often it runs.
 
 Templates: ``network/notifications/*.txt``.
 """
@@ -42,11 +43,28 @@ def _context(incident: Incident) -> dict:
 
 def incident_opened(incident: Incident) -> None:
     """The assigned agency hears of the incident: its office e-mail and LINE group, and its
-    officers for the point's area, each in their own language."""
-    if incident.agency is None:
-        return
-    recipients = [incident.agency, *agency_officers(incident)]
-    notify(recipients, "network/notifications/incident_opened", _context(incident))
+    officers for the point's area, each in their own language; the village's volunteers hear
+    that a problem at their point is being followed."""
+    if incident.agency is not None:
+        recipients = [incident.agency, *agency_officers(incident)]
+        notify(recipients, "network/notifications/incident_opened", _context(incident))
+    volunteers = list(village_volunteers(incident))
+    if volunteers:
+        notify(volunteers, "network/notifications/incident_village", _context(incident))
+
+
+def village_volunteers(incident: Incident):
+    """Active users who are the volunteer of the incident's village (``Role.VOLUNTEER``)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.VOLUNTEER,
+            memberships__area_code=incident.area_code,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def incident_moved(incident: Incident, event: IncidentEvent) -> None:
@@ -99,11 +117,17 @@ def escalation_key(incident: Incident, stage: str) -> str:
     return f"network.incident:{incident.pk}:{stage}"
 
 
+def _stage_recipients(incident: Incident, stage: str) -> list:
+    if stage == SOON:
+        return [incident.agency, *agency_officers(incident)] if incident.agency else []
+    return list(provincial_officers(incident))
+
+
 def escalate_incident_slas(now=None) -> dict[str, int]:
-    """Notify the provincial officers of each unresolved incident whose SLA deadline is within
-    the warning window (stage "soon") or has passed (stage "missed"), once per stage; an
-    incident first seen past its deadline gets only "missed". Returns how many incidents were
-    escalated per stage."""
+    """Remind the provider of each unresolved incident whose SLA deadline is within the
+    warning window (stage "soon"); tell the provincial officers of each one past it (stage
+    "missed"); once per incident and stage. An incident first seen past its deadline gets only
+    "missed". Returns how many incidents were escalated per stage."""
     now = now or timezone.now()
     warning = timedelta(minutes=settings.NETWORK_SLA_WARNING_MINUTES)
     due = list(
@@ -125,6 +149,6 @@ def escalate_incident_slas(now=None) -> dict[str, int]:
             continue
         template = "network/notifications/incident_" + stage.replace("-", "_")
         with transaction.atomic():
-            if notify(provincial_officers(incident), template, _context(incident), key=key):
+            if notify(_stage_recipients(incident, stage), template, _context(incident), key=key):
                 counts[stage] += 1
     return counts

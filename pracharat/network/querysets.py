@@ -13,6 +13,7 @@ See docs/privacy.md.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
@@ -49,6 +50,33 @@ class ServicePointQuerySet(AreaQuerySet):
         """Village, sub-district, district and province names in the same query."""
         return self.select_related("village__subdistrict__district__province", "provider")
 
+    def search(self, query: str, *, devices: bool = False):
+        """The registry's search: a point code (or its start), a village's DOPA code (or any
+        area code: a prefix), a village or place name; with ``devices`` (staff only) also a
+        device's NAS-Identifier, address or the provider's circuit ID."""
+        from pracharat.core.lib.area import BadAreaCode, clean
+
+        query = " ".join(query.split())
+        if not query:
+            return self
+        rule = (
+            Q(code__iexact=query)
+            | Q(code__istartswith=query)
+            | Q(village__name_th__contains=query)
+            | Q(village__name_en__icontains=query)
+            | Q(place_name__icontains=query)
+        )
+        digits = query.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+        if digits.isdigit():
+            with contextlib.suppress(BadAreaCode):
+                rule |= area_q([clean(digits)])
+        if devices:
+            from pracharat.network.models import Nas
+
+            nas = Nas.objects.filter(Q(nas_identifier__iexact=query) | Q(nas_ip=_ip_or_none(query)))
+            rule |= Q(pk__in=nas.values("service_point_id")) | Q(circuit_id__iexact=query)
+        return self.filter(rule)
+
     def status_counts(self) -> dict[str, int]:
         """{status: count} in one query."""
         return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
@@ -56,6 +84,30 @@ class ServicePointQuerySet(AreaQuerySet):
     def visible_to(self, user):
         """Anyone may see points (they are public places); kept for symmetry with the others."""
         return self
+
+
+def _ip_or_none(text: str) -> str | None:
+    from ipaddress import ip_address
+
+    try:
+        return str(ip_address(text))
+    except ValueError:
+        return None
+
+
+class PointCostQuerySet(AreaQuerySet):
+    area_field = "service_point__area_code"
+
+    def in_effect_on(self, day: date):
+        """The rows that had started by ``day`` (the latest per point is the rate then)."""
+        return self.filter(effective_from__lte=day)
+
+
+class AlertSourceQuerySet(AreaQuerySet):
+    area_field = "agency__area_code"
+
+    def active(self):
+        return self.filter(is_active=True)
 
 
 class NasQuerySet(AreaQuerySet):

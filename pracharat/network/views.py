@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,15 +23,17 @@ from pracharat.core.lib.area import BadAreaCode, clean
 from pracharat.core.privacy import client_hash
 from pracharat.core.storage import private_file_response
 from pracharat.geo.models import District, Province, SubDistrict
-from pracharat.network import actions, dashboards, imports
+from pracharat.network import actions, dashboards, directions, imports, pointinfo
 from pracharat.network.forms import (
     AcknowledgeForm,
     FaultReportForm,
     NoteForm,
     PointSearchForm,
     ResolveForm,
+    TrackForm,
 )
 from pracharat.network.models import (
+    PUBLIC_STAGES,
     FaultReport,
     Incident,
     IncidentStatus,
@@ -68,19 +69,11 @@ def _daily_chart(days, figure: str, title) -> str:
     )
 
 
-def _search(query: str, status: str):
+def _search(query: str, status: str, *, devices: bool = False):
     points = ServicePoint.objects.with_place()
     if status:
         points = points.with_status(status)
-    query = query.strip()
-    if query:
-        points = points.filter(
-            Q(code__iexact=query)
-            | Q(code__istartswith=query)
-            | Q(village__name_th__contains=query)
-            | Q(village__name_en__icontains=query)
-            | Q(place_name__icontains=query)
-        )
+    points = points.search(query, devices=devices)
     return points.order_by("area_code", "code")[:SEARCH_LIMIT]
 
 
@@ -92,7 +85,13 @@ def index(request):
         and form.is_valid()
         and (form.cleaned_data["q"] or form.cleaned_data["status"])
     ):
-        results = list(_search(form.cleaned_data["q"], form.cleaned_data["status"]))
+        results = list(
+            _search(
+                form.cleaned_data["q"],
+                form.cleaned_data["status"],
+                devices=pointinfo.is_network_staff(request.user),
+            )
+        )
     summary = dashboards.national_summary()
     return render(
         request,
@@ -101,6 +100,7 @@ def index(request):
             "form": form,
             "results": results,
             "search_limit": SEARCH_LIMIT,
+            "staff": pointinfo.is_network_staff(request.user),
             "summary": summary,
             "statuses": _status_rows(summary["status_counts"]),
             "points_total": sum(summary["status_counts"].values()),
@@ -123,7 +123,7 @@ def _submit_report(request, sp: ServicePoint) -> tuple[FaultReportForm, int]:
     if not form.is_valid():
         return form, 400
     try:
-        actions.submit_fault_report(sp, form.to_input(), ip_address=ip_address)
+        form.filed = actions.submit_fault_report(sp, form.to_input(), ip_address=ip_address)
     except actions.RateLimited as exc:  # another report got in meanwhile
         form.add_error(None, exc.message)
         return form, 429
@@ -132,15 +132,24 @@ def _submit_report(request, sp: ServicePoint) -> tuple[FaultReportForm, int]:
 
 def point(request, code: str):
     sp = get_object_or_404(ServicePoint.objects.with_place(), code=code)
-    form = FaultReportForm()
+    form = FaultReportForm() if sp.is_in_service else None
     status = 200
     if request.method == "POST":
+        if not sp.is_in_service:
+            messages.error(request, actions.PointOutOfService.default_message)
+            return redirect("network:point", code=sp.code)
         form, status = _submit_report(request, sp)
         if status == 302:
+            report = form.filed
             messages.success(
-                request, _("Thank you. Your report has been sent to the provider of this point.")
+                request,
+                _(
+                    "Thank you. Your report has been sent to the provider of this point. "
+                    "Its reference is %(reference)s: keep it to follow the repair here."
+                )
+                % {"reference": report.reference},
             )
-            return redirect(reverse("network:point", args=[sp.code]) + "#report")
+            return redirect("network:track_report", reference=report.reference)
     usage = dashboards.point_usage(sp)
     district = sp.village.subdistrict.district
     neighbours = [
@@ -156,9 +165,10 @@ def point(request, code: str):
         locator = charts.locator(
             lat, lon, reference=neighbours, title=_("Where the point is in its district")
         )
-    incident = sp.incidents.exclude(status=IncidentStatus.RESOLVED).first()
+    incident = sp.incidents.exclude(status=IncidentStatus.RESOLVED).select_related("agency").first()
     days = usage["days"]
     chart = _daily_chart(days, "users", _("Users per day, last 30 days"))
+    staff = pointinfo.is_network_staff(request.user)
     return render(
         request,
         "network/point.html",
@@ -170,10 +180,69 @@ def point(request, code: str):
             "locator": locator,
             "lat": lat,
             "lon": lon,
+            "maps_url": directions.maps_url(lat, lon) if lat is not None else "",
+            "geo_uri": directions.geo_uri(lat, lon, sp.place_name) if lat is not None else "",
             "incident": incident,
+            "fixes": pointinfo.recent_fixes(sp),
+            "alternatives": None if sp.is_in_service else pointinfo.alternatives(sp),
+            "staff": staff,
+            "costs": list(sp.costs.order_by("-effective_from")[:24]) if staff else [],
             "form": form,
         },
         status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def track(request):
+    """Follow a report by its reference: a form, then that report's status page."""
+    form = TrackForm(request.GET or None)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            report = actions.report_by_reference(form.cleaned_data["reference"])
+            if report is not None:
+                return redirect("network:track_report", reference=report.reference)
+            form.add_error("reference", _("No report has this reference. Check the letters."))
+        status = 404
+    return render(request, "network/track.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def track_report(request, reference: str):
+    """A report's public status: received, assigned, being fixed, fixed, with dates. Shows
+    nothing of the person (no contact, no text, no photo): anyone with the reference sees it."""
+    report = actions.report_by_reference(reference)
+    if report is None:
+        raise Http404
+    if report.reference != reference:
+        return redirect("network:track_report", reference=report.reference)
+    incident = report.incident
+    reached = {"received": report.created}
+    if incident is not None:
+        if incident.agency_id:
+            reached["assigned"] = max(report.created, incident.opened_at)
+        if incident.acknowledged_at:
+            reached["fixing"] = max(report.created, incident.acknowledged_at)
+        if incident.resolved_at:
+            reached["fixed"] = incident.resolved_at
+            reached.setdefault("fixing", incident.resolved_at)
+    current = incident.public_stage if incident is not None else "received"
+    order = [key for key, _label in PUBLIC_STAGES]
+    steps = [
+        {
+            "key": key,
+            "label": label,
+            "at": reached.get(key),
+            "done": order.index(key) <= order.index(current),
+            "current": key == current,
+        }
+        for key, label in PUBLIC_STAGES
+    ]
+    return render(
+        request,
+        "network/track_report.html",
+        {"report": report, "incident": incident, "sp": report.service_point, "steps": steps},
     )
 
 
@@ -338,7 +407,12 @@ def incidents(request):
     return render(
         request,
         "network/incidents.html",
-        {"page": page, "show": show, "may_import": imports.may_import_points(request.user)},
+        {
+            "page": page,
+            "show": show,
+            "may_import": imports.may_import_points(request.user),
+            "overdue_count": Incident.objects.visible_to(request.user).overdue().count(),
+        },
     )
 
 
@@ -367,12 +441,16 @@ def incident(request, pk: int):
 def _render_incident(request, item: Incident, forms=None, status=200):
     forms = forms or {}
     can_work = actions.can_work_on(request.user, item)
+    where = item.service_point.location
+    place = item.service_point.place_name
     return render(
         request,
         "network/incident.html",
         {
             "incident": item,
             "sp": item.service_point,
+            "maps_url": directions.maps_url(*where) if where else "",
+            "geo_uri": directions.geo_uri(*where, place) if where else "",
             "events": item.events.select_related("actor"),
             "reports": FaultReport.objects.filter(incident=item)
             .with_contact_for(request.user)

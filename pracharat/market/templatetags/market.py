@@ -50,3 +50,26 @@ def grams(value) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def line_chat_url(line_id: str) -> str:
+    """A link that opens a chat with this LINE ID in the LINE app (LINE URL scheme): an
+    official account (``@name``) as ``https://line.me/R/ti/p/%40name`` (the at-sign
+    percent-encoded, as LINE's docs ask), a personal ID as ``https://line.me/ti/p/~id``."""
+    from urllib.parse import quote
+
+    line_id = (line_id or "").strip()
+    if not line_id:
+        return ""
+    if line_id.startswith("@"):
+        return "https://line.me/R/ti/p/" + quote(line_id, safe="")
+    return "https://line.me/ti/p/~" + quote(line_id, safe="")
+
+
+@register.filter
+def line_share_url(url: str) -> str:
+    """LINE's share link for a page (LINE Social Plugins): a plain link, no script."""
+    from urllib.parse import quote
+
+    return "https://social-plugins.line.me/lineit/share?url=" + quote(url, safe="")

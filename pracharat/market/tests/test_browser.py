@@ -162,3 +162,22 @@ def test_market_tables_fit_a_360px_phone(page, shelves, producer, buyer_details)
     seller_pages = ["/market/seller/", "/market/seller/orders/", "/market/seller/report/"]
     seller_pages += [f"/market/seller/orders/{order.number}/", "/market/seller/products/"]
     testing.assert_fits_the_phone(page, seller_pages)
+
+
+def test_search_forgives_a_missing_tone_mark_and_finds_silk_in_english(page, shelves):
+    from django.apps import apps
+
+    from pracharat.market import search
+    from pracharat.market.models import SearchSynonym
+    from pracharat.market.tests.test_search_forgiving import _migration
+
+    if not SearchSynonym.objects.exists():
+        _migration.seed(apps, None)
+    search.synonyms_changed()
+    make_product(shelves["cloth"].group, "ผ้าไหมมัดหมี่", "1200.00", category="textiles")
+    page.goto("/market/?q=" + "นำพริก")
+    assert "น้ำพริก" in page.locator("[data-test=did-you-mean]").inner_text()
+    found = page.locator("[data-test=results] a.t").all_inner_texts()
+    assert {"น้ำพริกเผา", "น้ำพริกตาแดง", "น้ำพริกนรก", "น้ำพริกหนุ่ม"} <= set(found)
+    page.goto("/market/?q=silk")
+    assert page.locator("[data-test=results] a.t").all_inner_texts() == ["ผ้าไหมมัดหมี่"]

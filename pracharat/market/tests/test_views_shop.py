@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from pracharat.market import search
 from pracharat.market.tests.conftest import make_product
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,7 @@ def test_catalogue_queries_are_the_same_for_10_and_100_products(client, chili_gr
     for i in range(10):
         make_product(chili_group, f"น้ำพริกสูตร {i}", "10.00")
     client.get(reverse("market:index"))  # session and translations warm
+    search.did_you_mean("ก")  # the synonym lists: read once per process
     with_10 = measure()
     for i in range(10, 100):
         make_product(chili_group, f"น้ำพริกสูตร {i}", "10.00")
@@ -104,15 +106,16 @@ def test_product_page_has_open_graph_and_price(client, chili_products):
     assert "กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม" in body
 
 
-def test_product_page_og_image_is_an_absolute_thumbnail_url(client, chili_products):
+def test_product_page_og_image_is_the_1200x630_share_picture(client, chili_products):
     from pracharat.market import actions
     from pracharat.market.tests.conftest import product_photo
 
     product = chili_products["pao"]
     actions.add_photo(product, product_photo())
     body = client.get(reverse("market:product", args=[product.pk])).content.decode()
-    assert '<meta property="og:image" content="http://testserver/media/market/products/' in body
-    assert "/thumbs/" in body
+    assert (
+        '<meta property="og:image" content="http://testserver/media/market/share/product-' in body
+    )
 
 
 def test_product_in_english_falls_back_to_thai(client, chili_products):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from pracharat.core import tables
-from pracharat.market import cart, pages, reports
+from pracharat.market import cart, pages, reports, share_image
 from pracharat.market.forms import AddToCartForm, CatalogueForm
 from pracharat.market.models import ProducerGroup, Product
-from pracharat.market.search import search_products
+from pracharat.market.search import did_you_mean, search_products
 
 
 @require_GET
@@ -36,6 +37,7 @@ def index(request):
             "page": page,
             "products": page.object_list,
             "searching": any(v for k, v in filters.items()),
+            "did_you_mean": did_you_mean(filters.get("q", "")),
             "query": query.urlencode(),
             "cart_count": cart.count(request.session),
         },
@@ -56,7 +58,15 @@ def product(request, pk: int):
             "product": item,
             "group": item.group,
             "photos": photos,
-            "og_image": _share_image(request, cover, item.group),
+            "og_image": request.build_absolute_uri(
+                share_image.share_image_url(
+                    "product",
+                    item.pk,
+                    cover.image if cover else None,
+                    item.title_th,
+                    f"{item.price:,.2f} บาท",
+                )
+            ),
             "og_url": request.build_absolute_uri(item_url(item)),
             "form": AddToCartForm(),
         },
@@ -89,7 +99,16 @@ def group(request, code: str):
     return render(
         request,
         "market/group.html",
-        {"group": item, "products": pages.group_products(item, request.user)},
+        {
+            "group": item,
+            "products": pages.group_products(item, request.user),
+            "og_url": request.build_absolute_uri(reverse("market:group", args=[item.code])),
+            "og_image": request.build_absolute_uri(
+                share_image.share_image_url(
+                    "group", item.pk, item.logo or None, item.name_th, item.village.name_th
+                )
+            ),
+        },
     )
 
 

@@ -48,8 +48,8 @@ def report(client, code="NP-65060209", ip="203.0.113.7", **data):
 def test_report_creates_an_incident_for_nt(client, khlong_mem_point, nt, thai):
     response = report(client, photo=png(), contact="0812345678")
     assert response.status_code == 302
-    assert response["Location"].endswith("/network/points/NP-65060209/#report")
     fault = FaultReport.objects.get()
+    assert response["Location"].endswith(f"/network/track/{fault.reference}/")
     assert fault.photo.name.startswith("network/faults/")
     assert fault.ip_hash and "203.0.113.7" not in fault.ip_hash
     incident = fault.incident
@@ -59,8 +59,10 @@ def test_report_creates_an_incident_for_nt(client, khlong_mem_point, nt, thai):
     assert incident.sla_due > incident.opened_at
     assert [e.kind for e in incident.events.all()] == [IncidentEventKind.OPENED]
     page = client.get(response["Location"]).content.decode()
-    assert "ขอบคุณ" in page  # the thank-you message, in Thai
-    assert 'data-test="incident"' in page
+    assert "ขอบคุณ" in page and fault.reference in page  # the thank-you, with the reference
+    assert 'data-test="step-assigned"' in page and "0812345678" not in page
+    point_page = client.get(reverse("network:point", args=["NP-65060209"])).content.decode()
+    assert 'data-test="incident"' in point_page
 
 
 def test_photo_is_stored_without_metadata_and_scaled(client, khlong_mem_point):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pracharat import testing
+from pracharat.network import actions
 from pracharat.network.models import Incident, IncidentStatus, ServicePoint
 from pracharat.network.tests.webfixtures import make_points, use
 
@@ -45,7 +46,7 @@ def test_visitor_reports_a_fault_and_nt_resolves_it(page, settings, tmp_path):
     form.locator("textarea[name=description]").fill("ต่อ Wi-Fi ได้แต่เข้าเว็บไม่ได้ตั้งแต่เช้า")
     form.locator("button[type=submit]").click()
     assert "ขอบคุณ" in page.locator(".messages").inner_text()
-    assert page.locator("[data-test=incident]").is_visible()
+    assert page.locator("[data-test=reference]").is_visible()
     incident = Incident.objects.get()
 
     page.goto("/accounts/login/?next=/network/incidents/")
@@ -148,3 +149,87 @@ def test_network_tables_fit_a_360px_phone(page):
     testing.assert_fits_the_phone(page, urls)
     testing.log_in(page, testing.nt_officer())
     testing.assert_fits_the_phone(page, ["/network/incidents/", "/network/area/65/"])
+
+
+def test_the_villagers_loop_from_report_to_fix(browser, live_server, page):
+    """A villager reports from a phone and follows the report by its reference; the village's
+    volunteer sees it on their own page and follows it already; NT fixes it from the incident
+    desk (with a directions link); the report's page and the point's page show the fix."""
+    point = khlong_mem_point()
+    volunteer = testing.volunteer()
+    testing.volunteer_record(volunteer)
+    nt = testing.nt_officer()
+
+    page.goto(f"/network/points/{point.code}/")
+    assert page.locator("[data-test=directions] a[href^='geo:']").count() == 1
+    form = page.locator("[data-test=report-form]")
+    form.locator("select[name=problem]").select_option("no_signal")
+    form.locator("textarea[name=description]").fill("ไฟสัญญาณที่ศาลาดับตั้งแต่เมื่อคืน")
+    form.locator("input[name=contact]").fill("0891234567")
+    form.locator("button[type=submit]").click()
+    reference = page.locator("[data-test=reference]").inner_text()
+    assert reference in page.locator(".messages").inner_text()
+    assert "current" in page.locator("[data-test=step-assigned]").get_attribute("class")
+    assert "0891234567" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Later, from another phone: the reference as typed, lower case and with a space.
+    other = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url)
+    villager = other.new_page()
+    villager.goto(f"/network/points/{point.code}/")
+    villager.click("[data-test=track-link]")
+    villager.fill("input[name=reference]", reference.lower().replace("-", " "))
+    villager.click("[data-test=track-form] button")
+    assert villager.locator("[data-test=reference]").inner_text() == reference
+
+    testing.log_in(page, volunteer)
+    page.goto("/volunteers/me/")
+    page.click("[data-test=village-incidents] [data-test=incident-link]")
+    assert page.locator("[data-test=follow] input[name=follow]").get_attribute("value") == "0"
+    assert "0891234567" not in page.content()
+    page.context.clear_cookies()
+
+    testing.log_in(page, nt)
+    page.goto("/network/incidents/")
+    incident = Incident.objects.get()
+    page.click(f"a[href='/network/incidents/{incident.pk}/'] >> nth=0")
+    assert "destination=16.979400,100.170200" in page.locator(
+        "[data-test=directions] a >> nth=0"
+    ).get_attribute("href")
+    page.locator("[data-test=acknowledge] button").click()
+    villager.reload()
+    assert "current" in villager.locator("[data-test=step-fixing]").get_attribute("class")
+    page.fill("[data-test=resolve] textarea", "เปลี่ยนอะแดปเตอร์ไฟของ ONU")
+    page.locator("[data-test=resolve] button").click()
+    assert page.locator("[data-test=incident-status]").inner_text() == "แก้ไขแล้ว"
+
+    villager.reload()
+    assert "current" in villager.locator("[data-test=step-fixed]").get_attribute("class")
+    assert "เปลี่ยนอะแดปเตอร์ไฟของ ONU" in villager.locator("[data-test=fix]").inner_text()
+    villager.goto(f"/network/points/{point.code}/")
+    assert villager.locator("[data-test=incident]").count() == 0
+    assert "เปลี่ยนอะแดปเตอร์ไฟของ ONU" in villager.locator("[data-test=fixes]").inner_text()
+    other.close()
+
+
+def test_sla_and_track_pages_fit_a_360px_phone(page):
+    point = khlong_mem_point()
+    report = actions.submit_fault_report(
+        point, actions.ReportInput(problem="slow"), ip_address="192.0.2.3"
+    )
+    point.status = "decommissioned"
+    point.save()
+    make_points(5, provider=point.provider)
+    testing.assert_fits_the_phone(
+        page,
+        [
+            "/network/track/",
+            f"/network/track/{report.reference}/",
+            f"/network/points/{point.code}/",
+        ],
+    )
+    testing.log_in(page, testing.phitsanulok_officer())
+    from django.utils import timezone
+
+    month = f"{timezone.localdate():%Y-%m}"
+    testing.assert_fits_the_phone(page, [f"/network/sla/65/{month}/", "/network/incidents/"])

@@ -1,6 +1,6 @@
 """Incident messages: the provider agency hears of an opened incident (e-mail + LINE, through
-a local server that answers as the LINE API does), and the provincial officers hear once when
-the SLA deadline nears and once when it is missed."""
+a local server that answers as the LINE API does), is reminded once when the SLA deadline
+nears, and the provincial officers hear once when it is missed."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def test_a_failed_push_to_the_agency_is_retried_and_logged(
     assert "could not send notification" in caplog.text and len(line_api.delivered) == 1
 
 
-def test_the_provincial_officer_hears_once_before_and_once_after_the_deadline(
+def test_the_provider_is_reminded_before_and_the_provincial_officer_told_after_the_deadline(
     nt_on_line,
     khlong_mem_point,
     officer_on_line,
@@ -139,21 +139,23 @@ def test_the_provincial_officer_hears_once_before_and_once_after_the_deadline(
     assert run(due - timedelta(hours=1)) == {SOON: 1, MISSED: 0}
     assert run(due - timedelta(minutes=30)) == {SOON: 0, MISSED: 0}  # once per stage
     (push,) = line_api.delivered
-    assert push.to == OFFICER_LINE  # the officer chose English
-    assert push.texts[0].startswith(
-        f"Incident #{incident.pk} at NP-65060209 is about to miss its deadline"
-    )
-    assert [m.to for m in mail.outbox] == [["officer.phitsanulok@example.org"]]
+    assert push.to == NT_LINE  # the provider's office, before the deadline
+    assert push.texts[0].startswith(f"เหตุขัดข้อง #{incident.pk} ที่ NP-65060209 ใกล้เกินกำหนดเวลา")
+    assert [m.to for m in mail.outbox] == [["nt65@example.org"]]
 
     assert run(due + timedelta(minutes=1)) == {SOON: 0, MISSED: 1}
     assert run(due + timedelta(hours=5)) == {SOON: 0, MISSED: 0}
+    assert line_api.delivered[-1].to == OFFICER_LINE  # the officer chose English
     assert (
         line_api.delivered[-1]
         .texts[0]
         .startswith(f"Incident #{incident.pk} at NP-65060209 has missed its deadline")
     )
     # Only Phitsanulok's officer: Chiang Mai's never hears of a Phitsanulok incident.
-    assert {tuple(m.to) for m in mail.outbox} == {("officer.phitsanulok@example.org",)}
+    assert [tuple(m.to) for m in mail.outbox] == [
+        ("nt65@example.org",),
+        ("officer.phitsanulok@example.org",),
+    ]
     assert len(line_api.delivered) == 2
 
 

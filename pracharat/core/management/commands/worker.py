@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tasks import task_backends
 
 from pracharat.core import jobs
+from pracharat.core.heartbeat import Beat
 
 
 class Command(BaseCommand):
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         ticker = None if no_schedule else jobs.Ticker()
         if ticker:
             ticker.start()
+        beat = Beat("scheduler" if ticker else "worker")  # core.heartbeat: seen by /metrics
+        beat.start()
         self.stdout.write(
             f"worker for {type(backend).__name__}; "
             + ("not ticking the schedule" if no_schedule else "ticking the periodic schedule")
@@ -67,5 +70,6 @@ class Command(BaseCommand):
                     f"TASKS' backend {type(backend).__name__} runs its tasks without a worker"
                 )
         finally:
+            beat.stop()
             if ticker:
                 ticker.stop()

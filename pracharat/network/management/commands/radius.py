@@ -8,6 +8,7 @@ import logging
 
 from django.core.management.base import BaseCommand
 
+from pracharat.core.heartbeat import Beat
 from pracharat.network.listener import (
     ListenerOptions,
     default_bind,
@@ -61,8 +62,34 @@ class Command(BaseCommand):
 
             def started(server):
                 self.stdout.write(f"RADIUS accounting on {host}:{server.address[1]} (Ctrl-C stops)")
+                beats.append(Beat("radius", stats=listener_stats(server)))
+                beats[0].start()
 
             return await run(opts, stop, started)
 
-        server = asyncio.run(main())
+        beats: list[Beat] = []  # the heartbeat (core.heartbeat): /readyz and /metrics read it
+        try:
+            server = asyncio.run(main())
+        finally:
+            for beat in beats:
+                beat.stop()
         self.stdout.write(json.dumps(server.stats.as_dict()))
+
+
+def listener_stats(server):
+    """The heartbeat's counters: the server's own, plus packets received per second since
+    the previous beat."""
+    import time
+
+    last = {"at": time.monotonic(), "received": server.stats.received}
+
+    def stats() -> dict:
+        now, counters = time.monotonic(), server.stats.as_dict()
+        elapsed = max(now - last["at"], 1e-6)
+        counters["received_per_second"] = round(
+            (counters["received"] - last["received"]) / elapsed, 2
+        )
+        last.update(at=now, received=counters["received"])
+        return counters
+
+    return stats
