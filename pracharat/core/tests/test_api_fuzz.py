@@ -109,4 +109,6 @@ RULES_OPENAPI_CANNOT_STATE = {
     # properties); the platform refuses such a body with a 400 (NulByteMiddleware).
     "/api/v1/oversight/actions/{action_id}/updates": ("not allowed",),
     "/api/v1/oversight/actions/{action_id}/steps": ("not allowed",),
+    "/api/v1/network/alerts/alertmanager": ("not allowed",),
+    "/api/v1/network/alerts/zabbix": ("not allowed",),
 }
