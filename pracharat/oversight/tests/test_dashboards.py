@@ -61,7 +61,7 @@ def test_the_province_shows_actions_by_agency_with_the_overdue_standing_out(
     table = html[html.index('data-test="by-agency"') :]
     mdes_row = table[: table.index("สำนักงานดิจิทัลเพื่อเศรษฐกิจและสังคมจังหวัดพิษณุโลก")]
     assert mdes_row.rstrip().endswith('<tr class="overdue"><td>')
-    assert "1 เกินกำหนด" in table
+    assert "เกินกำหนด 1 รายการ" in table
     assert 'class="overdue"><dt>' in html  # the overdue figure among the numbers
     assert "<svg" in html and 'role="img"' in html  # the chart
     # the drill-down: Phrom Phiram among the districts
