@@ -41,12 +41,18 @@ def cart_add(request, pk: int):
     if not form.is_valid() or not (product.available and product.group.active):
         messages.error(request, _("This product cannot be added to the cart now."))
         return redirect("market:product", pk=pk)
+    wanted = form.cleaned_data["quantity"] + cart.contents(request.session).get(product.pk, 0)
     try:
-        cart.add(request.session, product.pk, form.cleaned_data["quantity"])
+        held = cart.add(
+            request.session, product.pk, form.cleaned_data["quantity"], stock=product.stock
+        )
     except ValueError:
         messages.error(request, _("Your cart is full; check out first."))
         return redirect("market:cart")
-    messages.success(request, _("“%(title)s” is in your cart.") % {"title": product.title})
+    if held < wanted:
+        messages.warning(request, _not_enough(product, held))
+    else:
+        messages.success(request, _("“%(title)s” is in your cart.") % {"title": product.title})
     if request.POST.get("next") == "cart":
         return redirect("market:cart")
     return redirect("market:product", pk=pk)
@@ -57,14 +63,31 @@ def cart_view(request):
     if request.method == "POST":
         form = CartLineForm(request.POST)
         if form.is_valid():
-            cart.set_quantity(
-                request.session, form.cleaned_data["product"], form.cleaned_data["quantity"]
-            )
+            pid, wanted = form.cleaned_data["product"], form.cleaned_data["quantity"]
+            product = Product.objects.filter(pk=pid).only("pk", "stock", "title_th").first()
+            stock = product.stock if product is not None else 0
+            cart.set_quantity(request.session, pid, wanted, stock=stock)
+            if product is not None and wanted > stock:
+                messages.warning(request, _not_enough(product, stock))
         else:
             messages.error(request, _("Give a quantity from 0 to 99."))
         return redirect("market:cart")
     summary = cart.summary(request.session)
+    for product, _asked, kept in summary.reduced:
+        messages.warning(request, _not_enough(product, kept))
     return render(request, "market/cart.html", {"cart": summary})
+
+
+def _not_enough(product, left: int) -> str:
+    """The plain message when the cart is cut down to the stock left."""
+    if left <= 0:
+        return _("“%(title)s” is sold out; it has been taken out of your cart.") % {
+            "title": product.title
+        }
+    return _("Only %(n)d of “%(title)s” are left, so your cart holds %(n)d.") % {
+        "n": left,
+        "title": product.title,
+    }
 
 
 # --- Checkout ---------------------------------------------------------------------------------
@@ -151,7 +174,12 @@ def _place_orders(request, form, summary):
     items = cart.contents(request.session)
     try:
         orders = actions.checkout(
-            items, buyer, shipping_services=form.shipping_choices(), user=request.user
+            items,
+            buyer,
+            shipping_services=form.shipping_choices(),
+            pay_by_groups=form.payment_choices(),
+            user=request.user,
+            client=client_ip(request),
         )
     except DomainError as exc:
         add_to_form(form, exc, {"name": "buyer_name", "phone": "buyer_phone"})
