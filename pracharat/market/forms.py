@@ -221,6 +221,31 @@ class CheckoutForm(forms.Form):
         ]
 
 
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Stars"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("A few words for other buyers (optional)"),
+        required=False,
+        max_length=500,
+        validators=[visible_text],
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+
+
+class RatingAnswerForm(forms.Form):
+    reply = forms.CharField(
+        label=_("The group's answer"),
+        max_length=500,
+        validators=[visible_text],
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+
+
 class LookupForm(forms.Form):
     number = forms.CharField(
         label=_("Order number"),
@@ -312,6 +337,7 @@ class ProductForm(forms.ModelForm):
             "weight_grams",
             "stock",
             "active",
+            "cod",
         ]
         widgets = {
             "description_th": forms.Textarea(attrs={"rows": 4}),

@@ -501,6 +501,7 @@ class PayBy(models.TextChoices):
     PROMPTPAY = "promptpay", _("PromptPay transfer")
     COD = "cod", _("Cash on delivery")
 
+
 #: Order numbers: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, so a number read over the phone is typed right.
 NUMBER_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 

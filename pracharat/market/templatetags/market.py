@@ -96,3 +96,13 @@ def line_share_url(url: str) -> str:
     from urllib.parse import quote
 
     return "https://social-plugins.line.me/lineit/share?url=" + quote(url, safe="")
+
+
+@register.filter
+def stars(value) -> str:
+    """``4`` -> ``★★★★☆`` (the number is said by the element's label for screen readers)."""
+    try:
+        n = max(0, min(5, round(float(value))))
+    except (TypeError, ValueError):
+        return ""
+    return "★" * n + "☆" * (5 - n)

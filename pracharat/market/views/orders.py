@@ -6,13 +6,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pracharat.core.errors import DomainError, add_to_form
+from pracharat.core.lib import qr
 from pracharat.core.middleware import client_ip
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import SubDistrict
@@ -23,9 +24,10 @@ from pracharat.market.forms import (
     CartLineForm,
     CheckoutForm,
     LookupForm,
+    RatingForm,
     SlipForm,
 )
-from pracharat.market.models import OrderStatus, Product
+from pracharat.market.models import OrderStatus, Product, Rating
 
 #: Session key of the orders made by the last checkout (the confirmation page).
 SESSION_LAST_CHECKOUT = "market_last_checkout"
@@ -238,11 +240,15 @@ def order(request, number: str):
         # Not opened from this browser yet: ask for the phone, without saying if it exists.
         return redirect(reverse("market:lookup") + "?" + urlencode({"number": number[:20]}))
     payable = item.can_pay and item.may_pay
+    rating = Rating.objects.filter(order=item).first()
+    may_rate = item.may_pay and item.status == OrderStatus.DELIVERED and rating is None
     return render(
         request,
         "market/order.html",
         {
             "order": item,
+            "rating": rating,
+            "rating_form": RatingForm() if may_rate else None,
             "qr_svg": pages.order_qr(item) if payable else "",
             "history": pages.order_history(item),
             "tracking": pages.order_tracking(item),
@@ -271,6 +277,45 @@ def receipt_pdf(request, number: str):
         raise Http404
     content = render_pdf("market/pdf/receipt.html", pages.receipt_context(item), request)
     return pdf_response(content, f"receipt-{item.number}.pdf")
+
+
+@require_POST
+def rate(request, number: str):
+    """The buyer rates a delivered order, once (``actions.rate_order`` checks all of it)."""
+    item = pages.payable_order(request, number)
+    if item is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.rate_order(
+                item,
+                form.cleaned_data["stars"],
+                form.cleaned_data["comment"],
+                actor=request.user,
+                session_orders=request.session.get(pages.SESSION_ORDERS, []),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you for rating the order."))
+    else:
+        messages.error(request, _("Choose 1 to 5 stars."))
+    return redirect("market:order", number=item.number)
+
+
+@require_GET
+def qr_png(request, number: str):
+    """The order's PromptPay QR as a PNG download (the same payload as the page's), so a
+    buyer paying from the phone they ordered on can scan it from the gallery in the bank app.
+    For the buyer only, while the order can be paid; a 404 for everyone else."""
+    item = pages.payable_order(request, number)
+    if item is None or not item.can_pay or not item.promptpay_payload:
+        raise Http404
+    response = HttpResponse(qr.png(item.promptpay_payload), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="promptpay-{item.number}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
