@@ -129,9 +129,12 @@ def checkout(request):
         messages.info(request, _("Your cart is empty."))
         return redirect("market:cart")
     finding = request.method == "POST" and "find" in request.POST
+    for product, _asked, kept in summary.reduced:
+        # Sold meanwhile: the cart was cut to the stock; the buyer sees it before ordering.
+        messages.warning(request, _not_enough(product, kept))
     if request.method == "POST" and not finding:
         form = CheckoutForm(request.POST, parcels=summary.groups)
-        if form.is_valid():
+        if form.is_valid() and not summary.reduced:
             orders = _place_orders(request, form, summary)
             if orders:
                 return redirect("market:checkout_done")
