@@ -110,12 +110,12 @@ ORDER_COLUMNS = [
     Column("subtotal", gettext_lazy("Subtotal (baht)")),
     Column("shipping_service", gettext_lazy("Shipping service")),
     Column("shipping_fee", gettext_lazy("Shipping fee (baht)")),
-    Column("cod_fee", gettext_lazy("Cash on delivery fee (baht)")),
     Column("total", gettext_lazy("Total (baht)")),
-    Column("pay_by", gettext_lazy("Payment"), value=lambda o: o.get_pay_by_display()),
     Column("paid_at", gettext_lazy("Paid at")),
     Column("tracking_number", gettext_lazy("Tracking number")),
     Column("shipped_at", gettext_lazy("Shipped at")),
+    Column("pay_by", gettext_lazy("Payment"), value=lambda o: o.get_pay_by_display()),
+    Column("cod_fee", gettext_lazy("Cash on delivery fee (baht)")),
 ]
 ORDER_TABLE = Table(ORDER_COLUMNS)
 

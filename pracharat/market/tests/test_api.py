@@ -1,6 +1,8 @@
 """The market API: public catalogue with Thai search, groups, and the sellers' scoped orders
 with confirm-payment and ship."""
 
+import re
+
 import pytest
 
 from pracharat.market import actions

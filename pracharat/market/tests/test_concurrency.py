@@ -22,13 +22,6 @@ BUYERS = 12
 STOCK = 5
 
 
-@pytest.fixture(autouse=True)
-def _one_buyer_may_try_often(settings):
-    """These checkouts share one phone; the per-phone checkout limit is tested elsewhere
-    (test_orders_expiry) and would refuse them before the stock does."""
-    settings.MARKET_CHECKOUTS_PER_PHONE = 1000
-
-
 def _run_all(jobs):
     """Run ``jobs`` (callables) at once on PostgreSQL, in order elsewhere; return outcomes."""
     outcomes: list[str] = []
