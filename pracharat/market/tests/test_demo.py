@@ -1,6 +1,8 @@
 """The market's demo: its orders tell a consistent story (a parcel is scanned after its order
 was placed), and it shows a rating, its answer and a cash-on-delivery order."""
 
+import itertools
+
 import pytest
 
 from pracharat.accounts import demo as accounts_demo
@@ -24,7 +26,7 @@ def test_the_delivered_order_is_scanned_after_it_was_placed_paid_and_posted(
     assert scans[-1].occurred_at == delivered.delivered_at
     history = list(delivered.events.order_by("created", "pk"))
     assert [e.to_status for e in history] == ["pending_payment", "paid", "shipped", "delivered"]
-    assert all(a.created <= b.created for a, b in zip(history, history[1:], strict=False))
+    assert all(a.created <= b.created for a, b in itertools.pairwise(history))
     assert history[0].created == delivered.created
     rating = Rating.objects.get(order=delivered)
     assert rating.stars == 5 and rating.reply
