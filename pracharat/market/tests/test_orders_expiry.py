@@ -190,3 +190,24 @@ def test_one_phone_is_limited_and_a_refused_checkout_does_not_count(
     with pytest.raises(actions.CheckoutLimited):
         actions.checkout({jar.pk: 1}, buyer_details)
     assert Product.objects.get(pk=jar.pk).stock == 1
+
+
+@pytest.mark.django_db
+def test_the_platform_schedule_runs_the_expiry(chili_group, buyer_details, settings):
+    """``market.expire_orders`` is a periodic job of ``core.jobs``: a tick claims it and the
+    run (inline in tests) expires what is past its deadline."""
+    from pracharat.core import jobs
+
+    assert settings.PERIODIC_JOBS["market.expire_orders"][0] == (
+        "pracharat.market.actions.expire_orders"
+    )
+    jar = make_product(chili_group, "น้ำพริกเผา", stock=2)
+    (order,) = actions.checkout({jar.pk: 2}, buyer_details)
+    Order.objects.filter(pk=order.pk).update(payment_deadline=timezone.now() - timedelta(minutes=1))
+    settings.PERIODIC_JOBS = {
+        "market.expire_orders": settings.PERIODIC_JOBS["market.expire_orders"]
+    }
+    claimed, _wait = jobs.tick()
+    assert claimed == ["market.expire_orders"]
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.EXPIRED
+    assert Product.objects.get(pk=jar.pk).stock == 2
