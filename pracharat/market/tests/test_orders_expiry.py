@@ -211,3 +211,27 @@ def test_the_platform_schedule_runs_the_expiry(chili_group, buyer_details, setti
     assert claimed == ["market.expire_orders"]
     assert Order.objects.get(pk=order.pk).status == OrderStatus.EXPIRED
     assert Product.objects.get(pk=jar.pk).stock == 2
+
+
+@pytest.mark.django_db
+def test_the_group_hears_on_line_of_a_cod_order_and_of_an_expired_one(
+    group_on_line,  # noqa: F811
+    chili_products,
+    buyer_details,
+    line_api,
+    django_capture_on_commit_callbacks,
+):
+    group_on_line.cod_all_products = True
+    group_on_line.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        (cod,) = actions.checkout({chili_products["pao"].pk: 1}, buyer_details, pay_by="cod")
+    pushes = [p for p in line_api.delivered if p.to == GROUP_LINE]
+    assert pushes[-1].texts[0].startswith(f"คำสั่งซื้อใหม่ {cod.number} เก็บเงินปลายทาง")
+    assert "เก็บเงินปลายทาง" in pushes[-1].texts[0].split("\n", 1)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        (unpaid,) = actions.checkout({chili_products["tadaeng"].pk: 1}, buyer_details)
+    line_api.delivered.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.expire_orders(unpaid.payment_deadline)
+    (push,) = [p for p in line_api.delivered if p.to == GROUP_LINE]
+    assert push.texts[0].startswith(f"คำสั่งซื้อ {unpaid.number} หมดอายุ ไม่ได้ชำระเงิน\n")
