@@ -321,6 +321,13 @@ THAILANDPOST_POLL_SECONDS = _positive("THAILANDPOST_POLL_SECONDS", 1800)
 if THAILANDPOST_POLL_SECONDS < 60:
     raise ConfigError("THAILANDPOST_POLL_SECONDS must be at least 60 (Thailand Post rate-limits)")
 THAILANDPOST_WEBHOOK_TOKEN = env_str("THAILANDPOST_WEBHOOK_TOKEN")
+# Unpaid orders: checkouts one buyer phone / one client may make per window (core.limits), how
+# often the expiry job runs, and how long before its deadline the group hears of an unpaid order.
+MARKET_CHECKOUTS_PER_PHONE = _positive("MARKET_CHECKOUTS_PER_PHONE", 5)
+MARKET_CHECKOUTS_PER_CLIENT = _positive("MARKET_CHECKOUTS_PER_CLIENT", 20)
+MARKET_CHECKOUT_WINDOW_SECONDS = _positive("MARKET_CHECKOUT_WINDOW_SECONDS", 3600)
+MARKET_EXPIRE_EVERY_SECONDS = _positive("MARKET_EXPIRE_EVERY_SECONDS", 300)
+MARKET_EXPIRY_WARNING_MINUTES = _positive("MARKET_EXPIRY_WARNING_MINUTES", 120)
 
 # --- Core: PDPA key and the demo's live traffic ----------------------------------------------
 # The key of every pseudonym (core.privacy); empty: derived from SECRET_KEY.
@@ -388,6 +395,8 @@ PERIODIC_JOBS = {
     ),
     # Shipped parcels asked of Thailand Post Track & Trace (only with THAILANDPOST_API_KEY).
     "market.thaipost": ("pracharat.market.thaipost.poll_if_configured", THAILANDPOST_POLL_SECONDS),
+    # Unpaid orders past their deadline expire and their stock is back on sale.
+    "market.expire_orders": ("pracharat.market.actions.expire_orders", MARKET_EXPIRE_EVERY_SECONDS),
     # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
     "core.notifications_requeue": (
         "pracharat.core.notifications.requeue_stale",

@@ -35,9 +35,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from pracharat.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from pracharat.core.errors import Conflict, DomainError, Invalid, NotAllowed, TooMany
 from pracharat.core.lib.images import Picture
 from pracharat.core.lib.phone import PhoneError, normalise_phone
+from pracharat.core.limits import Limit
 from pracharat.core.transitions import Machine, Step
 from pracharat.market import notifications, search
 from pracharat.market.lib import promptpay, s10
@@ -50,11 +51,13 @@ from pracharat.market.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
+    PayBy,
     Payment,
     PaymentMethod,
     ProducerGroup,
     Product,
     ProductPhoto,
+    Rating,
     ShippingRate,
     ShippingService,
     TrackingEvent,
@@ -99,6 +102,13 @@ class OrderStateError(Conflict):
 
 class PaymentError(Conflict):
     pass
+
+
+class CheckoutLimited(TooMany):
+    def __init__(self):
+        super().__init__(
+            _("Too many orders from here in a short time; wait a while and try again.")
+        )
 
 
 class WebhookError(DomainError):
@@ -306,7 +316,10 @@ def checkout(
     *,
     shipping_service: str = ShippingService.REGISTERED,
     shipping_services: Mapping[int, str] | None = None,
+    pay_by: str = PayBy.PROMPTPAY,
+    pay_by_groups: Mapping[int, str] | None = None,
     user=None,
+    client: str = "",
 ) -> list[Order]:
     """Turn a cart (``{product_id: quantity}``) into one order per producer group.
 
@@ -317,10 +330,22 @@ def checkout(
     ``Invalid`` (buyer details, a message per field) is raised and nothing changes. Each
     order gets its postage from ``ShippingRate`` by total weight and a PromptPay payload for
     its exact total (when the group has a PromptPay ID). Orders are returned in group-name order.
+
+    ``pay_by`` (``PayBy``; ``pay_by_groups`` per group) chooses PromptPay -- the order holds
+    its stock until ``payment_deadline`` (the group's ``payment_hours``), then
+    ``expire_orders`` gives it back -- or cash on delivery, allowed when every product of the
+    parcel offers it (``Product.cod_offered``), which adds the group's ``cod_fee``.
+
+    Checkouts are limited per buyer phone and, when ``client`` (the client address) is
+    given, per client (``CheckoutLimited``, nothing taken): stock cannot be emptied by a burst
+    of unpaid orders under invented names.
     """
     services = dict(shipping_services or {})
     if {shipping_service, *services.values()} - set(ShippingService.values):
         raise CheckoutError(_("Choose a shipping service."))
+    methods = dict(pay_by_groups or {})
+    if {pay_by, *methods.values()} - set(PayBy.values):
+        raise CheckoutError(_("Choose how to pay."))
     quantities: dict[int, int] = {}
     for pid, qty in items.items():
         qty = int(qty)
@@ -332,7 +357,42 @@ def checkout(
         raise CheckoutError(_("Your cart is empty."))
     buyer = buyer.cleaned()
     buyer_user = user if user is not None and user.is_authenticated else None
+    hits = _hit_checkout_limits(buyer.phone, client)
+    try:
+        return _checkout(quantities, buyer, buyer_user, shipping_service, services, pay_by, methods)
+    except DomainError:
+        _refund(hits)  # a refused checkout took nothing: it does not count
+        raise
 
+
+def checkout_limits() -> tuple[Limit, Limit]:
+    """``(per phone, per client)``, from the settings at call time."""
+    window = settings.MARKET_CHECKOUT_WINDOW_SECONDS
+    return (
+        Limit("market.checkout.phone", settings.MARKET_CHECKOUTS_PER_PHONE, window),
+        Limit("market.checkout.client", settings.MARKET_CHECKOUTS_PER_CLIENT, window),
+    )
+
+
+def _hit_checkout_limits(phone: str, client: str) -> list[tuple[Limit, str]]:
+    per_phone, per_client = checkout_limits()
+    hits: list[tuple[Limit, str]] = []
+    for limit, subject in ((per_client, client), (per_phone, phone)):
+        if not subject:
+            continue
+        hits.append((limit, subject))
+        if not limit.hit(subject):
+            _refund(hits[:-1])
+            raise CheckoutLimited
+    return hits
+
+
+def _refund(hits) -> None:
+    for limit, subject in hits:
+        limit.refund(subject)
+
+
+def _checkout(quantities, buyer, buyer_user, shipping_service, services, pay_by, methods):
     with transaction.atomic():
         products = {
             p.pk: p
@@ -358,8 +418,12 @@ def checkout(
             by_group[products[pid].group_id].append(products[pid])
         orders = []
         for group_products in sorted(by_group.values(), key=lambda ps: ps[0].group.name_th):
-            service = services.get(group_products[0].group_id, shipping_service)
-            orders.append(_create_order(group_products, quantities, buyer, service, buyer_user))
+            group_id = group_products[0].group_id
+            service = services.get(group_id, shipping_service)
+            method = methods.get(group_id, pay_by)
+            orders.append(
+                _create_order(group_products, quantities, buyer, service, buyer_user, method)
+            )
     return orders
 
 
@@ -369,14 +433,24 @@ def _checkout_language() -> str:
     return language if language in dict(settings.LANGUAGES) else "th"
 
 
-def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> Order:
+def _create_order(products, quantities, buyer: BuyerDetails, service, user, method) -> Order:
     group = products[0].group
     subtotal = sum((p.price * quantities[p.pk] for p in products), Decimal("0.00"))
     weight = sum(p.weight_grams * quantities[p.pk] for p in products)
     fee = shipping_fee(service, weight)
-    total = subtotal + fee
+    cod = method == PayBy.COD
+    if cod:
+        refused = [p.title for p in products if not p.cod_offered]
+        if refused:
+            raise CheckoutError(
+                _("%(group)s does not take cash on delivery for “%(title)s”; pay by PromptPay.")
+                % {"group": group.name, "title": refused[0]}
+            )
+    cod_fee = group.cod_fee if cod else Decimal("0.00")
+    total = subtotal + fee + cod_fee
+    now = timezone.now()
     payload = ""
-    if group.promptpay_id:
+    if group.promptpay_id and not cod:
         try:
             payload = promptpay.payload(group.promptpay_id, total)
         except promptpay.PromptPayError:
@@ -398,7 +472,11 @@ def _create_order(products, quantities, buyer: BuyerDetails, service, user) -> O
         weight_grams=weight,
         subtotal=subtotal,
         shipping_fee=fee,
+        cod_fee=cod_fee,
         total=total,
+        status=OrderStatus.COD if cod else OrderStatus.PENDING_PAYMENT,
+        pay_by=method,
+        payment_deadline=None if cod else now + timedelta(hours=group.payment_hours),
         promptpay_id=group.promptpay_id if payload else "",
         promptpay_payload=payload,
         language=_checkout_language(),
@@ -759,7 +837,14 @@ def apply_tracking_event(
     delivered = created and order is not None and status == DELIVERED_STATUS
     if delivered and order.status == OrderStatus.SHIPPED:
         note = " ".join(filter(None, [description, location]))
-        _transition(order, "deliver", note=note, delivered_at=occurred_at)
+        fields = {"delivered_at": occurred_at}
+        if order.is_cod:  # the postman collected the total: Thailand Post pays it to the group
+            fields["paid_at"] = occurred_at
+        _transition(order, "deliver", note=note, **fields)
+        if order.is_cod:
+            Payment.objects.create(
+                order=order, method=PaymentMethod.COD, amount=order.total, confirmed_at=occurred_at
+            )
     return event, created
 
 
@@ -773,11 +858,117 @@ def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
     if was_paid:
         note = " ".join(filter(None, [reason, _("The buyer had paid: refund the payment.")]))
     _transition(order, "cancel", actor=actor, note=note, cancelled_at=timezone.now())
+    _restock(order)
+    return order
+
+
+def _restock(order: Order) -> None:
+    """Put the order's items back on sale (its move out of an open status is what makes this
+    happen once: the caller holds the order's row lock and has just changed its status)."""
     for product_id, quantity in order.lines.filter(product__isnull=False).values_list(
         "product_id", "quantity"
     ):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    return order
+
+
+#: How many unpaid orders one transaction of ``expire_orders`` takes.
+EXPIRE_BATCH = 100
+
+
+def expire_orders(now: datetime | None = None) -> dict[str, int]:
+    """The periodic job ``market.expire_orders``: unpaid PromptPay orders past their
+    ``payment_deadline`` expire and their stock goes back on sale; buyer and group are told.
+    Orders whose deadline is within ``MARKET_EXPIRY_WARNING_MINUTES`` are announced to the
+    group once (``notifications.order_expiring``).
+
+    Safe to run twice at once: each batch is read ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), so
+    two runs never take the same order, and the move itself re-checks the status under the
+    row lock, so an order paid or expired meanwhile is left alone: stock comes back once."""
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(status=OrderStatus.PENDING_PAYMENT, payment_deadline__lte=now)
+                .order_by("payment_deadline", "pk")[:EXPIRE_BATCH]
+            )
+            for order in batch:
+                try:
+                    with transaction.atomic():
+                        _transition(
+                            order,
+                            "expire",
+                            note=_("Not paid in time: the stock is back on sale."),
+                            expired_at=now,
+                        )
+                        _restock(order)
+                except OrderStateError:
+                    continue
+                expired += 1
+        if len(batch) < EXPIRE_BATCH:
+            break
+    warn_until = now + timedelta(minutes=settings.MARKET_EXPIRY_WARNING_MINUTES)
+    warned = 0
+    soon = Order.objects.filter(
+        status=OrderStatus.PENDING_PAYMENT,
+        payment_deadline__gt=now,
+        payment_deadline__lte=warn_until,
+    ).only("pk", "payment_deadline")
+    for order in soon.iterator(chunk_size=200):
+        with transaction.atomic():
+            notifications.order_expiring(order, order.payment_deadline)
+        warned += 1
+    return {"expired": expired, "warned": warned}
+
+
+# --- Ratings -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rate_order(
+    order: Order, stars: int, comment: str = "", *, actor=None, session_orders=()
+) -> Rating:
+    """The buyer rates a delivered order (1-5 stars, a short comment), once. Only the buyer
+    (``Order.objects.payable_by``: this browser placed or looked it up, or their account)."""
+    if actor is not None and not (
+        Order.objects.payable_by(actor, session_orders).filter(pk=order.pk).exists()
+    ):
+        raise NotAllowed(_("Only the buyer may rate this order."))
+    if order.status != OrderStatus.DELIVERED:
+        raise Conflict(_("An order can be rated once it has been delivered."))
+    try:
+        stars = int(stars)
+    except (TypeError, ValueError):
+        stars = 0
+    if not 1 <= stars <= 5:
+        raise Invalid(_("Give 1 to 5 stars."), field="stars")
+    comment = " ".join((comment or "").split())
+    if len(comment) > 500:
+        raise Invalid(_("Keep the comment under 500 characters."), field="comment")
+    if Rating.objects.filter(order=order).exists():
+        raise Conflict(_("This order has already been rated."))
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(
+                order=order, group_id=order.group_id, stars=stars, comment=comment
+            )
+    except IntegrityError as exc:  # two submissions at once: the first one counts
+        raise Conflict(_("This order has already been rated.")) from exc
+
+
+@transaction.atomic
+def answer_rating(rating: Rating, reply: str, *, actor) -> Rating:
+    """The group answers a rating (its sellers only); a new answer replaces the old one."""
+    _require_seller(rating.group_id, actor)
+    reply = " ".join((reply or "").split())
+    if not reply:
+        raise Invalid(_("Write the answer."), field="reply")
+    if len(reply) > 500:
+        raise Invalid(_("Keep the answer under 500 characters."), field="reply")
+    rating.reply, rating.replied_at = reply, timezone.now()
+    rating.save(update_fields=["reply", "replied_at"])
+    return rating
 
 
 def allowed_next(order: Order) -> set[str]:

@@ -24,6 +24,7 @@ from pracharat.market.models import (
     ProducerGroup,
     Product,
     ProductPhoto,
+    Rating,
     SearchSynonym,
     ShippingRate,
     TrackingEvent,
@@ -165,7 +166,7 @@ class PaymentInline(admin.TabularInline):
 @admin.register(Order)
 class OrderAdmin(ThaiDatesAdmin):
     list_display = ["number", "group", "buyer_name", "status", "total", "created"]
-    list_filter = ["status", "shipping_service"]
+    list_filter = ["status", "pay_by", "shipping_service"]
     search_fields = ["number", "buyer_name", "buyer_phone", "tracking_number"]
     list_select_related = ["group"]
     date_hierarchy = "created"
@@ -176,7 +177,10 @@ class OrderAdmin(ThaiDatesAdmin):
         "area_code",
         "subtotal",
         "shipping_fee",
+        "cod_fee",
         "total",
+        "pay_by",
+        "payment_deadline",
         "weight_grams",
         "promptpay_id",
         "promptpay_payload",
@@ -184,6 +188,7 @@ class OrderAdmin(ThaiDatesAdmin):
         "shipped_at",
         "delivered_at",
         "cancelled_at",
+        "expired_at",
     ]
     inlines = [OrderLineInline, PaymentInline, OrderEventInline]
     actions = ["erase_buyers"]
@@ -212,6 +217,15 @@ class OrderAdmin(ThaiDatesAdmin):
             )
             % {"count": len(buyers)},
         )
+
+
+@admin.register(Rating)
+class RatingAdmin(ThaiDatesAdmin):
+    list_display = ["order", "group", "stars", "created", "replied_at"]
+    list_filter = ["stars"]
+    search_fields = ["order__number", "comment", "reply"]
+    raw_id_fields = ["order", "group"]
+    readonly_fields = ["created"]
 
 
 @admin.register(TrackingEvent)

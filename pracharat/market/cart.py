@@ -43,26 +43,32 @@ def _store(session: MutableMapping, items: dict[int, int]) -> None:
         session.modified = True
 
 
-def add(session: MutableMapping, product_id: int, quantity: int = 1) -> int:
-    """Add ``quantity`` of a product; returns the new quantity in the cart."""
+def add(
+    session: MutableMapping, product_id: int, quantity: int = 1, *, stock: int = MAX_QUANTITY
+) -> int:
+    """Add ``quantity`` of a product, never past ``stock`` (what is left of it); returns the
+    new quantity in the cart."""
     items = contents(session)
     pid = int(product_id)
     if pid not in items and len(items) >= MAX_LINES:
         raise ValueError(f"a cart holds at most {MAX_LINES} different products")
-    items[pid] = max(0, min(items.get(pid, 0) + int(quantity), MAX_QUANTITY))
+    items[pid] = max(0, min(items.get(pid, 0) + int(quantity), MAX_QUANTITY, stock))
     _store(session, items)
     return items[pid]
 
 
-def set_quantity(session: MutableMapping, product_id: int, quantity: int) -> None:
-    """Set the quantity of a line already in the cart; 0 or less removes it. Only ``add``
-    (which checks that the product is on sale) puts a product in the cart."""
+def set_quantity(
+    session: MutableMapping, product_id: int, quantity: int, *, stock: int = MAX_QUANTITY
+) -> None:
+    """Set the quantity of a line already in the cart (at most ``stock``); 0 or less
+    removes it. Only ``add`` (which checks that the product is on sale) puts a product in
+    the cart."""
     items = contents(session)
     pid = int(product_id)
     if pid not in items:
         _store(session, items)  # nothing to change, but leave the session clean
         return
-    quantity = min(int(quantity), MAX_QUANTITY)
+    quantity = min(int(quantity), MAX_QUANTITY, stock)
     if quantity <= 0:
         items.pop(pid)
     else:
@@ -131,6 +137,8 @@ class CartGroup:
 class CartSummary:
     groups: list[CartGroup]
     missing: list[int]  # product ids no longer in the database (dropped from the session)
+    #: ``(product, quantity asked, quantity kept)`` for lines cut down to the stock left
+    reduced: list[tuple[Product, int, int]] = field(default_factory=list)
 
     @property
     def subtotal(self) -> Decimal:
@@ -154,16 +162,23 @@ def summary(session: MutableMapping) -> CartSummary:
     items = contents(session)
     products = Product.objects.select_related("group", "category").in_bulk(list(items))
     missing = [pid for pid in items if pid not in products]
-    if missing:
+    reduced = []
+    for pid, qty in list(items.items()):
+        product = products.get(pid)
+        if product is not None and qty > product.stock:
+            # The cart never holds more than is left (someone else bought it meanwhile).
+            reduced.append((product, qty, product.stock))
+            items[pid] = product.stock
+    if missing or reduced:
         _store(session, {pid: q for pid, q in items.items() if pid in products})
     groups: dict[int, CartGroup] = {}
     for pid, qty in items.items():
         product = products.get(pid)
-        if product is None:
+        if product is None or qty <= 0:
             continue
         cart_group = groups.setdefault(product.group_id, CartGroup(product.group))
         cart_group.lines.append(CartLine(product, qty))
     ordered = sorted(groups.values(), key=lambda g: g.group.name_th)
     for g in ordered:
         g.lines.sort(key=lambda line: line.product.title_th)
-    return CartSummary(groups=ordered, missing=missing)
+    return CartSummary(groups=ordered, missing=missing, reduced=reduced)

@@ -29,6 +29,9 @@ from pracharat.market.models import (
     GroupKind,
     MemberRole,
     Order,
+    OrderEvent,
+    PayBy,
+    Payment,
     ProducerGroup,
     Product,
     ShippingService,
@@ -64,6 +67,8 @@ GROUPS = [
         "phone": "0810000008",
         "line_id": "@khlongmemchili",
         "promptpay_id": "0810000008",
+        # Village buyers' first habit: the postman collects the money (Thailand Post COD).
+        "cod_all_products": True,
     },
     {
         "code": "na-poe-weaving",
@@ -462,11 +467,23 @@ def _orders(products: dict[str, Product], seller: User) -> None:
     )
     actions.confirm_payment(shipped, actor=seller)
     actions.ship(shipped, s10.make("EF", 58230417), actor=seller)
-    # 4. Delivered: the Track & Trace events as the poller would record them.
+    # 4. Delivered: the Track & Trace events as the poller would record them. The order is
+    # dated before its parcel's first scan (ordered 3 days ago, paid, posted 2 days ago).
     (delivered,) = actions.checkout({products["NP-KAKMOO"].pk: 2}, somsri)
     actions.confirm_payment(delivered, actor=seller)
     actions.ship(delivered, s10.make("RB", 71402265), actor=seller)
     now = timezone.now()
+    ordered, paid, posted = (now - timedelta(hours=h) for h in (74, 70, 52))
+    Order.objects.filter(pk=delivered.pk).update(
+        created=ordered,
+        paid_at=paid,
+        shipped_at=posted,
+        payment_deadline=ordered + timedelta(hours=24),
+    )
+    events = list(delivered.events.order_by("pk"))
+    for event, when in zip(events, (ordered, paid, posted), strict=False):
+        OrderEvent.objects.filter(pk=event.pk).update(created=when)
+    Payment.objects.filter(order=delivered).update(created=paid, confirmed_at=paid)
     for hours, status, text, place in [
         (50, "103", "รับฝาก", "พรหมพิราม"),
         (30, "201", "อยู่ระหว่างการขนส่ง", "ศูนย์ไปรษณีย์พิษณุโลก"),
@@ -484,3 +501,9 @@ def _orders(products: dict[str, Product], seller: User) -> None:
     # 5. Cancelled before payment: the jars went back to stock.
     (cancelled,) = actions.checkout({products["NP-PAO"].pk: 1}, anan)
     actions.cancel(cancelled, reason="ผู้ซื้อสั่งซ้ำ")
+    # 6. The delivered order rated by its buyer, and the group's answer.
+    delivered.refresh_from_db()
+    rating = actions.rate_order(delivered, 5, "แคบหมูกรอบมาก ห่อมาดี ส่งไว")
+    actions.answer_rating(rating, "ขอบคุณค่ะ แวะมาอุดหนุนใหม่นะคะ", actor=seller)
+    # 7. Cash on delivery: to be posted, the postman collects the total.
+    actions.checkout({products["NP-TADAENG"].pk: 1}, pim, pay_by=PayBy.COD)

@@ -16,7 +16,7 @@ from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.validators import visible_line, visible_text
 from pracharat.geo.models import SubDistrict
 from pracharat.market.lib import s10
-from pracharat.market.models import Category, Product, ShippingService
+from pracharat.market.models import Category, PayBy, Product, ShippingService
 
 MAX_PRICE = Decimal("99999999.99")
 MAX_QUANTITY = 99
@@ -161,6 +161,24 @@ class CheckoutForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             parcel.field_name = f"shipping_{parcel.group.pk}"
+            parcel.cod_offered = all(line.product.cod_offered for line in parcel.lines)
+            parcel.pay_field_name = ""
+            if parcel.cod_offered:
+                fee = parcel.group.cod_fee
+                self.fields[f"pay_{parcel.group.pk}"] = forms.ChoiceField(
+                    label=_("Payment to %(group)s") % {"group": parcel.group.name},
+                    choices=[
+                        (PayBy.PROMPTPAY, _("PromptPay transfer now (QR on the next page)")),
+                        (
+                            PayBy.COD,
+                            _("Cash to the postman on delivery · fee ฿%(fee)s")
+                            % {"fee": f"{fee:,.2f}"},
+                        ),
+                    ],
+                    initial=PayBy.PROMPTPAY,
+                    widget=forms.RadioSelect,
+                )
+                parcel.pay_field_name = f"pay_{parcel.group.pk}"
 
     def clean_buyer_phone(self):
         return clean_thai_phone(self.cleaned_data["buyer_phone"])
@@ -182,6 +200,14 @@ class CheckoutForm(forms.Form):
         """``{group id: service}`` as chosen per parcel."""
         return {p.group.pk: self.cleaned_data[p.field_name] for p in self.parcels}
 
+    def payment_choices(self) -> dict[int, str]:
+        """``{group id: PayBy}``: cash on delivery where chosen, PromptPay elsewhere."""
+        return {
+            p.group.pk: self.cleaned_data.get(p.pay_field_name) or PayBy.PROMPTPAY
+            for p in self.parcels
+            if p.pay_field_name
+        }
+
     RECEIVER_FIELDS = ("buyer_name", "buyer_phone", "buyer_email", "address_line1", "address_line2")
 
     def receiver_fields(self):
@@ -189,7 +215,35 @@ class CheckoutForm(forms.Form):
 
     def bound_parcels(self):
         """``(parcel, bound shipping field)`` pairs for the template."""
-        return [(p, self[p.field_name]) for p in self.parcels]
+        return [
+            (p, self[p.field_name], self[p.pay_field_name] if p.pay_field_name else None)
+            for p in self.parcels
+        ]
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Stars"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("A few words for other buyers (optional)"),
+        required=False,
+        max_length=500,
+        validators=[visible_text],
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+
+
+class RatingAnswerForm(forms.Form):
+    reply = forms.CharField(
+        label=_("The group's answer"),
+        max_length=500,
+        validators=[visible_text],
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
 
 
 class LookupForm(forms.Form):
@@ -283,6 +337,7 @@ class ProductForm(forms.ModelForm):
             "weight_grams",
             "stock",
             "active",
+            "cod",
         ]
         widgets = {
             "description_th": forms.Textarea(attrs={"rows": 4}),

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -117,6 +117,31 @@ class ProducerGroup(BilingualName, TimeStamped):
     )
     logo = models.ImageField(_("logo"), upload_to=logo_path, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    payment_hours = models.PositiveSmallIntegerField(
+        _("hours to pay"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_(
+            "An unpaid order holds its stock this long; then it expires and the stock is "
+            "back on sale."
+        ),
+    )
+    cod_all_products = models.BooleanField(
+        _("cash on delivery for every product"),
+        default=False,
+        help_text=_(
+            "Buyers may pay the postman (Thailand Post COD) for any of the group's products; "
+            "otherwise only for the products marked so."
+        ),
+    )
+    cod_fee = models.DecimalField(
+        _("cash on delivery fee (baht)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("30.00"),
+        validators=money_validators,
+        help_text=_("Added to an order paid on delivery (Thailand Post's COD charge)."),
+    )
 
     objects = querysets.ProducerGroupQuerySet.as_manager()
 
@@ -280,6 +305,11 @@ class Product(TimeStamped):
     )
     stock = models.PositiveIntegerField(_("stock"), default=0)
     active = models.BooleanField(_("on sale"), default=True)
+    cod = models.BooleanField(
+        _("cash on delivery"),
+        default=False,
+        help_text=_("Buyers may pay the postman (Thailand Post COD) for this product."),
+    )
 
     objects = querysets.ProductQuerySet.as_manager()
 
@@ -318,6 +348,11 @@ class Product(TimeStamped):
     @property
     def available(self) -> bool:
         return self.active and self.stock > 0
+
+    @property
+    def cod_offered(self) -> bool:
+        """Cash on delivery may be chosen for this product (by itself or by its group)."""
+        return self.cod or self.group.cod_all_products
 
 
 class SearchDocumentField(models.TextField):
@@ -426,11 +461,13 @@ class ShippingRate(models.Model):
 
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    COD = "cod", _("Cash on delivery, to be shipped")
     PAYMENT_REVIEW = "payment_review", _("Transfer slip to check")
     PAID = "paid", _("Paid, to be shipped")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired unpaid")
 
     @classmethod
     def paid_states(cls) -> list[str]:
@@ -444,7 +481,9 @@ ORDER_TRANSITIONS: dict[str, dict[str, str]] = {
         "send_slip": OrderStatus.PAYMENT_REVIEW,
         "pay": OrderStatus.PAID,
         "cancel": OrderStatus.CANCELLED,
+        "expire": OrderStatus.EXPIRED,
     },
+    OrderStatus.COD: {"ship": OrderStatus.SHIPPED, "cancel": OrderStatus.CANCELLED},
     OrderStatus.PAYMENT_REVIEW: {
         "pay": OrderStatus.PAID,
         "reject_slip": OrderStatus.PENDING_PAYMENT,
@@ -454,7 +493,14 @@ ORDER_TRANSITIONS: dict[str, dict[str, str]] = {
     OrderStatus.SHIPPED: {"deliver": OrderStatus.DELIVERED},
     OrderStatus.DELIVERED: {},
     OrderStatus.CANCELLED: {},
+    OrderStatus.EXPIRED: {},
 }
+
+
+class PayBy(models.TextChoices):
+    PROMPTPAY = "promptpay", _("PromptPay transfer")
+    COD = "cod", _("Cash on delivery")
+
 
 #: Order numbers: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, so a number read over the phone is typed right.
 NUMBER_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -517,8 +563,25 @@ class Order(TimeStamped):
     shipping_fee = models.DecimalField(
         _("postage"), max_digits=10, decimal_places=2, validators=money_validators
     )
+    cod_fee = models.DecimalField(
+        _("cash on delivery fee"),
+        max_digits=8,
+        decimal_places=2,
+        default=ZERO,
+        validators=money_validators,
+    )
     total = models.DecimalField(
         _("total"), max_digits=12, decimal_places=2, validators=money_validators
+    )
+    pay_by = models.CharField(
+        _("payment"), max_length=20, choices=PayBy.choices, default=PayBy.PROMPTPAY
+    )
+    payment_deadline = models.DateTimeField(
+        _("pay by"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("An unpaid order expires then and its stock goes back on sale."),
     )
     promptpay_id = models.CharField(_("PromptPay ID"), max_length=20, blank=True)
     promptpay_payload = models.CharField(
@@ -534,6 +597,7 @@ class Order(TimeStamped):
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -553,7 +617,9 @@ class Order(TimeStamped):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total=models.F("subtotal") + models.F("shipping_fee")),
+                condition=Q(
+                    total=models.F("subtotal") + models.F("shipping_fee") + models.F("cod_fee")
+                ),
                 name="market_order_total_sum",
             ),
             # A parcel has one S10 number: one number never ships two orders.
@@ -570,7 +636,20 @@ class Order(TimeStamped):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (OrderStatus.DELIVERED, OrderStatus.CANCELLED)
+        return self.status not in (
+            OrderStatus.DELIVERED,
+            OrderStatus.CANCELLED,
+            OrderStatus.EXPIRED,
+        )
+
+    @property
+    def is_cod(self) -> bool:
+        return self.pay_by == PayBy.COD
+
+    @property
+    def cod_amount(self) -> Decimal:
+        """What the postman collects (the whole total), 0 for a PromptPay order."""
+        return self.total if self.is_cod else ZERO
 
     @property
     def can_pay(self) -> bool:
@@ -687,6 +766,7 @@ class PaymentMethod(models.TextChoices):
     SELLER = "seller", _("Confirmed by the seller")
     SLIP = "slip", _("Transfer slip")
     WEBHOOK = "webhook", _("Payment provider")
+    COD = "cod", _("Cash on delivery")
 
 
 def slip_path(instance, filename: str) -> str:
@@ -842,3 +922,35 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Rating(models.Model):
+    """A buyer's 1-5 stars and short comment on a delivered order, once per order; the group
+    may answer it. Shown with counts on the group's and its products' pages."""
+
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="rating", verbose_name=_("order")
+    )
+    group = models.ForeignKey(
+        ProducerGroup, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("group")
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    reply = models.CharField(_("the group's answer"), max_length=500, blank=True)
+    replied_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created = models.DateTimeField(_("rated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="market_rating_stars_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.stars}★"

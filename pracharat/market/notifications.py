@@ -21,6 +21,8 @@ __all__ = ["muted", "order_changed", "order_expiring", "payment_needs_attention"
 #: Statuses the buyer hears about.
 BUYER_STATUSES = {
     OrderStatus.PENDING_PAYMENT,
+    OrderStatus.COD,
+    OrderStatus.EXPIRED,
     OrderStatus.PAYMENT_REVIEW,
     OrderStatus.PAID,
     OrderStatus.SHIPPED,
@@ -30,6 +32,8 @@ BUYER_STATUSES = {
 #: Statuses the seller hears about: a new order, a slip to check, money to ship for …
 SELLER_STATUSES = {
     OrderStatus.PENDING_PAYMENT,
+    OrderStatus.COD,
+    OrderStatus.EXPIRED,
     OrderStatus.PAYMENT_REVIEW,
     OrderStatus.PAID,
     OrderStatus.DELIVERED,

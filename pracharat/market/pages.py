@@ -5,7 +5,9 @@ Scoping lives in ``querysets``; these helpers combine those named reads for one 
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +22,12 @@ from pracharat.market.lib import promptpay
 from pracharat.market.models import (
     Category,
     Order,
+    OrderLine,
     OrderStatus,
     ProducerGroup,
     Product,
     ProductPhoto,
+    Rating,
     TrackingEvent,
 )
 
@@ -278,6 +282,31 @@ def label_order(user, number: str):
 
 
 def label_context(order) -> dict:
+    """What ``market/pdf/label.html`` prints for one order (a list of one label)."""
+    return {"labels": [_label(order)]}
+
+
+def labels_for_day(user, day):
+    """The labels of the parcels posted on ``day`` (local date, by ``shipped_at``) by the
+    groups ``user`` sells for: the day's sheet, in the order they were posted."""
+    from pracharat.core.numbers import Period
+
+    lo, hi = Period(day, day).bounds()
+    return list(
+        seller_orders(user)
+        .select_related(*_PRINTED)
+        .filter(shipped_at__gte=lo, shipped_at__lt=hi)
+        .exclude(tracking_number="")
+        .exclude(buyer_phone="")
+        .order_by("shipped_at", "pk")
+    )
+
+
+def labels_context(orders, day) -> dict:
+    return {"labels": [_label(order) for order in orders], "day": day}
+
+
+def _label(order) -> dict:
     return {
         "order": order,
         # sub-district, district, province; the postcode is printed large on its own
@@ -287,3 +316,45 @@ def label_context(order) -> dict:
             label=_("Tracking number %(number)s") % {"number": order.tracking_number},
         ),
     }
+
+
+# --- Ratings ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RatingSummary:
+    """Ratings shown on a group's or a product's page: how many, the average, the counts of
+    each star, the latest ones."""
+
+    count: int
+    average: float | None
+    by_stars: list[tuple[int, int]]
+    latest: list
+
+
+def rating_summary(ratings, latest: int = 5) -> RatingSummary:
+    """``ratings`` (a ``Rating`` queryset) in two queries: the counts per star, the latest."""
+    per_star = dict(
+        ratings.order_by().values_list("stars").annotate(n=Count("pk")).values_list("stars", "n")
+    )
+    count = sum(per_star.values())
+    average = sum(s * n for s, n in per_star.items()) / count if count else None
+    return RatingSummary(
+        count=count,
+        average=round(average, 1) if average is not None else None,
+        by_stars=[(stars, per_star.get(stars, 0)) for stars in range(5, 0, -1)],
+        latest=list(ratings.order_by("-created", "-pk")[:latest]) if count else [],
+    )
+
+
+def group_ratings(group) -> RatingSummary:
+    return rating_summary(Rating.objects.filter(group=group))
+
+
+def product_ratings(product) -> RatingSummary:
+    """Ratings of the delivered orders that had this product in them."""
+    return rating_summary(
+        Rating.objects.filter(
+            order__in=OrderLine.objects.filter(product=product).values("order_id")
+        )
+    )

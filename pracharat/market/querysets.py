@@ -228,14 +228,16 @@ class OrderQuerySet(AreaQuerySet):
         """Orders waiting for the seller: payment to check or parcel to send."""
         from pracharat.market.models import OrderStatus
 
-        return self.filter(status__in=[OrderStatus.PAYMENT_REVIEW, OrderStatus.PAID]).order_by(
-            "created"
-        )
+        return self.filter(
+            status__in=[OrderStatus.PAYMENT_REVIEW, OrderStatus.PAID, OrderStatus.COD]
+        ).order_by("created")
 
     def open(self):
         from pracharat.market.models import OrderStatus
 
-        return self.exclude(status__in=[OrderStatus.DELIVERED, OrderStatus.CANCELLED])
+        return self.exclude(
+            status__in=[OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.EXPIRED]
+        )
 
     def paid(self):
         """Orders whose money has arrived (paid, shipped or delivered)."""
@@ -249,13 +251,22 @@ class OrderQuerySet(AreaQuerySet):
         )
 
     def income_by_month(self):
-        """``[{"month": date, "orders": n, "income": Decimal, "shipping": Decimal}, ...]``
-        over paid orders, newest month first. Income is the goods subtotal; shipping apart."""
+        """``[{"month": date, "orders": n, "income": Decimal, "shipping": Decimal,
+        "promptpay": Decimal, "cod": Decimal}, ...]`` over paid orders, newest month first.
+        Income is the goods subtotal; shipping apart; ``promptpay`` and ``cod`` split the
+        income by how it was paid (cash on delivery counts once the parcel is delivered)."""
+        cod = Q(pay_by="cod")
         return (
             self.paid()
             .annotate(month=TruncMonth("paid_at"))
             .values("month")
-            .annotate(orders=Count("pk"), income=Sum("subtotal"), shipping=Sum("shipping_fee"))
+            .annotate(
+                orders=Count("pk"),
+                income=Sum("subtotal"),
+                shipping=Sum("shipping_fee"),
+                cod=Sum("subtotal", filter=cod),
+                promptpay=Sum("subtotal", filter=~cod),
+            )
             .order_by("-month")
         )
 

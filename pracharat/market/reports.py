@@ -29,8 +29,9 @@ def _month_of(value) -> dt.date:
 
 def income_by_month(orders, months: int = 12) -> list[dict]:
     """The last ``months`` months up to this one, oldest first, each
-    ``{"month", "label", "orders", "income", "shipping"}`` (``label`` in the reader's
-    language); months without sales are present with zero, so the chart shows gaps."""
+    ``{"month", "label", "orders", "income", "shipping", "promptpay", "cod"}`` (``label`` in
+    the reader's language; ``promptpay`` and ``cod`` split ``income``); months without sales
+    are present with zero, so the chart shows gaps."""
     by_month = {
         _month_of(row["month"]): row for row in orders.income_by_month() if row["month"] is not None
     }
@@ -44,6 +45,8 @@ def income_by_month(orders, months: int = 12) -> list[dict]:
                 "orders": row.get("orders", 0),
                 "income": row.get("income") or ZERO,
                 "shipping": row.get("shipping") or ZERO,
+                "promptpay": row.get("promptpay") or ZERO,
+                "cod": row.get("cod") or ZERO,
             }
         )
     return rows
@@ -111,6 +114,8 @@ ORDER_COLUMNS = [
     Column("paid_at", gettext_lazy("Paid at")),
     Column("tracking_number", gettext_lazy("Tracking number")),
     Column("shipped_at", gettext_lazy("Shipped at")),
+    Column("pay_by", gettext_lazy("Payment"), value=lambda o: o.get_pay_by_display()),
+    Column("cod_fee", gettext_lazy("Cash on delivery fee (baht)")),
 ]
 ORDER_TABLE = Table(ORDER_COLUMNS)
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path(f"orders/{ORDER}/receipt/", orders.receipt, name="receipt"),
     path(f"orders/{ORDER}/receipt.pdf", orders.receipt_pdf, name="receipt_pdf"),
     path(f"orders/{ORDER}/slip/", orders.slip, name="slip"),
+    path(f"orders/{ORDER}/promptpay.png", orders.qr_png, name="qr_png"),
+    path(f"orders/{ORDER}/rate/", orders.rate, name="rate"),
     path(f"orders/{ORDER}/slips/<int:pk>/", files.slip_file, name="slip_file"),
     # Seller
     path("seller/", seller.dashboard, name="seller"),
@@ -34,6 +36,8 @@ urlpatterns = [
     path("seller/orders.xlsx", seller.orders_export, {"fmt": "xlsx"}, name="seller_orders_xlsx"),
     path(f"seller/orders/{ORDER}/", seller.order_detail, name="seller_order"),
     path(f"seller/orders/{ORDER}/label.pdf", seller.label, name="seller_label"),
+    path("seller/labels.pdf", seller.labels_sheet, name="seller_labels"),
+    path("seller/ratings/<int:pk>/answer/", seller.answer_rating, name="seller_answer_rating"),
     path(f"seller/orders/{ORDER}/confirm/", seller.confirm_payment, name="seller_confirm"),
     path(f"seller/orders/{ORDER}/reject-slip/", seller.reject_slip, name="seller_reject"),
     path(f"seller/orders/{ORDER}/ship/", seller.ship, name="seller_ship"),

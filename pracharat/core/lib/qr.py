@@ -6,6 +6,7 @@ matter for payment codes and shapes the output for our two uses:
 - :func:`svg` -- a small ``<svg>`` element to inline in a page: no XML declaration, no fixed
   width/height (it scales with CSS through its ``viewBox``), a ``<title>`` and ``aria-label``
   for screen readers, an opaque light background so the code still scans in dark mode;
+- :func:`png` -- a PNG image file (a "save QR" download: bank apps scan from the gallery);
 - :func:`terminal` -- Unicode half blocks, two module rows per text line, for management
   commands and support staff working over SSH.
 
@@ -21,7 +22,7 @@ from typing import Literal
 
 import segno
 
-__all__ = ["make", "matrix", "svg", "terminal"]
+__all__ = ["make", "matrix", "png", "svg", "terminal"]
 
 ErrorLevel = Literal["L", "M", "Q", "H"]
 
@@ -66,6 +67,17 @@ def svg(
     )
     attrs = f'role="img" aria-label="{escape(label, quote=True)}" shape-rendering="crispEdges" '
     return body.replace("<svg ", "<svg " + attrs, 1)
+
+
+def png(data: str, *, error: ErrorLevel = "M", scale: int = 10) -> bytes:
+    """``data`` as a PNG file: black on white, ``scale`` pixels per module, with the quiet
+    zone (a 90-character PromptPay payload is ~570 px square at the default scale)."""
+    import io
+
+    out = io.BytesIO()
+    code = make(data, error)
+    code.save(out, kind="png", scale=scale, border=QUIET_ZONE, dark="#000", light="#fff")
+    return out.getvalue()
 
 
 # Upper half, lower half, both, neither: index by (top dark, bottom dark).

@@ -49,6 +49,7 @@ __all__ = [
     "crc16",
     "encode",
     "is_valid_national_id",
+    "mask",
     "national_id_check_digit",
     "normalise_amount",
     "normalise_proxy",
@@ -107,6 +108,27 @@ class Proxy:
             v = self.value
             return f"{v[0]}-{v[1:5]}-{v[5:10]}-{v[10:12]}-{v[12]}"
         return self.value
+
+    @property
+    def masked(self) -> str:
+        """The proxy as bank apps show a payee's: only the last digits, e.g.
+        ``xxx-xxx-5678`` (mobile), ``x-xxxx-xxxxx-12-3`` (national / tax ID),
+        ``xxxxxxxxxxx6789`` (e-wallet)."""
+        shown = self.display
+        keep = {ProxyType.MOBILE: 4, ProxyType.NATIONAL_ID: 3}.get(self.type, 4)
+        out, seen = [], 0
+        for char in reversed(shown):
+            if char.isdigit():
+                seen += 1
+                out.append(char if seen <= keep else "x")
+            else:
+                out.append(char)
+        return "".join(reversed(out))
+
+
+def mask(raw: str) -> str:
+    """``normalise_proxy(raw).masked`` (raises :class:`PromptPayError`)."""
+    return normalise_proxy(raw).masked
 
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")

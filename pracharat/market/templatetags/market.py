@@ -39,8 +39,31 @@ def status_badge(status: str) -> str:
         "paid": "ok",
         "shipped": "ok",
         "delivered": "ok",
+        "cod": "ok",
         "cancelled": "bad",
+        "expired": "bad",
     }.get(status, "")
+
+
+@register.simple_tag(takes_context=True)
+def cart_count(context) -> int:
+    """Items in this browser's cart, for the header link (the session only, no query)."""
+    from pracharat.market import cart
+
+    request = context.get("request")
+    return cart.count(request.session) if request is not None else 0
+
+
+@register.filter
+def masked_promptpay(value: str) -> str:
+    """A PromptPay ID as bank apps show it: ``xxx-xxx-5678`` for a mobile number,
+    ``x-xxxx-xxxxx-12-3`` for a national / tax ID, the last 4 digits of an e-wallet ID."""
+    from pracharat.market.lib import promptpay
+
+    try:
+        return promptpay.mask(value)
+    except promptpay.PromptPayError:
+        return ""
 
 
 @register.filter
@@ -73,3 +96,13 @@ def line_share_url(url: str) -> str:
     from urllib.parse import quote
 
     return "https://social-plugins.line.me/lineit/share?url=" + quote(url, safe="")
+
+
+@register.filter
+def stars(value) -> str:
+    """``4`` -> ``★★★★☆`` (the number is said by the element's label for screen readers)."""
+    try:
+        n = max(0, min(5, round(float(value))))
+    except (TypeError, ValueError):
+        return ""
+    return "★" * n + "☆" * (5 - n)

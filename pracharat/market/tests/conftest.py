@@ -23,6 +23,15 @@ _seed_migration = importlib.import_module(
 )
 
 
+@pytest.fixture(autouse=True)
+def _one_buyer_may_check_out_often(settings):
+    """Many tests check out again and again under the one buyer phone of ``buyer_details``;
+    the checkout limits (``actions.checkout_limits``) are tested in test_orders_expiry,
+    which sets them low again."""
+    settings.MARKET_CHECKOUTS_PER_PHONE = 10_000
+    settings.MARKET_CHECKOUTS_PER_CLIENT = 10_000
+
+
 @pytest.fixture
 def market_reference_data(geography):
     """Categories and postage rates of the data migration (gone after a transactional

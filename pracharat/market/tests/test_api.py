@@ -1,6 +1,8 @@
 """The market API: public catalogue with Thai search, groups, and the sellers' scoped orders
 with confirm-payment and ship."""
 
+import re
+
 import pytest
 
 from pracharat.market import actions
@@ -118,6 +120,15 @@ def test_confirm_and_ship_through_the_api(seller_api, orders):
     )
     assert bad.status_code == 422
     assert "เลขตรวจสอบ" in str(bad.json()) and "typo" not in str(bad.json())
+    # Every S10 refusal in one language: a short number, letters in the digits, not Thai.
+    for wrong in ("EE12345678TH", "EE12345A785TH", "EE123456785US"):
+        bad = seller_api.post(
+            f"{url}/ship", {"tracking_number": wrong}, content_type="application/json"
+        )
+        assert bad.status_code == 422
+        message = str(bad.json()["error"])
+        assert re.search("[ก-๙]", message), message
+        assert not any(w in message for w in ("String", "should", "match", "pattern")), message
     number = s10.make("EE", 12345678)
     response = seller_api.post(
         f"{url}/ship", {"tracking_number": number}, content_type="application/json"

@@ -159,8 +159,16 @@ def test_a_user_entry_names_no_one(client, fast_hashing):
 PUBLISHED = {(Agency, "email"), (Agency, "phone"), (Agency, "address")}
 LOOKS_PERSONAL = ("name", "phone", "email", "address", "contact", "line", "note", "promptpay")
 #: ... and names that are not a person's: an organisation's or place's name, a token's label,
-#: the kind of PromptPay ID.
-NOT_PERSONAL = {"name_th", "name_en", "place_name", "nas_identifier", "name", "promptpay_type"}
+#: the kind of PromptPay ID, an order's payment dead"line".
+NOT_PERSONAL = {
+    "name_th",
+    "name_en",
+    "place_name",
+    "nas_identifier",
+    "name",
+    "promptpay_type",
+    "payment_deadline",
+}
 
 
 def test_every_registered_field_that_looks_personal_is_masked_or_excluded():

@@ -181,3 +181,78 @@ def test_search_forgives_a_missing_tone_mark_and_finds_silk_in_english(page, she
     assert {"น้ำพริกเผา", "น้ำพริกตาแดง", "น้ำพริกนรก", "น้ำพริกหนุ่ม"} <= set(found)
     page.goto("/market/?q=silk")
     assert page.locator("[data-test=results] a.t").all_inner_texts() == ["ผ้าไหมมัดหมี่"]
+
+
+def test_pay_from_one_phone_then_cash_on_delivery_and_the_groups_label(
+    page, shelves, producer, browser, tmp_path
+):
+    """Issue 13: the QR saves as a PNG that decodes to the order's payload, the amount has
+    its copy button; an order with cash on delivery; the group prints its label and the
+    PDF's text carries both Thai addresses and the amount to collect."""
+    import zxingcpp
+
+    from pracharat.core.tests.pdf_tools import pdf_text, words
+
+    group = shelves["pao"].group
+    group.cod_all_products = True
+    group.save()
+
+    def checkout(pay_by):
+        page.goto("/market/cart/")
+        assert page.locator("[data-test=cart-count]").inner_text() == "1"  # header link
+        page.click("[data-test=checkout]")
+        page.fill("#id_buyer_name", "สมศรี ใจงาม")
+        page.fill("#id_buyer_phone", "089 123 4567")
+        page.fill("#id_address_line1", "99/1 ถ.บรมไตรโลกนารถ")
+        page.fill("#id_address_search", "ท่าช้าง พิษณุโลก")
+        page.check("#sd-650602")
+        page.check(f"input[name=pay_{group.pk}][value={pay_by}]")
+        page.click("[data-test=place-order]")
+
+    # 1. PromptPay, paid from this phone: save the QR, copy the amount.
+    _add_from_search(page, "น้ำพริกเผา")
+    checkout("promptpay")
+    order = Order.objects.get()
+    assert page.locator("[data-test=payee-name]").inner_text() == group.name_th
+    assert page.locator("[data-test=payee-id]").inner_text().startswith("xxx-xxx-")
+    assert page.locator("[data-test=pay-number]").inner_text() == order.number
+    assert page.locator("[data-test=copy-amount]").is_visible()  # shown by the static script
+    with page.expect_download() as saving:
+        page.click("[data-test=save-qr]")
+    saved = tmp_path / "qr.png"
+    saving.value.save_as(saved)
+    (code,) = zxingcpp.read_barcodes(Image.open(saved))
+    assert code.text == order.promptpay_payload
+
+    # 2. Cash on delivery: no QR, the fee in the order.
+    _add_from_search(page, "น้ำพริกตาแดง")
+    checkout("cod")
+    cod = Order.objects.exclude(pk=order.pk).get()
+    assert cod.status == OrderStatus.COD and cod.cod_fee > 0
+    assert "เก็บเงินปลายทาง" in page.locator("[data-test=cod-note]").inner_text()
+    assert page.locator("[data-test=promptpay-qr]").count() == 0
+
+    # 3. The group ships it and prints the label on its own phone.
+    seller = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="th-TH",
+        base_url=page.url.split("/market")[0],
+    ).new_page()
+    testing.log_in(seller, producer)
+    seller.goto("/market/seller/")
+    total = seller.locator("[data-test=order-total]").first
+    box = total.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360  # the total shows at 360 px
+    seller.click(f"a:text-is('{cod.number}')")
+    tracking = s10.make("EE", 24681357)
+    seller.fill("#id_tracking_number", tracking)
+    seller.click("[data-test=ship]")
+    href = seller.locator("[data-test=label-link]").get_attribute("href")
+    label = seller.context.request.get(href)
+    assert label.ok and label.headers["content-type"] == "application/pdf"
+    text = words(pdf_text(label.body()))
+    assert "ผู้ส่ง กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม บ้านคลองเมม หมู่ที่ 9" in text
+    assert "ผู้รับ สมศรี ใจงาม 99/1 ถ.บรมไตรโลกนารถ" in text
+    assert "ต.ท่าช้าง" in text or "ท่าช้าง" in text
+    assert tracking in text and f"เก็บเงิน {cod.total:,.2f} บาท" in text
+    seller.context.close()

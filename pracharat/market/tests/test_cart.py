@@ -37,19 +37,24 @@ def test_summary_groups_by_producer_in_one_query(chili_products, cloth, django_a
     session: dict = {}
     cart.add(session, chili_products["pao"].pk, 2)
     cart.add(session, cloth.pk, 1)
-    cart.add(session, chili_products["narok"].pk, 3)  # only 1 in stock
+    cart.add(session, chili_products["narok"].pk, 3)  # only 1 in stock (added before the check)
     cart.add(session, 999_999, 1)  # deleted meanwhile
     with django_assert_num_queries(1):
         summary = cart.summary(session)
         names = [g.group.code for g in summary.groups]
         lines = [(line.product.title_th, line.quantity) for line in summary.groups[0].lines]
     assert names == ["khlong-mem-chili", "chiangmai-weaving"]  # by Thai name
-    assert lines == [("น้ำพริกนรก", 3), ("น้ำพริกเผา", 2)]
-    assert summary.groups[0].subtotal == Decimal("310.00")
-    assert summary.groups[0].weight_grams == 1100
-    assert summary.subtotal == Decimal("960.00") and summary.count == 6
+    # The cart never holds more than the stock: the line is cut down to what is left.
+    assert lines == [("น้ำพริกนรก", 1), ("น้ำพริกเผา", 2)]
+    assert [(p.pk, asked, kept) for p, asked, kept in summary.reduced] == [
+        (chili_products["narok"].pk, 3, 1)
+    ]
+    assert cart.contents(session)[chili_products["narok"].pk] == 1
+    narok = chili_products["narok"].price
+    assert summary.groups[0].subtotal == Decimal("310.00") - 2 * narok
+    assert summary.count == 4
     assert summary.missing == [999_999] and 999_999 not in cart.contents(session)
-    assert not summary.all_available
+    assert summary.all_available
     options = summary.groups[1].shipping_options()
     assert [o[0] for o in options] == ["ems", "registered"]
 

@@ -328,3 +328,11 @@ def test_every_id_with_its_check_digit_is_accepted(first12):
     wrong = first12 + str((int(nid[-1]) + 1) % 10)
     with pytest.raises(PromptPayError, match="check digit"):
         normalise_proxy(wrong)
+
+
+def test_mask_shows_only_the_last_digits_as_banks_do():
+    assert promptpay.mask("081-234-5678") == "xxx-xxx-5678"
+    assert promptpay.mask("1101700230708") == "x-xxxx-xxxxx-70-8"
+    assert promptpay.mask("123456789012345") == "xxxxxxxxxxx2345"
+    with pytest.raises(promptpay.PromptPayError):
+        promptpay.mask("12")

@@ -78,6 +78,17 @@ def test_png_from_segno_decodes(data):
 
 
 @pytest.mark.parametrize("data", PAYLOADS)
+def test_qr_png_decodes_to_the_payload(data):
+    """``qr.png``, the "save QR" download of the pay page."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    image_mod = pytest.importorskip("PIL.Image")
+    content = qr.png(data)
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    image = image_mod.open(io.BytesIO(content))
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [data]
+
+
+@pytest.mark.parametrize("data", PAYLOADS)
 def test_svg_decodes(data):
     assert _decode_grid(_grid_from_svg(qr.svg(data))) == [data]
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pracharat.core.errors import DomainError, add_to_form
+from pracharat.core.lib import qr
 from pracharat.core.middleware import client_ip
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import SubDistrict
@@ -23,9 +24,10 @@ from pracharat.market.forms import (
     CartLineForm,
     CheckoutForm,
     LookupForm,
+    RatingForm,
     SlipForm,
 )
-from pracharat.market.models import OrderStatus, Product
+from pracharat.market.models import OrderStatus, Product, Rating
 
 #: Session key of the orders made by the last checkout (the confirmation page).
 SESSION_LAST_CHECKOUT = "market_last_checkout"
@@ -41,12 +43,18 @@ def cart_add(request, pk: int):
     if not form.is_valid() or not (product.available and product.group.active):
         messages.error(request, _("This product cannot be added to the cart now."))
         return redirect("market:product", pk=pk)
+    wanted = form.cleaned_data["quantity"] + cart.contents(request.session).get(product.pk, 0)
     try:
-        cart.add(request.session, product.pk, form.cleaned_data["quantity"])
+        held = cart.add(
+            request.session, product.pk, form.cleaned_data["quantity"], stock=product.stock
+        )
     except ValueError:
         messages.error(request, _("Your cart is full; check out first."))
         return redirect("market:cart")
-    messages.success(request, _("“%(title)s” is in your cart.") % {"title": product.title})
+    if held < wanted:
+        messages.warning(request, _not_enough(product, held))
+    else:
+        messages.success(request, _("“%(title)s” is in your cart.") % {"title": product.title})
     if request.POST.get("next") == "cart":
         return redirect("market:cart")
     return redirect("market:product", pk=pk)
@@ -57,14 +65,31 @@ def cart_view(request):
     if request.method == "POST":
         form = CartLineForm(request.POST)
         if form.is_valid():
-            cart.set_quantity(
-                request.session, form.cleaned_data["product"], form.cleaned_data["quantity"]
-            )
+            pid, wanted = form.cleaned_data["product"], form.cleaned_data["quantity"]
+            product = Product.objects.filter(pk=pid).only("pk", "stock", "title_th").first()
+            stock = product.stock if product is not None else 0
+            cart.set_quantity(request.session, pid, wanted, stock=stock)
+            if product is not None and wanted > stock:
+                messages.warning(request, _not_enough(product, stock))
         else:
             messages.error(request, _("Give a quantity from 0 to 99."))
         return redirect("market:cart")
     summary = cart.summary(request.session)
+    for product, _asked, kept in summary.reduced:
+        messages.warning(request, _not_enough(product, kept))
     return render(request, "market/cart.html", {"cart": summary})
+
+
+def _not_enough(product, left: int) -> str:
+    """The plain message when the cart is cut down to the stock left."""
+    if left <= 0:
+        return _("“%(title)s” is sold out; it has been taken out of your cart.") % {
+            "title": product.title
+        }
+    return _("Only %(n)d of “%(title)s” are left, so your cart holds %(n)d.") % {
+        "n": left,
+        "title": product.title,
+    }
 
 
 # --- Checkout ---------------------------------------------------------------------------------
@@ -104,9 +129,12 @@ def checkout(request):
         messages.info(request, _("Your cart is empty."))
         return redirect("market:cart")
     finding = request.method == "POST" and "find" in request.POST
+    for product, _asked, kept in summary.reduced:
+        # Sold meanwhile: the cart was cut to the stock; the buyer sees it before ordering.
+        messages.warning(request, _not_enough(product, kept))
     if request.method == "POST" and not finding:
         form = CheckoutForm(request.POST, parcels=summary.groups)
-        if form.is_valid():
+        if form.is_valid() and not summary.reduced:
             orders = _place_orders(request, form, summary)
             if orders:
                 return redirect("market:checkout_done")
@@ -151,7 +179,12 @@ def _place_orders(request, form, summary):
     items = cart.contents(request.session)
     try:
         orders = actions.checkout(
-            items, buyer, shipping_services=form.shipping_choices(), user=request.user
+            items,
+            buyer,
+            shipping_services=form.shipping_choices(),
+            pay_by_groups=form.payment_choices(),
+            user=request.user,
+            client=client_ip(request),
         )
     except DomainError as exc:
         add_to_form(form, exc, {"name": "buyer_name", "phone": "buyer_phone"})
@@ -210,11 +243,15 @@ def order(request, number: str):
         # Not opened from this browser yet: ask for the phone, without saying if it exists.
         return redirect(reverse("market:lookup") + "?" + urlencode({"number": number[:20]}))
     payable = item.can_pay and item.may_pay
+    rating = Rating.objects.filter(order=item).first()
+    may_rate = item.may_pay and item.status == OrderStatus.DELIVERED and rating is None
     return render(
         request,
         "market/order.html",
         {
             "order": item,
+            "rating": rating,
+            "rating_form": RatingForm() if may_rate else None,
             "qr_svg": pages.order_qr(item) if payable else "",
             "history": pages.order_history(item),
             "tracking": pages.order_tracking(item),
@@ -243,6 +280,45 @@ def receipt_pdf(request, number: str):
         raise Http404
     content = render_pdf("market/pdf/receipt.html", pages.receipt_context(item), request)
     return pdf_response(content, f"receipt-{item.number}.pdf")
+
+
+@require_POST
+def rate(request, number: str):
+    """The buyer rates a delivered order, once (``actions.rate_order`` checks all of it)."""
+    item = pages.payable_order(request, number)
+    if item is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.rate_order(
+                item,
+                form.cleaned_data["stars"],
+                form.cleaned_data["comment"],
+                actor=request.user,
+                session_orders=request.session.get(pages.SESSION_ORDERS, []),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you for rating the order."))
+    else:
+        messages.error(request, _("Choose 1 to 5 stars."))
+    return redirect("market:order", number=item.number)
+
+
+@require_GET
+def qr_png(request, number: str):
+    """The order's PromptPay QR as a PNG download (the same payload as the page's), so a
+    buyer paying from the phone they ordered on can scan it from the gallery in the bank app.
+    For the buyer only, while the order can be paid; a 404 for everyone else."""
+    item = pages.payable_order(request, number)
+    if item is None or not item.can_pay or not item.promptpay_payload:
+        raise Http404
+    response = HttpResponse(qr.png(item.promptpay_payload), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="promptpay-{item.number}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -22,8 +22,14 @@ from pracharat.core import tables
 from pracharat.core.errors import DomainError, add_to_form
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.market import actions, imports, pages, reports
-from pracharat.market.forms import CancelForm, ImportForm, ProductForm, ShipForm
-from pracharat.market.models import OrderStatus, Payment, PaymentMethod
+from pracharat.market.forms import (
+    CancelForm,
+    ImportForm,
+    ProductForm,
+    RatingAnswerForm,
+    ShipForm,
+)
+from pracharat.market.models import OrderStatus, Payment, PaymentMethod, Rating
 
 
 def seller_required(view):
@@ -58,6 +64,13 @@ def dashboard(request):
             "waiting": waiting,
             "counts": pages.status_counts(orders),
             "statuses": OrderStatus,
+            "ratings": list(
+                Rating.objects.filter(group__in=[g.pk for g in request.seller_groups])
+                .select_related("order")
+                .order_by("-created")[:20]
+            ),
+            "answer_form": RatingAnswerForm(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -134,6 +147,45 @@ def label(request, number: str):
         return redirect("market:seller_order", number=order.number)
     content = render_pdf("market/pdf/label.html", pages.label_context(order), request)
     return pdf_response(content, f"label-{order.tracking_number}.pdf")
+
+
+@require_GET
+@seller_required
+def labels_sheet(request):
+    """The day's sheet of parcel labels (``?day=2025-08-15`` or ``15/08/2568``; today by
+    default): one A6 label per parcel posted that day by the seller's groups."""
+    raw = (request.GET.get("day") or "").strip()
+    try:
+        day = tables.date()(raw) if raw else timezone.localdate()
+    except (ValueError, ValidationError, DomainError):
+        messages.error(request, _("Give the day as 15/08/2568 or 2025-08-15."))
+        return redirect("market:seller")
+    orders = pages.labels_for_day(request.user, day)
+    if not orders:
+        messages.info(request, _("No parcel with a tracking number was posted that day."))
+        return redirect("market:seller")
+    content = render_pdf("market/pdf/label.html", pages.labels_context(orders, day), request)
+    return pdf_response(content, f"labels-{day:%Y-%m-%d}.pdf")
+
+
+@require_POST
+@seller_required
+def answer_rating(request, pk: int):
+    """The group answers a buyer's rating (``actions.answer_rating`` checks the right)."""
+    rating = get_object_or_404(
+        Rating.objects.filter(group__in=[g.pk for g in request.seller_groups]), pk=pk
+    )
+    form = RatingAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.answer_rating(rating, form.cleaned_data["reply"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your answer is shown with the rating."))
+    else:
+        messages.error(request, _("Write the answer."))
+    return redirect(reverse("market:seller") + "#ratings")
 
 
 def _done(request, order, message):

@@ -69,6 +69,7 @@ def product(request, pk: int):
             ),
             "og_url": request.build_absolute_uri(item_url(item)),
             "form": AddToCartForm(),
+            "ratings": pages.product_ratings(item),
         },
     )
 
@@ -102,6 +103,7 @@ def group(request, code: str):
         {
             "group": item,
             "products": pages.group_products(item, request.user),
+            "ratings": pages.group_ratings(item),
             "og_url": request.build_absolute_uri(reverse("market:group", args=[item.code])),
             "og_image": request.build_absolute_uri(
                 share_image.share_image_url(
