@@ -256,6 +256,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pracharat <no-reply@pracharat.local>")
+# The SMTP relay when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")  # or EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Notifications (core.notifications): e-mail through EMAIL_BACKEND and LINE Messaging API push.
 # No LINE token: LINE messages are logged as skipped and e-mails still go.
@@ -399,6 +406,13 @@ PERIODIC_JOBS = {
 PRACHARAT_BIND = env_str("PRACHARAT_BIND", "127.0.0.1:8000")  # where the web app listens
 WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
+# deploy/gunicorn.conf.py (production web processes): seconds before a stuck request's worker
+# is restarted, seconds a stopping worker may finish its requests, requests after which a
+# worker is recycled (0: never), and whether each request is logged.
+WEB_TIMEOUT = _positive("WEB_TIMEOUT", 60)
+WEB_GRACEFUL_TIMEOUT = _positive("WEB_GRACEFUL_TIMEOUT", 20)
+WEB_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000)
+WEB_ACCESS_LOG = env_bool("WEB_ACCESS_LOG", True)
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
 
 # --- Production health and metrics (pracharat.core.health, core.heartbeat; docs/deploy.md) ---
