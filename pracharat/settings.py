@@ -317,6 +317,16 @@ NETWORK_OUTAGE_SLA_HOURS = _positive("NETWORK_OUTAGE_SLA_HOURS", 24)
 NETWORK_HEARTBEAT_MINUTES = _positive("NETWORK_HEARTBEAT_MINUTES", 15)
 NETWORK_SILENCE_HOURS = _positive("NETWORK_SILENCE_HOURS", 24)
 
+# Accounting retention (network.retention): sessions older than this many days are deleted
+# in batches by the periodic job; the daily and monthly rollups are kept for ever. The
+# Computer-Related Crime Act asks for at least 90 days of traffic data: less is refused.
+ACCOUNTING_RETENTION_DAYS = env_int("ACCOUNTING_RETENTION_DAYS", 180)
+if ACCOUNTING_RETENTION_DAYS < 90:
+    raise ConfigError(
+        f"ACCOUNTING_RETENTION_DAYS={ACCOUNTING_RETENTION_DAYS}: the law asks for at least 90 days"
+    )
+ACCOUNTING_PURGE_BATCH = _positive("ACCOUNTING_PURGE_BATCH", 10_000)  # rows per transaction
+
 # --- Market: the payment provider's webhook and Thailand Post Track & Trace ---------------
 # Secrets also take a *_FILE variant (core.lib.env). Read at call time by market.
 MARKET_PAYMENT_WEBHOOK_SECRET = env_str("MARKET_PAYMENT_WEBHOOK_SECRET")
@@ -395,6 +405,11 @@ PERIODIC_JOBS = {
     ),
     # Shipped parcels asked of Thailand Post Track & Trace (only with THAILANDPOST_API_KEY).
     "market.thaipost": ("pracharat.market.thaipost.poll_if_configured", THAILANDPOST_POLL_SECONDS),
+    # Accounting sessions past ACCOUNTING_RETENTION_DAYS deleted in batches (rollups stay).
+    "network.accounting_retention": (
+        "pracharat.network.retention.purge_expired_sessions",
+        _positive("ACCOUNTING_PURGE_EVERY_SECONDS", 86_400),
+    ),
     # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
     "core.notifications_requeue": (
         "pracharat.core.notifications.requeue_stale",
