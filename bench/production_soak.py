@@ -50,6 +50,20 @@ def _arg(argv, name, default):
     return default
 
 
+def _answers(response: bytes, request: bytes, secret: bytes) -> bool:
+    """RFC 2866 §3: the Response Authenticator is MD5(Code+ID+Length+Request Authenticator+
+    Attributes+Secret): the answer is to this very request, not an earlier one that had the
+    same identifier."""
+    import hashlib
+
+    if len(response) < 20 or response[0] != 5:
+        return False
+    digest = hashlib.md5(  # noqa: S324 - RADIUS's own construction
+        response[:4] + request[4:20] + response[20:] + secret
+    ).digest()
+    return digest == response[4:20]
+
+
 def free_udp_port() -> int:
     with socket.socket(type=socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -189,6 +203,7 @@ def main(argv: list[str]) -> None:
     end_send = started + duration
     drain_until = end_send + 30
     sock_rr = 0
+    next_scan = started
 
     def send(n: int, device: int, attrs: list, target: int) -> None:
         nonlocal sent, sock_rr
@@ -206,7 +221,7 @@ def main(argv: list[str]) -> None:
         )  # fmt: skip
         now = time.monotonic()
         socks[sock_rr].sendto(raw, ("127.0.0.1", listeners[target].port))
-        pending[(sock_rr, identifier)] = [n, now, now, 1, target, raw]
+        pending[(sock_rr, identifier)] = [n, now, now, 1, target, raw, secret.encode()]
         sent += 1
 
     while True:
@@ -266,30 +281,33 @@ def main(argv: list[str]) -> None:
                     data = s.recv(4096)
                 except BlockingIOError:
                     break
-                entry = pending.pop((key.data, data[1]), None)
-                if entry is None:
-                    continue  # a late answer to a packet already answered elsewhere
+                entry = pending.get((key.data, data[1]))
+                if entry is None or not _answers(data, entry[5], entry[6]):
+                    continue  # a late answer to an earlier packet that had this identifier
+                del pending[(key.data, data[1])]
                 free_ids[key.data].append(data[1])
                 answered += 1
                 latencies.append(time.monotonic() - entry[1])
                 sid, step = packets[entry[0]]
                 answered_steps[sid] = answered_steps.get(sid, 0) | (1 << step)
-        # Retransmissions: to the other listener, as a NAS fails over.
+        # Retransmissions: to the other listener, as a NAS fails over (looked at every 50 ms).
         now = time.monotonic()
-        for (sock, identifier), entry in list(pending.items()):
-            if now - entry[2] < TIMEOUT:
-                continue
-            if entry[3] >= ATTEMPTS:
-                del pending[(sock, identifier)]
-                free_ids[sock].append(identifier)
-                lost += 1
-                continue
-            entry[4] = 1 - entry[4]
-            entry[2], entry[3] = now, entry[3] + 1
-            socks[sock].sendto(entry[5], ("127.0.0.1", listeners[entry[4]].port))
-            retransmits += 1
-        for listener in listeners:
-            listener.sample()
+        if now >= next_scan:
+            next_scan = now + 0.05
+            for (sock, identifier), entry in list(pending.items()):
+                if now - entry[2] < TIMEOUT:
+                    continue
+                if entry[3] >= ATTEMPTS:
+                    del pending[(sock, identifier)]
+                    free_ids[sock].append(identifier)
+                    lost += 1
+                    continue
+                entry[4] = 1 - entry[4]
+                entry[2], entry[3] = now, entry[3] + 1
+                socks[sock].sendto(entry[5], ("127.0.0.1", listeners[entry[4]].port))
+                retransmits += 1
+            for listener in listeners:
+                listener.sample()
         if now >= end_send and (not pending or now >= drain_until):
             lost += len(pending)
             break

@@ -435,6 +435,9 @@ RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `prachara
 # a process that is gone.
 HEARTBEAT_SECONDS = _positive("HEARTBEAT_SECONDS", 10)
 HEARTBEAT_STALE_SECONDS = _positive("HEARTBEAT_STALE_SECONDS", 3 * HEARTBEAT_SECONDS)
+# prometheus_client's own variable (it reads it too): the directory where gunicorn's workers
+# keep their counters, so /metrics adds them up (deploy/gunicorn.conf.py empties it at start).
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # /readyz fails below this many beating RADIUS listeners (0: do not require any).
 READY_MIN_LISTENERS = env_int("READY_MIN_LISTENERS", 1)
 # /metrics: a bearer token (METRICS_TOKEN_FILE too), or a client address in these networks.

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import os
 import time
 import uuid
 from datetime import timedelta
@@ -282,7 +281,7 @@ class FleetCollector:
 
 def registry() -> CollectorRegistry:
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         multiprocess.MultiProcessCollector(registry)
     else:  # one process (the tests, runserver): its own counters are all there is
         for collector in (REQUESTS, LATENCY):
