@@ -7,7 +7,7 @@ PRACHARAT := $(BIN)/pracharat
 # core and the apps of settings.PRACHARAT_APPS (evaluated only by the targets that use it).
 APPS = core $(shell $(BIN)/python -c 'from pracharat.settings import PRACHARAT_APPS; print(*PRACHARAT_APPS)')
 
-.PHONY: apps run test production-smoke setup dev-setup locale pdf-libs pdf-tools messages lint format migrate demo serve bench clean
+.PHONY: apps run test production-smoke production-topology setup dev-setup locale pdf-libs pdf-tools messages lint format migrate demo serve bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -74,6 +74,12 @@ test: dev-setup
 # needs DATABASE_URL on an empty PostgreSQL database (REDIS_URL optional). CI runs it.
 production-smoke: setup
 	$(BIN)/python .ci/production_smoke.py
+
+# The production topology of docs/deploy.md (two gunicorn web processes, two RADIUS listeners, a
+# task worker, the scheduler) on PostgreSQL + Redis, tested through it; needs DATABASE_URL on an
+# empty PostgreSQL database and REDIS_URL. CI runs it.
+production-topology: setup
+	$(BIN)/python .ci/production_topology.py
 
 lint: dev-setup
 	$(BIN)/ruff check .

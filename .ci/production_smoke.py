@@ -140,7 +140,8 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     failures: list[str] = []
     try:
-        deadline = time.monotonic() + 120
+        # serve collects (and compresses) the static files first: minutes on a loaded machine
+        deadline = time.monotonic() + 300
         while True:
             try:
                 fetch(base, "/")

@@ -256,6 +256,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pracharat <no-reply@pracharat.local>")
+# The SMTP relay when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")  # or EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Notifications (core.notifications): e-mail through EMAIL_BACKEND and LINE Messaging API push.
 # No LINE token: LINE messages are logged as skipped and e-mails still go.
@@ -309,6 +316,16 @@ NETWORK_OUTAGE_SLA_HOURS = _positive("NETWORK_OUTAGE_SLA_HOURS", 24)
 # Silence after which a point is dark: with heartbeats (minutes), from accounting only (hours).
 NETWORK_HEARTBEAT_MINUTES = _positive("NETWORK_HEARTBEAT_MINUTES", 15)
 NETWORK_SILENCE_HOURS = _positive("NETWORK_SILENCE_HOURS", 24)
+
+# Accounting retention (network.retention): sessions older than this many days are deleted
+# in batches by the periodic job; the daily and monthly rollups are kept for ever. The
+# Computer-Related Crime Act asks for at least 90 days of traffic data: less is refused.
+ACCOUNTING_RETENTION_DAYS = env_int("ACCOUNTING_RETENTION_DAYS", 180)
+if ACCOUNTING_RETENTION_DAYS < 90:
+    raise ConfigError(
+        f"ACCOUNTING_RETENTION_DAYS={ACCOUNTING_RETENTION_DAYS}: the law asks for at least 90 days"
+    )
+ACCOUNTING_PURGE_BATCH = _positive("ACCOUNTING_PURGE_BATCH", 10_000)  # rows per transaction
 
 # --- Market: the payment provider's webhook and Thailand Post Track & Trace ---------------
 # Secrets also take a *_FILE variant (core.lib.env). Read at call time by market.
@@ -397,6 +414,11 @@ PERIODIC_JOBS = {
     "market.thaipost": ("pracharat.market.thaipost.poll_if_configured", THAILANDPOST_POLL_SECONDS),
     # Unpaid orders past their deadline expire and their stock is back on sale.
     "market.expire_orders": ("pracharat.market.actions.expire_orders", MARKET_EXPIRE_EVERY_SECONDS),
+    # Accounting sessions past ACCOUNTING_RETENTION_DAYS deleted in batches (rollups stay).
+    "network.accounting_retention": (
+        "pracharat.network.retention.purge_expired_sessions",
+        _positive("ACCOUNTING_PURGE_EVERY_SECONDS", 86_400),
+    ),
     # Notifications whose send task was lost (a crash between commit and enqueue): sent again.
     "core.notifications_requeue": (
         "pracharat.core.notifications.requeue_stale",
@@ -408,6 +430,13 @@ PERIODIC_JOBS = {
 PRACHARAT_BIND = env_str("PRACHARAT_BIND", "127.0.0.1:8000")  # where the web app listens
 WEB_WORKERS = env_int("WEB_WORKERS", 2)  # gunicorn worker processes
 WEB_THREADS = env_int("WEB_THREADS", 4)  # threads in each
+# deploy/gunicorn.conf.py (production web processes): seconds before a stuck request's worker
+# is restarted, seconds a stopping worker may finish its requests, requests after which a
+# worker is recycled (0: never), and whether each request is logged.
+WEB_TIMEOUT = _positive("WEB_TIMEOUT", 60)
+WEB_GRACEFUL_TIMEOUT = _positive("WEB_GRACEFUL_TIMEOUT", 20)
+WEB_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000)
+WEB_ACCESS_LOG = env_bool("WEB_ACCESS_LOG", True)
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
 
 # --- Production health and metrics (pracharat.core.health, core.heartbeat; docs/deploy.md) ---
@@ -415,6 +444,9 @@ RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `prachara
 # a process that is gone.
 HEARTBEAT_SECONDS = _positive("HEARTBEAT_SECONDS", 10)
 HEARTBEAT_STALE_SECONDS = _positive("HEARTBEAT_STALE_SECONDS", 3 * HEARTBEAT_SECONDS)
+# prometheus_client's own variable (it reads it too): the directory where gunicorn's workers
+# keep their counters, so /metrics adds them up (deploy/gunicorn.conf.py empties it at start).
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # /readyz fails below this many beating RADIUS listeners (0: do not require any).
 READY_MIN_LISTENERS = env_int("READY_MIN_LISTENERS", 1)
 # /metrics: a bearer token (METRICS_TOKEN_FILE too), or a client address in these networks.

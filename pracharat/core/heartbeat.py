@@ -77,8 +77,19 @@ class Beat(threading.Thread):
             logger.warning("%s: heartbeat not written", self.process, exc_info=True)
 
     def start(self) -> None:
-        self._beat_safely()  # in the caller's thread: the process is known as soon as it runs
+        # The first beat before returning, so the process is known as soon as it runs; in a
+        # thread of its own, since the caller may be an event loop (the RADIUS listener), where
+        # Django refuses synchronous database calls.
+        first = threading.Thread(target=self._first_beat, name=f"{self.name}-first")
+        first.start()
+        first.join(30)
         super().start()
+
+    def _first_beat(self) -> None:
+        try:
+            self._beat_safely()
+        finally:
+            connections.close_all()
 
     def stop(self, timeout: float = 10.0) -> None:
         from pracharat.core.models import ProcessBeat

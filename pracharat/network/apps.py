@@ -34,7 +34,12 @@ class NetworkConfig(AppConfig):
                  "--duration", "86400", "--rate", "1"]
             )  # fmt: skip
 
-        from pracharat.network import actions, demo
+        from django.db.models.signals import post_migrate
+
+        from pracharat.network import actions, demo, lawful
+
+        # The lawful-request role's permission (network.lawful; no migration needed).
+        post_migrate.connect(lawful.ensure_permission, sender=self)
 
         registry.demo_loader(demo.load)
         registry.personal_data_purger(actions.purge_fault_reports)

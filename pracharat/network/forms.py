@@ -110,3 +110,29 @@ class TrackForm(forms.Form):
         if not value:
             raise forms.ValidationError(_("A reference has 8 letters and digits, like ABCD-EFGH."))
         return value
+
+
+class LawfulSearchForm(forms.Form):
+    """A lawful request's search (``network.lawful.search``): times are Thailand's."""
+
+    reference = forms.CharField(
+        label=_("Request reference"),
+        max_length=200,
+        help_text=_("The letter, warrant or case number the request came with."),
+        validators=[visible_line],
+    )
+    kind = forms.ChoiceField(
+        label=_("Search by"),
+        choices=[("user_name", _("User-Name")), ("mac", _("MAC address of the device"))],
+    )
+    value = forms.CharField(label=_("User-Name or MAC address"), max_length=253)
+    start = forms.DateTimeField(
+        label=_("From"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    end = forms.DateTimeField(
+        label=_("Until"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

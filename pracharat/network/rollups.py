@@ -420,9 +420,21 @@ def _replace_area_rows(day: date, level: int, codes: set[str], rows: list) -> No
 # -- entry points ----------------------------------------------------------------------------
 
 
-def rollup_pending(*, chunk: int = 50_000) -> RollupResult:
+_RETENTION = object()
+
+
+def rollup_pending(*, chunk: int = 50_000, frozen_before=_RETENTION) -> RollupResult:
     """Bring every marked (point, day) up to date. Marks added while this runs stay for the
-    next run: only the marks read are deleted."""
+    next run: only the marks read are deleted.
+
+    Days before ``frozen_before`` (default: the first kept day of the last accounting purge,
+    ``network.retention``) are not recomputed, their marks only dropped: their sessions may be
+    gone, and a recompute would wipe the figures the rollups keep for ever. The retention job
+    itself passes None, to roll those days up before it purges them."""
+    if frozen_before is _RETENTION:
+        from pracharat.network import retention
+
+        frozen_before = retention.frozen_before()
     total = RollupResult()
     while True:
         marks = list(
@@ -432,7 +444,8 @@ def rollup_pending(*, chunk: int = 50_000) -> RollupResult:
             return total
         days: dict[date, set[int] | None] = defaultdict(set)
         for _, point, day in marks:
-            days[day].add(point)  # type: ignore[union-attr]
+            if frozen_before is None or day >= frozen_before:
+                days[day].add(point)  # type: ignore[union-attr]
         result = recompute_days(days)
         ids = [pk for pk, _, _ in marks]
         for i in range(0, len(ids), CHUNK):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from pracharat.network import views, views_sla
+from pracharat.network import views, views_lawful, views_sla
 
 app_name = "network"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
         name="sla_report_file",
     ),
     path("sla/", views_sla.sla_index, name="sla"),
+    path("lawful/", views_lawful.lawful_search, name="lawful_search"),
     re_path(r"^map/(?P<code>\d{2})/$", views.area_map, name="map"),
     path("area/", views.area, name="country"),
     re_path(r"^area/(?P<code>\d{2}|\d{4})/$", views.area, name="area"),

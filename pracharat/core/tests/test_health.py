@@ -51,6 +51,7 @@ def test_readyz_reports_a_queue_that_does_not_answer(client, settings):
     assert response.json()["checks"]["queue"].startswith("failed: ConnectionError")
 
 
+@pytest.mark.django_db(transaction=True)  # the first beat is written from a thread of its own
 def test_a_beat_stopped_cleanly_removes_its_row(settings):
     settings.HEARTBEAT_SECONDS = 60
     beat = Beat("worker")
@@ -58,6 +59,26 @@ def test_a_beat_stopped_cleanly_removes_its_row(settings):
     assert ProcessBeat.objects.filter(kind="worker").count() == 1
     beat.stop()
     assert not ProcessBeat.objects.filter(kind="worker").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_started_inside_an_event_loop_is_written_at_once(settings):
+    """The RADIUS listener starts its beat from its asyncio loop, where Django refuses
+    synchronous queries: the first beat must be written all the same (CI's topology run saw
+    "heartbeat not written" with a SynchronousOnlyOperation)."""
+    import asyncio
+
+    settings.HEARTBEAT_SECONDS = 60
+    beat = Beat("radius")
+
+    async def listener():
+        beat.start()
+
+    asyncio.run(listener())
+    try:
+        assert ProcessBeat.objects.filter(process=beat.process).count() == 1
+    finally:
+        beat.stop()
 
 
 def test_metrics_are_hidden_from_strangers_and_shown_with_the_token(settings):

@@ -130,6 +130,7 @@ ENV_READERS = {
     "__main__.py": "points DJANGO_SETTINGS_MODULE at settings before they exist",
     "wsgi.py": "likewise, for gunicorn",
     "conftest.py": "test runner only: CI makes a missing Chromium a failure",
+    "core/backups.py": "hands the environment (PGSSLMODE, PGPASSFILE…) and PGPASSWORD to pg_dump",
 }
 ENV_READER_NAMES = {"env_str", "env_int", "env_bool", "env_list"}
 

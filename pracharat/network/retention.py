@@ -1,0 +1,106 @@
+"""Accounting retention: sessions older than ``ACCOUNTING_RETENTION_DAYS`` are deleted, in
+batches, by the periodic job ``network.accounting_retention``; the rollups (DailyUsage,
+MonthlyUsage, AreaDailyUsage) are kept for ever.
+
+The Computer-Related Crime Act asks providers to keep traffic data for at least 90 days, so
+``settings.py`` refuses a retention below 90 (default 180). A session goes once everything it
+tells is older than the horizon: its last known activity (``ended_at``) is before local
+midnight of the first kept day. Before deleting, the pending rollups of the days about to go
+are brought up to date, so no day loses figures its sessions had not yet been counted in;
+afterwards the periodic rollup leaves the days a purge reached alone (``rollups.rollup_pending``
+drops their marks: recomputing a day whose sessions are gone would wipe its figures). Before
+any purge ran, every day is rolled up (a backfill of old accounting).
+
+Both databases alike: on SQLite and PostgreSQL the same batched DELETE by primary key (one
+short transaction per batch, so the listeners' writes are never held up long). Partitioning
+the session table on PostgreSQL (dropping a whole partition instead) is deferred: it collides
+with the rewrite of the listener's write path (docs/deploy.md, "Accounting retention").
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pracharat.network.models import AccountingSession, RollupMark
+
+logger = logging.getLogger(__name__)
+
+
+def first_kept_day(now: datetime | None = None) -> date:
+    """The oldest local day whose sessions are all kept."""
+    today = timezone.localdate(now or timezone.now())
+    return today - timedelta(days=settings.ACCOUNTING_RETENTION_DAYS)
+
+
+JOB = "network.accounting_retention"
+
+
+def frozen_before() -> date | None:
+    """Days before this may have lost sessions to a purge (the first kept day of the last
+    purge, recorded on the job's ``core.PeriodicJob`` row); None: no purge ever ran, every day
+    may be rolled up (a backfill of old accounting, say)."""
+    from pracharat.core.models import PeriodicJob
+
+    last = PeriodicJob.objects.filter(name=JOB).values_list("finished_at", flat=True).first()
+    return first_kept_day(last) if last else None
+
+
+def horizon(now: datetime | None = None) -> datetime:
+    """Sessions whose last activity is before this moment are past retention."""
+    from pracharat.network.rollups import local_midnight
+
+    return local_midnight(first_kept_day(now))
+
+
+def expired(now: datetime | None = None):
+    cutoff = horizon(now)
+    # started_at <= ended_at, so the started_at index narrows the scan to the old rows.
+    return AccountingSession.objects.filter(started_at__lt=cutoff, ended_at__lt=cutoff)
+
+
+def purge_expired_sessions(*, now: datetime | None = None, batch: int | None = None) -> dict:
+    """Delete the sessions past retention, ``batch`` rows per transaction
+    (``ACCOUNTING_PURGE_BATCH``). Idempotent; the periodic job and `pracharat
+    purge_accounting` call it. Returns the counts."""
+    from pracharat.network import rollups
+
+    batch = batch or settings.ACCOUNTING_PURGE_BATCH
+    kept_from = first_kept_day(now)
+    # The days about to lose their sessions: their pending rollups first.
+    old_marks = RollupMark.objects.filter(day__lt=kept_from)
+    rolled = 0
+    if old_marks.exists():
+        rolled = rollups.rollup_pending(frozen_before=None).point_days
+    deleted = batches = 0
+    while True:
+        with transaction.atomic():
+            pks = list(expired(now).order_by().values_list("pk", flat=True)[:batch])
+            if not pks:
+                break
+            deleted += AccountingSession.objects.filter(pk__in=pks).delete()[0]
+        batches += 1
+    _record(now or timezone.now())
+    result = {
+        "kept_from": kept_from.isoformat(),
+        "deleted": deleted,
+        "batches": batches,
+        "rolled_up_first": rolled,
+    }
+    if deleted:
+        logger.info("accounting retention: %s", result)
+    return result
+
+
+def _record(now: datetime) -> None:
+    """The purge's moment, whoever ran it (the periodic job, the command): what
+    ``frozen_before`` reads."""
+    from pracharat.core.models import PeriodicJob
+
+    PeriodicJob.objects.update_or_create(
+        name=JOB, defaults={"finished_at": now}, create_defaults={"due_at": now, "finished_at": now}
+    )
