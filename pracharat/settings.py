@@ -456,9 +456,6 @@ try:
     parse_networks(METRICS_ALLOWED_NETWORKS)
 except ValueError as exc:
     raise ConfigError(f"METRICS_ALLOWED_NETWORKS: {exc}") from exc
-# prometheus_client's own variable: where every process writes its counters, so one /metrics
-# answer sums the gunicorn workers (empty: this process's counters only).
-PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 
 # --- learning (check-in codes, registration limits, learners' retention; the platform's
 # signing key for the certificates) ---
