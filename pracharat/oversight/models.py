@@ -770,9 +770,9 @@ class VillagePopulation(models.Model):
             models.UniqueConstraint(fields=["village", "year"], name="oversight_population_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}: {self.population}"
+
     def save(self, *args, **kwargs):
         self.area_code = str(self.village_id)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.village_id} {self.year}: {self.population}"
