@@ -14,18 +14,21 @@ from ninja import Field, Path, Query, Router, Schema
 
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core.api_schemas import with_errors
-from pracharat.core.errors import Invalid, NotAllowed, NotFound
-from pracharat.core.numbers import Period
+from pracharat.core.errors import NotAllowed, NotFound
+from pracharat.core.lib import thaidate
+from pracharat.core.numbers import period_from_query
 from pracharat.oversight import views_worth, worth
 
 router = Router(tags=["oversight worth review"])
 AREA_PATTERN = r"^(?:|\d{2}|\d{4}|\d{6}|\d{8})$"
+#: The longest period reviewed at once: three years.
+MAX_DAYS = 3 * 366
 
 
 class WorthQuery(Schema):
     area: str = Field("", pattern=AREA_PATTERN, description='DOPA code; "" is the country')
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: str | None = Field(None, description="YYYY-MM-DD; default: the last full fiscal year")
+    end: str | None = Field(None, description="YYYY-MM-DD")
     broken_uptime: float | None = Field(None, ge=0, le=100)
     idle_active_share: float | None = Field(None, ge=0, le=100)
     well_used_daily_users: float | None = Field(None, ge=0, le=100_000)
@@ -116,13 +119,13 @@ def _row(r: worth.Row) -> dict:
 
 
 def _args(q: WorthQuery):
-    if (q.start is None) != (q.end is None):
-        raise Invalid(_("Give both start and end, or neither."), fields=["start", "end"])
-    if q.start and q.end:
-        if q.start > q.end or (q.end - q.start).days > 3 * 366:
-            raise Invalid(_("The period must end after it starts, within three years."),
-                          fields=["start", "end"])  # fmt: skip
-        period = Period(q.start, q.end)
+    if q.start or q.end:
+        period = period_from_query(
+            q.start,
+            q.end,
+            default_start=lambda end: thaidate.fiscal_year_of(end).start,
+            max_days=MAX_DAYS,
+        )
     else:
         period = worth.last_full_fiscal_year()
     moved = {n: getattr(q, n) for n in worth.Thresholds.names() if getattr(q, n, None) is not None}

@@ -5,7 +5,6 @@ and GeoJSON). The computation is :mod:`pracharat.oversight.worth`."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -19,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pracharat.core import charts, tables
-from pracharat.core.numbers import Period
+from pracharat.core.errors import Invalid
+from pracharat.core.lib import thaidate
+from pracharat.core.numbers import Period, period_from_query
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import District, Province
 from pracharat.oversight import querysets, worth
@@ -52,21 +53,22 @@ def may_review(user, code: str) -> bool:
 
 
 def period_from(params) -> Period:
-    """``start`` and ``end`` (ISO dates), else ``fy`` (BE), else the last full fiscal year."""
+    """``start`` and ``end`` (ISO dates), else ``fy`` (BE), else the last full fiscal year;
+    read as the API reads them (``core.numbers.period_from_query``): a bad period is a 404."""
     try:
-        if params.get("start") and params.get("end"):
-            period = Period(
-                dt.date.fromisoformat(params["start"]), dt.date.fromisoformat(params["end"])
+        if params.get("start") or params.get("end"):
+            return period_from_query(
+                params.get("start"),
+                params.get("end"),
+                default_start=lambda end: thaidate.fiscal_year_of(end).start,
+                max_days=3 * 366,
             )
-            if period.days > 3 * 366:
-                raise ValueError
-            return period
         if params.get("fy"):
             be = int(params["fy"])
             if not 2560 <= be <= 2643:
                 raise ValueError
             return Period.fiscal_year(be)
-    except ValueError:
+    except (ValueError, Invalid):
         raise Http404 from None
     return worth.last_full_fiscal_year()
 
