@@ -35,6 +35,7 @@ def test_the_provincial_officer_reads_their_province(
     assert response.status_code == 200
     body = response.content.decode()
     assert len(response.content) < 100_000
+    assert "การทบทวนความคุ้มค่า" in body and "ความไวของผล" in body  # Thai first
     assert 'data-class="broken"' in body and "dots worth-idle" in body
     for t in truth:
         assert t.point.code in body
