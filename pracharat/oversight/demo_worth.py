@@ -204,13 +204,14 @@ def _volunteering(point, period: Period) -> None:
 
 def load(stdout=None) -> None:
     from pracharat.network import contracts, rollups
-    from pracharat.network.models import ServicePoint
+    from pracharat.network.models import DailyUsage, ServicePoint
     from pracharat.network.simulate import SIM_PREFIX
     from pracharat.oversight.models import VillagePopulation
 
     khlong = ServicePoint.objects.filter(code=KHLONG_MEM_CODE).select_related("village").first()
     sims = list(
         ServicePoint.objects.filter(code__startswith=SIM_PREFIX, area_code__startswith="65")
+        .in_service()
         .select_related("village", "provider")
         .order_by("code")
     )
@@ -222,6 +223,10 @@ def load(stdout=None) -> None:
     days = _days(period)
     rng = random.Random(14)
     with transaction.atomic():
+        # The year is written whole each run (a point's plan may have changed since).
+        DailyUsage.objects.filter(
+            service_point__in=[khlong, *sims], day__gte=period.start, day__lte=period.end
+        ).delete()
         # Ban Khlong Mem: well used, a training venue, its rate lowered in April 2026.
         contracts.set_monthly_cost(khlong, Decimal("1000.00"), dt.date(2018, 6, 1))
         contracts.set_monthly_cost(khlong, Decimal("900.00"), dt.date(2026, 4, 1), "ต่อสัญญาใหม่")

@@ -348,6 +348,15 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 f"{_n(t.well_used_daily_users, 1)}.",
             )
         )
+    if row.learners or row.activities or row.group_income:
+        say.append(
+            (
+                f"ชุมชน: ผู้เรียน {row.learners} คน กิจกรรมอาสา {row.activities} ครั้ง "
+                f"รายได้ออนไลน์ของกลุ่มในหมู่บ้าน {_baht(row.group_income)} บาท",
+                f"Community: {row.learners} learners, {row.activities} volunteer activities, "
+                f"{_baht(row.group_income)} baht of the village groups' online sales.",
+            )
+        )
     if row.first_class and row.use_before_class is not None and row.use_after_class is not None:
         risen = row.use_after_class >= row.use_before_class * t.raised_factor
         say.append(
