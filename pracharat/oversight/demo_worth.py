@@ -31,6 +31,7 @@ FY = 2569
 KHLONG_MEM_CODE = "NP-65060209"
 GROUP_CODE = "khlong-mem-chili"
 IDLE, BROKEN, RAISED = range(0, 5), range(5, 8), 8
+OUTAGE_SUMMARY = "จุดบริการไม่ตอบสนอง (ไฟฟ้าดับ/อุปกรณ์เสีย)"
 
 
 def _at(day: dt.date, hour: int = 9) -> dt.datetime:
@@ -100,7 +101,7 @@ def _outage(point, first: dt.date, days: int) -> None:
             "area_code": point.area_code,
             "agency": point.provider,
             "status": IncidentStatus.RESOLVED,
-            "summary": "จุดบริการไม่ตอบสนอง (ไฟฟ้าดับ/อุปกรณ์เสีย)",
+            "summary": OUTAGE_SUMMARY,
             "resolved_at": opened + dt.timedelta(days=days),
             "sla_due": opened + dt.timedelta(hours=24),
             "resolution": "เปลี่ยนอุปกรณ์",
@@ -204,7 +205,7 @@ def _volunteering(point, period: Period) -> None:
 
 def load(stdout=None) -> None:
     from pracharat.network import contracts, rollups
-    from pracharat.network.models import DailyUsage, ServicePoint
+    from pracharat.network.models import DailyUsage, Incident, ServicePoint
     from pracharat.network.simulate import SIM_PREFIX
     from pracharat.oversight.models import VillagePopulation
 
@@ -227,6 +228,11 @@ def load(stdout=None) -> None:
         DailyUsage.objects.filter(
             service_point__in=[khlong, *sims], day__gte=period.start, day__lte=period.end
         ).delete()
+        lo, hi = period.bounds()
+        Incident.objects.filter(
+            service_point__in=[khlong, *sims], summary=OUTAGE_SUMMARY, opened_at__gte=lo,
+            opened_at__lt=hi,
+        ).delete()  # fmt: skip
         # Ban Khlong Mem: well used, a training venue, its rate lowered in April 2026.
         contracts.set_monthly_cost(khlong, Decimal("1000.00"), dt.date(2018, 6, 1))
         contracts.set_monthly_cost(khlong, Decimal("900.00"), dt.date(2026, 4, 1), "ต่อสัญญาใหม่")
