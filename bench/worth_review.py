@@ -14,7 +14,9 @@ the public open data through Django's test client as a superuser (queries, body,
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import tempfile
 import time
 
 from bench import _django
@@ -88,6 +90,7 @@ def measure(days: int, repeat: int) -> tuple[list, list]:
         ):
             result = worth.review(code, period)
         seconds = time.perf_counter() - started
+        print(f"review {code or 'country'}: {len(executed)} queries, {seconds:.1f} s", flush=True)
         computed.append((code or "country", len(result.points), len(result.centres),
                          len(executed), seconds, result.counts()))  # fmt: skip
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
@@ -133,17 +136,29 @@ def main(argv: list[str]) -> None:
     days = _arg(argv, "--days", 365)
     centres = _arg(argv, "--centres", 2_222)
     repeat = _arg(argv, "--repeat", 5)
-    vendor = _django.setup(database_url)
-    print(f"worth_review on {vendor}: {points} points × {days} days, {centres} centres", flush=True)
-    timings = build_network(points, days)
-    print(
-        f"build: points {timings['points']:.1f} s, daily rows {timings['daily_rows']:,} "
-        f"in {timings['daily']:.1f} s, area rows {timings['area_rows']:,} "
-        f"in {timings['derived']:.1f} s",
-        flush=True,
-    )
-    extra = build_worth(days, centres)
-    print(f"costs, populations, centres: {extra['costs']:,} rates in {extra['seconds']:.1f} s")
+    if "--reuse" in argv:  # the database a previous run built (PostgreSQL keeps it)
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pracharat.settings")
+        os.environ["PRACHARAT_VAR_DIR"] = tempfile.mkdtemp(prefix="pracharat-bench-")
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url
+        django.setup()
+        print("worth_review, reused database", flush=True)
+    else:
+        vendor = _django.setup(database_url)
+        print(f"worth_review on {vendor}: {points} points × {days} days, {centres} centres",
+              flush=True)  # fmt: skip
+        timings = build_network(points, days)
+        print(
+            f"build: points {timings['points']:.1f} s, daily rows {timings['daily_rows']:,} "
+            f"in {timings['daily']:.1f} s, area rows {timings['area_rows']:,} "
+            f"in {timings['derived']:.1f} s",
+            flush=True,
+        )
+        extra = build_worth(days, centres)
+        print(f"costs, populations, centres: {extra['costs']:,} rates in {extra['seconds']:.1f} s",
+              flush=True)  # fmt: skip
     computed, pages = measure(days, repeat)
     print("| review of | points | centres | queries | seconds | classes |")
     print("| --- | --- | --- | --- | --- | --- |")
