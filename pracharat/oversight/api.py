@@ -399,3 +399,8 @@ def take_step(request, body: Body[StepIn], action_id: int = ID):
 from pracharat.oversight.api_reports import router as reports_router  # noqa: E402
 
 router.add_router("", reports_router)
+
+# --- The worth review (issue 14): pracharat/oversight/api_worth.py -----------------------------
+from pracharat.oversight.api_worth import router as worth_router  # noqa: E402
+
+router.add_router("", worth_router)

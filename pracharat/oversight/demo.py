@@ -122,6 +122,9 @@ def _profiles(agencies: dict[str, Agency]) -> None:
 
 
 def load(stdout=None) -> None:
+    from pracharat.oversight import demo_worth
+
+    demo_worth.load(stdout)  # the worth review's FY 2569 (its own module)
     agencies = {a.slug: a for a in Agency.objects.filter(slug__in=[*PROFILES, "rmutl-phitsanulok"])}
     _profiles(agencies)
     if Visit.objects.filter(area_code=PROVINCE, start_date=FIRST_DAY, title=VISIT_TITLE).exists():

@@ -744,3 +744,35 @@ class NewsPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"{self.post_id} #{self.pk}"
+
+
+class VillagePopulation(models.Model):
+    """A village's registered population and households in one year, as imported from the
+    official statistics (the worth review's reach: ``oversight.worth``)."""
+
+    village = models.ForeignKey(
+        "geo.Village", on_delete=models.CASCADE, related_name="+", verbose_name=_("village")
+    )
+    area_code = AreaCodeField(editable=False)
+    year = models.PositiveSmallIntegerField(
+        _("year (BE)"), validators=[MinValueValidator(2500), MaxValueValidator(2700)]
+    )
+    population = models.PositiveIntegerField(_("population"))
+    households = models.PositiveIntegerField(_("households"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    imported = models.DateTimeField(_("imported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("village population")
+        verbose_name_plural = _("village populations")
+        ordering = ["area_code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="oversight_population_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}: {self.population}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = str(self.village_id)
+        super().save(*args, **kwargs)

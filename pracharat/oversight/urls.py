@@ -35,4 +35,6 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     # Reports, news and dashboards (ov-reports).
     path("", include("pracharat.oversight.urls_reports")),
+    # The worth review (issue 14).
+    path("", include("pracharat.oversight.urls_worth")),
 ]

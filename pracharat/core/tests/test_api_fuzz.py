@@ -105,6 +105,8 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/volunteers/counts": (*_PERIOD, "real dates"),
     "/api/v1/volunteers/areas/{code}/counts": (*_PERIOD, "real dates"),
     "/api/v1/volunteers/me/activities": _PERIOD,
+    "/api/v1/oversight/worth-review": (*_PERIOD, "real dates"),
+    "/api/v1/oversight/worth-review/points/{point_id}": (*_PERIOD, "real dates"),
     # JSON may carry a NUL or a lone surrogate (in a key the schema lets through, as extra
     # properties); the platform refuses such a body with a 400 (NulByteMiddleware).
     "/api/v1/oversight/actions/{action_id}/updates": ("not allowed",),

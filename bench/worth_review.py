@@ -1,0 +1,178 @@
+"""The worth review at national size: 44,000 points, 2,222 centres, a fiscal year of rollups.
+
+``python -m bench worth_review [DATABASE_URL] [--points N] [--days D] [--centres C]
+[--repeat R]`` builds a scratch database as ``bench.network_dashboards`` does (N simulated
+points on real sub-districts all over Thailand, D days of ``DailyUsage`` by one INSERT …
+SELECT, the monthly and area rows by GROUP BY; no raw sessions), gives every point a cost
+history (a rate from 2018, a new one half-way through the period for a third of them), makes
+C centres (every twentieth linked to a point) and a village population for every point's
+village, then times :func:`pracharat.oversight.worth.review` for the country and for
+Phitsanulok (queries, seconds) and requests the province page, its CSV, the point page and
+the public open data through Django's test client as a superuser (queries, body, p50/p95).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+
+from bench import _django
+from bench.network_dashboards import _arg
+from bench.network_dashboards import build as build_network
+
+
+def build_worth(days: int, centres: int) -> dict[str, float]:
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from pracharat.learning.models import Centre
+    from pracharat.network.models import PointCost, ServicePoint
+    from pracharat.oversight.models import VillagePopulation
+
+    started = time.perf_counter()
+    middle = timezone.localdate() - dt.timedelta(days=days // 2)
+    points = list(ServicePoint.objects.order_by("pk").values_list("pk", "village_id"))
+    with transaction.atomic():
+        costs = [
+            PointCost(service_point_id=pk, effective_from=dt.date(2018, 1, 1),
+                      monthly_cost=Decimal(900 + pk % 7 * 100))
+            for pk, _v in points
+        ] + [
+            PointCost(service_point_id=pk, effective_from=middle.replace(day=1),
+                      monthly_cost=Decimal(800 + pk % 5 * 100))
+            for pk, _v in points[::3]
+        ]  # fmt: skip
+        PointCost.objects.bulk_create(costs, batch_size=5000)
+        villages = sorted({v for _pk, v in points})
+        VillagePopulation.objects.bulk_create(
+            [
+                VillagePopulation(village_id=v, area_code=v, year=2569,
+                                  population=300 + int(v[-3:]) % 900, households=100 + int(v[-2:]))
+                for v in villages
+            ],
+            batch_size=5000,
+        )  # fmt: skip
+        step = max(1, len(points) // centres)
+        Centre.objects.bulk_create(
+            [
+                Centre(slug=f"bench-centre-{n}", name_th=f"ศูนย์ดิจิทัลชุมชน {n}",
+                       village_id=v, area_code=v, service_point_id=pk if n % 20 == 0 else None)
+                for n, (pk, v) in enumerate(points[::step][:centres])
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+    return {"seconds": time.perf_counter() - started, "costs": len(costs)}
+
+
+def measure(days: int, repeat: int) -> tuple[list, list]:
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from pracharat.accounts.models import User
+    from pracharat.core.numbers import Period
+    from pracharat.network.models import ServicePoint
+    from pracharat.oversight import worth
+
+    end = timezone.localdate()
+    period = Period(end - dt.timedelta(days=days - 1), end)
+    computed = []
+    for code in ("", "65"):
+        executed = []
+        started = time.perf_counter()
+        with connection.execute_wrapper(
+            lambda run, sql, *args, log=executed: log.append(sql) or run(sql, *args)
+        ):
+            result = worth.review(code, period)
+        seconds = time.perf_counter() - started
+        print(f"review {code or 'country'}: {len(executed)} queries, {seconds:.1f} s", flush=True)
+        computed.append((code or "country", len(result.points), len(result.centres),
+                         len(executed), seconds, result.counts()))  # fmt: skip
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        email="bench@pracharat.local",
+        password="bench-only-password",  # noqa: S106 - scratch
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    q = f"?start={period.start}&end={period.end}"
+    point = ServicePoint.objects.in_area("65").in_service().order_by("code").first()
+    urls = [
+        f"/oversight/worth/65/{q}",
+        f"/oversight/worth/65.csv{q}",
+        f"/oversight/worth/points/{point.pk}/{q}",
+        f"/oversight/worth/open/65.csv{q}",
+        f"/oversight/worth/open.geojson{q}",
+    ]
+    pages = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        executed = []
+        with connection.execute_wrapper(
+            lambda run, sql, *args, log=executed: log.append(sql) or run(sql, *args)
+        ):
+            again = client.get(url)
+            if again.streaming:
+                b"".join(again.streaming_content)
+
+        def fetch(url=url):
+            r = client.get(url)
+            if r.streaming:
+                b"".join(r.streaming_content)
+
+        pages.append((url, len(executed), len(body), _django.timed(fetch, repeat)))
+    return computed, pages
+
+
+def main(argv: list[str]) -> None:
+    database_url = argv[0] if argv and not argv[0].startswith("--") else None
+    points = _arg(argv, "--points", 44_000)
+    days = _arg(argv, "--days", 365)
+    centres = _arg(argv, "--centres", 2_222)
+    repeat = _arg(argv, "--repeat", 5)
+    if "--reuse" in argv:  # the database a previous run built (PostgreSQL keeps it)
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pracharat.settings")
+        os.environ["PRACHARAT_VAR_DIR"] = tempfile.mkdtemp(prefix="pracharat-bench-")
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url
+        django.setup()
+        print("worth_review, reused database", flush=True)
+    else:
+        vendor = _django.setup(database_url)
+        print(f"worth_review on {vendor}: {points} points × {days} days, {centres} centres",
+              flush=True)  # fmt: skip
+        timings = build_network(points, days)
+        print(
+            f"build: points {timings['points']:.1f} s, daily rows {timings['daily_rows']:,} "
+            f"in {timings['daily']:.1f} s, area rows {timings['area_rows']:,} "
+            f"in {timings['derived']:.1f} s",
+            flush=True,
+        )
+        extra = build_worth(days, centres)
+        print(f"costs, populations, centres: {extra['costs']:,} rates in {extra['seconds']:.1f} s",
+              flush=True)  # fmt: skip
+    computed, pages = measure(days, repeat)
+    print("| review of | points | centres | queries | seconds | classes |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for code, n, c, queries, seconds, counts in computed:
+        print(f"| {code} | {n:,} | {c:,} | {queries} | {seconds:.1f} | {counts} |", flush=True)
+    print("| URL | queries | body | p50 | p95 | max |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for url, queries, size, f in pages:
+        print(
+            f"| `{url}` | {queries} | {size / 1024:.1f} KB | {f['p50']:.0f} ms | "
+            f"{f['p95']:.0f} ms | {f['max']:.0f} ms |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,115 @@
+"""The worth review's pages, files, API and open data: scoping, sizes and query budgets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from pracharat.core.tests.pdf_tools import pdf_text, words
+from pracharat.oversight.tests.worth_fixtures import simulated_province
+
+pytestmark = pytest.mark.django_db
+Q = "?start=2024-10-01&end=2025-09-30"
+
+
+def _body(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+@pytest.fixture
+def truth(geography):
+    return simulated_province()
+
+
+def test_the_provincial_officer_reads_their_province(
+    client, truth, phitsanulok_officer, django_assert_max_num_queries
+):
+    client.force_login(phitsanulok_officer)
+    with django_assert_max_num_queries(24):
+        response = client.get(reverse("oversight:worth", args=["65"]) + Q)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert len(response.content) < 100_000
+    assert "การทบทวนความคุ้มค่า" in body and "ความไวของผล" in body  # Thai first
+    assert 'data-class="broken"' in body and "dots worth-idle" in body
+    for t in truth:
+        assert t.point.code in body
+    # filtered by class: only the idle points
+    response = client.get(reverse("oversight:worth", args=["65"]) + Q + "&class=idle")
+    rows = response.content.decode().split('<table data-test="points">')[1]
+    assert rows.count('<tr data-class="idle">') == 6 and 'tr data-class="broken"' not in rows
+
+
+def test_another_province_and_the_public_see_no_point(client, truth, chiangmai_officer):
+    url = reverse("oversight:worth", args=["65"]) + Q
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(chiangmai_officer)
+    assert client.get(url).status_code == 403
+    point = reverse("oversight:worth_point", args=[truth[0].point.pk]) + Q
+    assert client.get(point).status_code == 403
+    api = "/api/v1/oversight/worth-review?area=65&start=2024-10-01&end=2025-09-30"
+    assert client.get(api).status_code == 403
+
+
+def test_the_evidence_page(client, truth, phitsanulok_officer):
+    client.force_login(phitsanulok_officer)
+    broken = next(t.point for t in truth if t.klass == "broken")
+    body = client.get(reverse("oversight:worth_point", args=[broken.pk]) + Q).content.decode()
+    assert "ใช้การไม่ได้" in body and "ให้ผู้ให้บริการซ่อม" in body and "ขัดข้องรวม" in body
+
+
+def test_csv_xlsx_and_the_thai_pdf(client, truth, phitsanulok_officer):
+    client.force_login(phitsanulok_officer)
+    url = reverse("oversight:worth_file", args=["65", "csv"]) + Q
+    rows = list(csv.reader(io.StringIO(_body(client.get(url)))))
+    assert len(rows) == 1 + len(truth)
+    xlsx = client.get(reverse("oversight:worth_file", args=["65", "xlsx"]) + Q)
+    content = b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.max_row == 1 + len(truth)
+    pdf = client.get(reverse("oversight:worth_file", args=["65", "pdf"]) + Q)
+    assert pdf["Content-Type"] == "application/pdf"
+    text = words(pdf_text(pdf.content))
+    assert "ใช้งานดี" in text and "ไม่มีการใช้งาน" in text and "พิษณุโลก" in text
+
+
+def test_the_api_for_an_area_and_a_point(client, truth, phitsanulok_officer):
+    client.force_login(phitsanulok_officer)
+    data = client.get(
+        "/api/v1/oversight/worth-review?area=65&start=2024-10-01&end=2025-09-30"
+    ).json()
+    assert data["counts"] == {"well_used": 6, "under_used": 6, "idle": 6, "broken": 6}
+    assert {r["code"]: r["class"] for r in data["rows"]} == {t.point.code: t.klass for t in truth}
+    assert len(data["sensitivity"]) == 8
+    moved = client.get(
+        "/api/v1/oversight/worth-review?area=65&start=2024-10-01&end=2025-09-30"
+        "&well_used_daily_users=12"
+    ).json()
+    assert moved["counts"]["well_used"] == 3
+    one = client.get(
+        f"/api/v1/oversight/worth-review/points/{truth[2].point.pk}?start=2024-10-01&end=2025-09-30"
+    ).json()
+    assert [r["class"] for r in one["rows"]] == ["idle"]
+    assert one["rows"][0]["evidence"][0]["th"].startswith("มีผู้ใช้เพียง")
+
+
+def test_open_data_is_aggregate_and_public(client, truth):
+    url = reverse("oversight:worth_open", args=["65", "csv"]) + Q
+    response = client.get(url)
+    assert response.status_code == 200
+    text = _body(response)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sum(int(r["points"]) for r in rows) == 24
+    assert sum(int(r["idle"]) for r in rows) == 6
+    assert all(len(r["code"]) == 4 for r in rows)  # districts, not points
+    assert "NP-T" not in text
+    geo = json.loads(
+        client.get(reverse("oversight:worth_open", args=["65", "geojson"]) + Q).content
+    )
+    assert geo["type"] == "FeatureCollection"
+    assert sum(f["properties"]["points"] for f in geo["features"]) == 24

@@ -1,0 +1,380 @@
+"""The worth review's pages: per area (counts, map, filterable and sortable table, sensitivity),
+a point's evidence, CSV/XLSX, the A4 Thai PDF summary, and the public aggregate open data (CSV
+and GeoJSON). The computation is :mod:`pracharat.oversight.worth`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pracharat.core import charts, tables
+from pracharat.core.errors import Invalid
+from pracharat.core.lib import thaidate
+from pracharat.core.numbers import Period, period_from_query
+from pracharat.core.pdf import pdf_response, render_pdf
+from pracharat.geo.models import District, Province
+from pracharat.oversight import querysets, worth
+
+PAGE_SIZE = 100
+SORTS = {
+    "code": lambda r: r.code,
+    "cost": lambda r: r.cost,
+    "user_days": lambda r: r.user_days,
+    "daily_users": lambda r: r.daily_users,
+    "active_share": lambda r: r.active_share,
+    "uptime": lambda r: r.uptime if r.uptime is not None else 101,
+    "cost_per_user_day": lambda r: r.cost_per_user_day or Decimal(10**9),
+    "learners": lambda r: r.learners,
+}
+
+
+def may_review(user, code: str) -> bool:
+    """Whether ``user`` reads the per-point review of area ``code``: an oversight role whose
+    areas contain it (a provincial officer their province and what is inside it; national
+    roles everything). Everyone else, the public included, reads only the open aggregates."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    codes = querysets.area_codes(user)
+    if codes is None:
+        return True
+    return any(code.startswith(c) for c in codes if c)
+
+
+def period_from(params) -> Period:
+    """``start`` and ``end`` (ISO dates), else ``fy`` (BE), else the last full fiscal year;
+    read as the API reads them (``core.numbers.period_from_query``): a bad period is a 404."""
+    try:
+        if params.get("start") or params.get("end"):
+            return period_from_query(
+                params.get("start"),
+                params.get("end"),
+                default_start=lambda end: thaidate.fiscal_year_of(end).start,
+                max_days=3 * 366,
+            )
+        if params.get("fy"):
+            be = int(params["fy"])
+            if not 2560 <= be <= 2643:
+                raise ValueError
+            return Period.fiscal_year(be)
+    except (ValueError, Invalid):
+        raise Http404 from None
+    return worth.last_full_fiscal_year()
+
+
+def thresholds_from(params) -> worth.Thresholds:
+    base = worth.Thresholds()
+    values = {}
+    for name in worth.Thresholds.names():
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            raise Http404 from None
+        if not 0 <= value <= 100_000:
+            raise Http404
+        values[name] = round(value) if name == "hand_over_days" else value
+    return dataclasses.replace(base, **values) if values else base
+
+
+def _area_name(code: str) -> str:
+    if not code:
+        return _("Thailand")
+    if len(code) == 2:
+        province = Province.objects.filter(code=code).first()
+        if province is None:
+            raise Http404
+        return province.name
+    district = District.objects.filter(code=code[:4]).select_related("province").first()
+    if district is None:
+        raise Http404
+    return f"{district.name}, {district.province.name}" if len(code) == 4 else code
+
+
+def _filtered(rows: list[worth.Row], params) -> list[worth.Row]:
+    for key, get in (
+        ("class", lambda r: r.klass),
+        ("district", lambda r: r.district),
+        ("programme", lambda r: r.programme),
+        ("provider", lambda r: r.provider_slug),
+        ("kind", lambda r: r.kind),
+    ):
+        wanted = params.get(key)
+        if wanted:
+            rows = [r for r in rows if get(r) == wanted]
+    sort = params.get("sort", "")
+    key = SORTS.get(sort.lstrip("-"))
+    if key:
+        rows = sorted(rows, key=key, reverse=sort.startswith("-"))
+    return rows
+
+
+def review_table() -> tables.Table:
+    C = tables.Column
+    return tables.Table(
+        [
+            C("kind", gettext_lazy("Kind"), value="kind"),
+            C("code", gettext_lazy("Code"), value="code"),
+            C("name", gettext_lazy("Place"), value="name"),
+            C("area_code", gettext_lazy("Village code"), value="area_code"),
+            C("programme", gettext_lazy("Programme"), value="programme"),
+            C("provider", gettext_lazy("Provider"), value="provider"),
+            C("class", gettext_lazy("Class"), value="class_name"),
+            C("recommendation", gettext_lazy("Recommendation"), value="recommendation_name"),
+            C("days_in_service", gettext_lazy("Days in service"), value="days_in_service"),
+            C("cost", gettext_lazy("Cost (baht)"), value="cost"),
+            C("unique_users", gettext_lazy("Users (most on one day)"), value="unique_users"),
+            C("active_days", gettext_lazy("Days with use"), value="active_days"),
+            C("user_days", gettext_lazy("User-days"), value="user_days"),
+            C("sessions", gettext_lazy("Sessions"), value="sessions"),
+            C("bytes", gettext_lazy("Traffic (bytes)"), value="bytes"),
+            C("peak_concurrent", gettext_lazy("Peak concurrent users"), value="peak_concurrent"),
+            C("population", gettext_lazy("Population"), value="population"),
+            C("households", gettext_lazy("Households"), value="households"),
+            C(
+                "reach_population",
+                gettext_lazy("Reach (% of population)"),
+                value="reach_population",
+            ),
+            C("uptime", gettext_lazy("Uptime (%)"), value="uptime"),
+            C("incidents", gettext_lazy("Incidents"), value="incidents"),
+            C("sla_missed", gettext_lazy("SLA missed"), value="sla_missed"),
+            C("classes", gettext_lazy("Classes"), value="classes"),
+            C("learners", gettext_lazy("Learners"), value="learners"),
+            C("certificates", gettext_lazy("Certificates"), value="certificates"),
+            C("activities", gettext_lazy("Volunteer activities"), value="activities"),
+            C("group_income", gettext_lazy("Groups' online income (baht)"), value="group_income"),
+            C("cost_per_user", gettext_lazy("Cost per user"), value="cost_per_user"),
+            C("cost_per_user_day", gettext_lazy("Cost per user-day"), value="cost_per_user_day"),
+            C("cost_per_learner", gettext_lazy("Cost per learner"), value="cost_per_learner"),
+            C("change", gettext_lazy("Change of user-days (%)"), value="change"),
+            C("evidence", gettext_lazy("Evidence"), value=lambda r: " ".join(r.sentences)),
+        ]
+    )
+
+
+def _map(rows: list[worth.Row]):
+    groups = [
+        (f"worth-{k}", [(r.latitude, r.longitude) for r in rows if r.klass == k and r.latitude])
+        for k in (worth.WELL_USED, worth.UNDER_USED, worth.IDLE, worth.BROKEN)
+    ]
+    return charts.dot_map(groups, title=_("Service points by class"))
+
+
+def _sensitivity_rows(result: worth.Review) -> list[dict]:
+    labels = threshold_labels()
+    return [dict(s, label=labels[s["threshold"]]) for s in result.sensitivity()]
+
+
+def threshold_labels() -> dict[str, str]:
+    return {
+        "broken_uptime": _("Broken below this uptime (%)"),
+        "idle_active_share": _("Idle below this share of days with use (%)"),
+        "well_used_daily_users": _("Well used from this many users a day"),
+        "centre_well_used_learners": _("A centre is well used from this many learners"),
+        "hand_over_days": _("Hand over when the contract ends within (days)"),
+        "raised_factor": _("Use raised after a class by at least (times)"),
+    }
+
+
+def _review_for(request, code: str):
+    if not may_review(request.user, code):
+        raise PermissionDenied
+    name = _area_name(code)
+    period = period_from(request.GET)
+    result = worth.review(code, period, thresholds_from(request.GET))
+    return name, result
+
+
+@login_required
+def area(request, code: str = "", fmt: str = ""):
+    name, result = _review_for(request, code)
+    stem = f"worth-review-{code or 'th'}-{result.period.start:%Y%m%d}-{result.period.end:%Y%m%d}"
+    rows = _filtered(result.rows, request.GET)
+    if fmt == "pdf":
+        pdf = render_pdf("oversight/pdf/worth_review.html", _summary(name, result), request)
+        return pdf_response(pdf, f"{stem}.pdf")
+    if fmt:
+        return tables.export_response(review_table(), rows, stem, fmt, title=name)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    districts = sorted({r.district for r in result.rows})
+    district_names = dict(
+        District.objects.filter(code__in=districts).values_list("code", "name_th")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("sort", None)
+    sort_query.pop("page", None)
+    return render(
+        request,
+        "oversight/worth_review.html",
+        _summary(name, result)
+        | {
+            "page": page,
+            "shown": len(rows),
+            "map": _map(result.points),
+            "districts": [(d, district_names.get(d, d)) for d in districts],
+            "programmes": sorted({r.programme for r in result.points}),
+            "providers": sorted(
+                {(r.provider_slug, r.provider) for r in result.points if r.provider_slug}
+            ),
+            "classes": [(k, worth.class_label(k)) for k in worth.CLASSES],
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "params": request.GET,
+            "sorts": list(SORTS),
+        },
+    )
+
+
+def _summary(name: str, result: worth.Review) -> dict:
+    counts = result.counts()
+    return {
+        "name": name,
+        "result": result,
+        "code": result.code,
+        "counts": [(k, worth.class_label(k), counts[k]) for k in worth.CLASSES],
+        "centre_counts": [(k, worth.class_label(k), n) for k, n in result.counts("centre").items()],
+        "recommendations": [
+            (k, worth.recommendation_label(k), n) for k, n in result.recommendation_counts().items()
+        ],
+        "totals": result.totals,
+        "thresholds": [
+            (n, label, getattr(result.thresholds, n)) for n, label in threshold_labels().items()
+        ],
+        "sensitivity": _sensitivity_rows(result),
+        "class_keys": worth.CLASSES,
+    }
+
+
+@login_required
+def point(request, pk: int):
+    from pracharat.network.models import ServicePoint
+
+    found = ServicePoint.objects.filter(pk=pk).values_list("area_code", flat=True).first()
+    if found is None:
+        raise Http404
+    if not may_review(request.user, found):
+        raise PermissionDenied
+    period = period_from(request.GET)
+    result = worth.review(found, period, thresholds_from(request.GET), point_pk=pk)
+    if not result.points:
+        raise Http404
+    return render(
+        request,
+        "oversight/worth_point.html",
+        {"row": result.points[0], "result": result, "labels": threshold_labels()},
+    )
+
+
+# --- open data: the public aggregate part ------------------------------------------------------
+
+
+def aggregates(result: worth.Review) -> list[dict]:
+    """Per district of a province (per province of the country, per sub-district of a
+    district): points per class, cost, user-days, sessions, bytes, centres; no point's own
+    figures."""
+    level = {0: 2, 2: 4}.get(len(result.code), 6)
+    groups: dict[str, dict] = defaultdict(
+        lambda: (
+            {
+                "points": 0,
+                "centres": 0,
+                "cost": Decimal(0),
+                "user_days": 0,
+                "sessions": 0,
+                "bytes": 0,
+                "learners": 0,
+                "lat": [],
+                "lon": [],
+            }
+            | dict.fromkeys(worth.CLASSES, 0)
+        )
+    )
+    for r in result.rows:
+        g = groups[r.area_code[:level]]
+        if r.kind == "centre":
+            g["centres"] += 1
+            continue
+        g["points"] += 1
+        g[r.klass] += 1
+        g["cost"] += r.cost
+        g["user_days"] += r.user_days
+        g["sessions"] += r.sessions
+        g["bytes"] += r.bytes
+        g["learners"] += r.learners
+        if r.latitude is not None:
+            g["lat"].append(r.latitude)
+            g["lon"].append(r.longitude)
+    out = []
+    for code in sorted(groups):
+        g = groups[code]
+        lat, lon = g.pop("lat"), g.pop("lon")
+        g["code"] = code
+        g["latitude"] = round(sum(lat) / len(lat), 4) if lat else None
+        g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
+        out.append(g)
+    return out
+
+
+def open_table() -> tables.Table:
+    C = tables.Column
+    return tables.Table(
+        [
+            C("code", gettext_lazy("Area code"), value=lambda g: g["code"]),
+            C("points", gettext_lazy("Service points"), value=lambda g: g["points"]),
+            *[
+                C(k, gettext_lazy(worth.CLASS_LABELS[k][1]), value=lambda g, k=k: g[k])
+                for k in worth.CLASSES
+            ],
+            C("centres", gettext_lazy("Centres"), value=lambda g: g["centres"]),
+            C("cost", gettext_lazy("Cost (baht)"), value=lambda g: g["cost"]),
+            C("user_days", gettext_lazy("User-days"), value=lambda g: g["user_days"]),
+            C("sessions", gettext_lazy("Sessions"), value=lambda g: g["sessions"]),
+            C("bytes", gettext_lazy("Traffic (bytes)"), value=lambda g: g["bytes"]),
+            C("learners", gettext_lazy("Learners"), value=lambda g: g["learners"]),
+        ],
+        header="key",
+    )
+
+
+def open_data(request, code: str = "", fmt: str = "csv"):
+    """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON."""
+    _area_name(code)
+    result = worth.review(code, period_from(request.GET))
+    groups = aggregates(result)
+    stem = f"worth-review-open-{code or 'th'}-{result.period.end:%Y%m%d}"
+    if fmt == "geojson":
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [g["longitude"], g["latitude"]]}
+                if g["latitude"] is not None
+                else None,
+                "properties": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in g.items()
+                               if k not in ("latitude", "longitude")}
+                | {"start": result.period.start.isoformat(), "end": result.period.end.isoformat()},
+            }
+            for g in groups
+        ]  # fmt: skip
+        response = HttpResponse(
+            json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+            content_type="application/geo+json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.geojson"'
+        return response
+    return tables.export_response(open_table(), groups, stem, "csv")

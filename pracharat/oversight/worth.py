@@ -1,0 +1,816 @@
+"""The worth review (issue 14): is every service point and centre of an area worth its cost
+over a period? Computed from the rollups and the pillars' own tables, never from raw sessions;
+the method, thresholds and biases are written in docs/worth-review.md.
+
+For every point in service in the area over the period (default: the last full fiscal year):
+
+- cost: the months' rates from the contract's cost history (``network.contracts``);
+- use, from ``DailyUsage`` (one row per point and day with use): sessions, user-days (users
+  summed per day), active days, traffic, session time, peak concurrent users, and
+  ``unique_users``: the most distinct users on one day, a lower bound of the people who used
+  the point in the period (the rollups keep no distinct count across days);
+- reach: ``unique_users`` as a share of the village's registered population and households
+  (``VillagePopulation``, the latest year not after the period's);
+- reliability, by ``network.sla``'s definitions per point: uptime (down time of incidents from
+  the outage monitor or an alert, clipped to the period), incidents opened, SLA misses;
+- learning: classes held at the point (directly or at a centre linked to it) with a meeting in
+  the period, their registered learners, certificates issued in the period;
+- community: volunteer activities at the point (or in its village), the online income of the
+  village's producer groups (paid orders' goods total);
+- ratios: cost per user (``unique_users``), per user-day, per learner; the change of user-days
+  against the previous period of the same length;
+- a class and a recommendation (:func:`classify`, :func:`recommend`) with their evidence as
+  sentences in Thai and English.
+
+Centres (``learning.Centre``) get a row of their own, classed by their classes and status; their
+internet use is their linked point's row, not counted twice in the totals.
+
+A fixed number of queries whatever the area (see :func:`review`); the classification is a pure
+function of a row and :class:`Thresholds`, so :func:`sensitivity` reclassifies without reading
+again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
+
+from pracharat.core.i18n import localised
+from pracharat.core.lib import thaidate
+from pracharat.core.numbers import Period
+
+WELL_USED, UNDER_USED, IDLE, BROKEN = "well_used", "under_used", "idle", "broken"
+CLASSES = (WELL_USED, UNDER_USED, IDLE, BROKEN)
+KEEP, REPAIR, PROMOTE, RELOCATE, HAND_OVER = "keep", "repair", "promote", "relocate", "hand_over"
+RECOMMENDATIONS = (KEEP, REPAIR, PROMOTE, RELOCATE, HAND_OVER)
+
+CLASS_LABELS = {
+    WELL_USED: ("ใช้งานดี", "Well used"),
+    UNDER_USED: ("ใช้งานน้อย", "Under-used"),
+    IDLE: ("ไม่มีการใช้งาน", "Idle"),
+    BROKEN: ("ใช้การไม่ได้", "Broken"),
+}
+RECOMMENDATION_LABELS = {
+    KEEP: ("คงไว้", "Keep"),
+    REPAIR: ("ให้ผู้ให้บริการซ่อม", "Repair (the provider)"),
+    PROMOTE: ("ส่งเสริมการใช้งานด้วยการอบรม", "Promote with training"),
+    RELOCATE: ("ย้ายจุดติดตั้ง", "Relocate"),
+    HAND_OVER: ("ส่งมอบให้องค์กรปกครองส่วนท้องถิ่น", "Hand over to the local government"),
+}
+
+
+def class_label(key: str) -> str:
+    return localised(*CLASS_LABELS[key])
+
+
+def recommendation_label(key: str) -> str:
+    return localised(*RECOMMENDATION_LABELS[key])
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The review's thresholds; every one is documented in docs/worth-review.md and may be set
+    per review (the page's and the API's query parameters of the same names)."""
+
+    #: Uptime (%) below which a point is broken.
+    broken_uptime: float = 90.0
+    #: Share (%) of its days in service with any use below which a point is idle.
+    idle_active_share: float = 10.0
+    #: User-days per day in service at or above which a point is well used.
+    well_used_daily_users: float = 10.0
+    #: A centre with at least this many learners in the period is well used.
+    centre_well_used_learners: float = 40.0
+    #: A well-used point whose contract ends within this many days after the period is handed
+    #: over to the local government rather than renewed.
+    hand_over_days: int = 180
+    #: Use after a class counts as raised when it is at least this many times the use before.
+    raised_factor: float = 1.2
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def moved(self, name: str, factor: float) -> Thresholds:
+        value = getattr(self, name) * factor
+        return replace(
+            self, **{name: round(value) if name == "hand_over_days" else round(value, 6)}
+        )
+
+
+#: The thresholds the sensitivity table moves (the ones that decide a class).
+SENSITIVE = (
+    "broken_uptime",
+    "idle_active_share",
+    "well_used_daily_users",
+    "centre_well_used_learners",
+)
+
+
+@dataclass
+class Row:
+    kind: str  # "point" or "centre"
+    pk: int
+    code: str
+    name: str
+    area_code: str
+    programme: str = ""
+    provider: str = ""
+    provider_slug: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    point_id: int | None = None  # a centre's linked point
+    contract_end: dt.date | None = None
+    status: str = ""
+    days_in_service: int = 0
+    months_costed: int = 0
+    cost: Decimal = Decimal(0)
+    unique_users: int = 0
+    active_days: int = 0
+    user_days: int = 0
+    sessions: int = 0
+    bytes: int = 0
+    session_seconds: int = 0
+    peak_concurrent: int = 0
+    population: int | None = None
+    households: int | None = None
+    down_seconds: float = 0.0
+    incidents: int = 0
+    sla_missed: int = 0
+    classes: int = 0
+    learners: int = 0
+    certificates: int = 0
+    activities: int = 0
+    people_helped: int = 0
+    group_income: Decimal = Decimal(0)
+    previous_user_days: int | None = None
+    first_class: dt.date | None = None
+    use_before_class: float | None = None  # user-days per month before the first class
+    use_after_class: float | None = None
+    klass: str = ""
+    recommendation: str = ""
+    evidence: list[tuple[str, str]] = field(default_factory=list)
+
+    # -- ratios --------------------------------------------------------------------------------
+    @property
+    def active_share(self) -> float:
+        return 100 * self.active_days / self.days_in_service if self.days_in_service else 0.0
+
+    @property
+    def daily_users(self) -> float:
+        return self.user_days / self.days_in_service if self.days_in_service else 0.0
+
+    @property
+    def uptime(self) -> float | None:
+        span = self.days_in_service * 86400
+        if self.kind != "point" or not span:
+            return None
+        return round(100 * max(0.0, 1 - self.down_seconds / span), 2)
+
+    @property
+    def down_hours(self) -> float:
+        return round(self.down_seconds / 3600, 1)
+
+    def _per(self, n) -> Decimal | None:
+        return (self.cost / n).quantize(Decimal("0.01")) if n and self.cost else None
+
+    @property
+    def cost_per_user(self) -> Decimal | None:
+        return self._per(self.unique_users)
+
+    @property
+    def cost_per_user_day(self) -> Decimal | None:
+        return self._per(self.user_days)
+
+    @property
+    def cost_per_learner(self) -> Decimal | None:
+        return self._per(self.learners)
+
+    @property
+    def reach_population(self) -> float | None:
+        return round(100 * self.unique_users / self.population, 1) if self.population else None
+
+    @property
+    def reach_households(self) -> float | None:
+        return round(100 * self.unique_users / self.households, 1) if self.households else None
+
+    @property
+    def change(self) -> float | None:
+        if not self.previous_user_days:
+            return None
+        return round(100 * (self.user_days - self.previous_user_days) / self.previous_user_days, 1)
+
+    @property
+    def class_raised_use(self) -> bool:
+        return bool(
+            self.use_before_class is not None
+            and self.use_after_class is not None
+            and self.use_after_class > self.use_before_class
+        )
+
+    @property
+    def community(self) -> bool:
+        return bool(self.classes or self.activities or self.group_income)
+
+    @property
+    def class_name(self) -> str:
+        return class_label(self.klass) if self.klass else ""
+
+    @property
+    def recommendation_name(self) -> str:
+        return recommendation_label(self.recommendation) if self.recommendation else ""
+
+    @property
+    def sentences(self) -> list[str]:
+        return [localised(th, en) for th, en in self.evidence]
+
+    @property
+    def district(self) -> str:
+        return self.area_code[:4]
+
+
+# -- the decision -----------------------------------------------------------------------------
+
+
+def classify(row: Row, t: Thresholds) -> str:
+    """The row's class under ``t``: broken, then idle, then well used, else under-used."""
+    if row.kind == "centre":
+        if row.status != "open":
+            return BROKEN
+        if not row.classes:
+            return IDLE
+        return WELL_USED if row.learners >= t.centre_well_used_learners else UNDER_USED
+    uptime = row.uptime
+    if uptime is not None and uptime < t.broken_uptime:
+        return BROKEN
+    if row.active_share < t.idle_active_share:
+        return IDLE
+    if row.daily_users >= t.well_used_daily_users:
+        return WELL_USED
+    return UNDER_USED
+
+
+def _n(value, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _baht(value) -> str:
+    return f"{value:,.2f}"
+
+
+def decide(row: Row, t: Thresholds, period: Period) -> None:
+    """Set the row's class, recommendation and the sentences that decided them."""
+    row.klass = classify(row, t)
+    say = row.evidence = []
+    if row.kind == "centre":
+        _decide_centre(row, t, say)
+        return
+    uptime = row.uptime if row.uptime is not None else 100.0
+    if row.klass == BROKEN:
+        row.recommendation = REPAIR
+        say.append(
+            (
+                f"ใช้งานได้ {_n(uptime, 1)}% ของเวลา (ต่ำกว่าเกณฑ์ {_n(t.broken_uptime, 1)}%) "
+                f"ขัดข้องรวม {_n(row.down_hours, 1)} ชั่วโมง จากเหตุขัดข้อง {row.incidents} ครั้ง "
+                f"เกินกำหนด SLA {row.sla_missed} ครั้ง",
+                f"Up {_n(uptime, 1)}% of the time (below the threshold of "
+                f"{_n(t.broken_uptime, 1)}%): down {_n(row.down_hours, 1)} hours over "
+                f"{row.incidents} incidents, {row.sla_missed} past the provider's SLA.",
+            )
+        )
+        return
+    share = row.active_share
+    if row.klass == IDLE:
+        say.append(
+            (
+                f"มีผู้ใช้เพียง {row.active_days} วัน จาก {row.days_in_service} วันที่ให้บริการ "
+                f"({_n(share, 1)}% ต่ำกว่าเกณฑ์ {_n(t.idle_active_share, 1)}%)",
+                f"Used on only {row.active_days} of its {row.days_in_service} days in service "
+                f"({_n(share, 1)}%, below the threshold of {_n(t.idle_active_share, 1)}%).",
+            )
+        )
+        if row.community:
+            row.recommendation = PROMOTE
+            say.append(
+                (
+                    f"หมู่บ้านมีกิจกรรม (อบรม {row.classes} รุ่น กิจกรรมอาสา {row.activities} ครั้ง "
+                    f"รายได้กลุ่มออนไลน์ {_baht(row.group_income)} บาท) จึงควรส่งเสริมด้วยการอบรม",
+                    f"The village is active ({row.classes} classes, {row.activities} volunteer "
+                    f"activities, {_baht(row.group_income)} baht of group sales online): "
+                    "promote the point with training.",
+                )
+            )
+        else:
+            row.recommendation = RELOCATE
+            say.append(
+                (
+                    "ไม่มีการอบรม กิจกรรมอาสา หรือการขายออนไลน์ในหมู่บ้านในช่วงนี้ ควรพิจารณาย้ายไปที่ที่มีผู้ใช้",
+                    "No class, volunteer activity or online sales in the village in the period: "
+                    "consider moving it where people would use it.",
+                )
+            )
+        return
+    daily = row.daily_users
+    if row.klass == WELL_USED:
+        say.append(
+            (
+                f"ผู้ใช้เฉลี่ย {_n(daily, 1)} คนต่อวัน (ถึงเกณฑ์ {_n(t.well_used_daily_users, 1)}) "
+                f"มีผู้ใช้ {row.active_days} วันจาก {row.days_in_service} วัน",
+                f"{_n(daily, 1)} users a day on average (threshold "
+                f"{_n(t.well_used_daily_users, 1)}), used on {row.active_days} of "
+                f"{row.days_in_service} days.",
+            )
+        )
+        ends = row.contract_end
+        if ends is not None and period.end <= ends <= period.end + dt.timedelta(t.hand_over_days):
+            row.recommendation = HAND_OVER
+            say.append(
+                (
+                    f"สัญญาสิ้นสุด {thaidate.thai_date(ends)} และชุมชนใช้งานดี "
+                    "จึงควรส่งมอบให้องค์กรปกครองส่วนท้องถิ่นดูแลต่อ",
+                    f"The contract ends on {ends.isoformat()} and the village uses the point "
+                    "well: hand it over to the local government rather than renew it.",
+                )
+            )
+        else:
+            row.recommendation = KEEP
+    else:
+        row.recommendation = PROMOTE
+        say.append(
+            (
+                f"ผู้ใช้เฉลี่ย {_n(daily, 1)} คนต่อวัน ต่ำกว่าเกณฑ์ใช้งานดี "
+                f"{_n(t.well_used_daily_users, 1)} คน",
+                f"{_n(daily, 1)} users a day on average, below the well-used threshold of "
+                f"{_n(t.well_used_daily_users, 1)}.",
+            )
+        )
+    if row.learners or row.activities or row.group_income:
+        say.append(
+            (
+                f"ชุมชน: ผู้เรียน {row.learners} คน กิจกรรมอาสา {row.activities} ครั้ง "
+                f"รายได้ออนไลน์ของกลุ่มในหมู่บ้าน {_baht(row.group_income)} บาท",
+                f"Community: {row.learners} learners, {row.activities} volunteer activities, "
+                f"{_baht(row.group_income)} baht of the village groups' online sales.",
+            )
+        )
+    if row.first_class and row.use_before_class is not None and row.use_after_class is not None:
+        risen = row.use_after_class >= row.use_before_class * t.raised_factor
+        say.append(
+            (
+                f"หลังการอบรมเดือน{thaidate.thai_month(row.first_class.year, row.first_class.month)} "
+                f"การใช้งานเปลี่ยนจาก "
+                f"{_n(row.use_before_class)} เป็น {_n(row.use_after_class)} คน-วันต่อเดือน"
+                + (" การอบรมได้ผล" if risen else ""),
+                f"After the class of {row.first_class:%B %Y}, use went from "
+                f"{_n(row.use_before_class)} to {_n(row.use_after_class)} user-days a month"
+                + ("; training works here." if risen else "."),
+            )
+        )
+
+
+def _decide_centre(row: Row, t: Thresholds, say: list) -> None:
+    if row.klass == BROKEN:
+        row.recommendation = REPAIR
+        say.append(("ศูนย์ปิดให้บริการ", "The centre is closed."))
+    elif row.klass == IDLE:
+        row.recommendation = HAND_OVER
+        say.append(
+            (
+                "ไม่มีการอบรมที่ศูนย์ในช่วงนี้ ควรส่งมอบให้องค์กรปกครองส่วนท้องถิ่นใช้ประโยชน์",
+                "No class at the centre in the period: hand it over to the local government.",
+            )
+        )
+    else:
+        row.recommendation = KEEP if row.klass == WELL_USED else PROMOTE
+        say.append(
+            (
+                f"อบรม {row.classes} รุ่น ผู้เรียน {row.learners} คน "
+                f"(เกณฑ์ใช้งานดี {_n(t.centre_well_used_learners)} คน) "
+                f"ได้รับวุฒิบัตร {row.certificates} ใบ",
+                f"{row.classes} classes, {row.learners} learners (well used from "
+                f"{_n(t.centre_well_used_learners)}), {row.certificates} certificates.",
+            )
+        )
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def last_full_fiscal_year(today: dt.date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return Period.fiscal_year(thaidate.fiscal_year_of(today).be - 1)
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same length just before (the previous fiscal year for a fiscal year)."""
+    end = period.start - dt.timedelta(days=1)
+    if period.start.month == 10 and period.start.day == 1 and period.days in (365, 366):
+        be = thaidate.fiscal_year_of(period.start).be
+        return Period.fiscal_year(be - 1)
+    return Period(end - dt.timedelta(days=period.days - 1), end)
+
+
+@dataclass
+class Review:
+    code: str
+    period: Period
+    previous: Period
+    thresholds: Thresholds
+    rows: list[Row]
+
+    @property
+    def points(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "point"]
+
+    @property
+    def centres(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "centre"]
+
+    def counts(self, kind: str = "point") -> dict[str, int]:
+        found = Counter(r.klass for r in self.rows if r.kind == kind)
+        return {k: found.get(k, 0) for k in CLASSES}
+
+    def recommendation_counts(self) -> dict[str, int]:
+        found = Counter(r.recommendation for r in self.points)
+        return {k: found.get(k, 0) for k in RECOMMENDATIONS}
+
+    @property
+    def totals(self) -> dict:
+        """The points' totals (centres' use is their points')."""
+        pts = self.points
+        total = {
+            key: sum(getattr(r, key) for r in pts)
+            for key in (
+                "cost",
+                "user_days",
+                "sessions",
+                "bytes",
+                "session_seconds",
+                "active_days",
+                "incidents",
+                "sla_missed",
+                "classes",
+                "certificates",
+                "activities",
+            )
+        }
+        total["points"] = len(pts)
+        total["centres"] = len(self.centres)
+        total["learners"] = sum(r.learners for r in self.rows if r.kind == "point") + sum(
+            r.learners for r in self.centres if r.point_id is None
+        )
+        total["cost_per_user_day"] = (
+            (total["cost"] / total["user_days"]).quantize(Decimal("0.01"))
+            if total["user_days"] and total["cost"]
+            else None
+        )
+        return total
+
+    def sensitivity(self) -> list[dict]:
+        return sensitivity(self.rows, self.thresholds, self.period)
+
+
+def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:
+    """For each deciding threshold moved by −20 % and +20 %: how many rows change class, and
+    the points' counts per class then."""
+    table = []
+    current = {id(r): classify(r, base) for r in rows}
+    for name in SENSITIVE:
+        for factor in (0.8, 1.2):
+            moved = base.moved(name, factor)
+            classes = {id(r): classify(r, moved) for r in rows}
+            counts = Counter(classes[id(r)] for r in rows if r.kind == "point")
+            table.append(
+                {
+                    "threshold": name,
+                    "factor": factor,
+                    "value": getattr(moved, name),
+                    "changed": sum(1 for r in rows if classes[id(r)] != current[id(r)]),
+                    "counts": {k: counts.get(k, 0) for k in CLASSES},
+                }
+            )
+    return table
+
+
+def _in_period(period: Period, installed: dt.date | None, ends: dt.date | None) -> int:
+    first = max(period.start, installed) if installed else period.start
+    last = min(period.end, ends) if ends else period.end
+    return max(0, (last - first).days + 1)
+
+
+def review(
+    code: str = "",
+    period: Period | None = None,
+    thresholds: Thresholds | None = None,
+    *,
+    now: dt.datetime | None = None,
+    point_pk: int | None = None,
+) -> Review:
+    """The review of area ``code`` ("" is the country) over ``period``. Fourteen queries
+    whatever the area's size; ``point_pk`` narrows it to one point (its evidence page)."""
+    from pracharat.learning.models import Centre, Cohort, CohortStatus, Enrolment
+    from pracharat.market.models import Order, OrderStatus
+    from pracharat.network import contracts
+    from pracharat.network.models import DailyUsage, Incident, MonthlyUsage, ServicePoint
+    from pracharat.network.sla import DOWN_SOURCES
+    from pracharat.oversight.models import VillagePopulation
+    from pracharat.volunteers.models import VolunteerActivity
+
+    period = period or last_full_fiscal_year()
+    thresholds = thresholds or Thresholds()
+    previous = previous_period(period)
+    now = now or timezone.now()
+    lo, hi = period.bounds()
+    until = min(hi, max(now, lo))
+
+    points_qs = (
+        ServicePoint.objects.in_area(code)
+        .in_service()
+        .filter(Q(installed_on__isnull=True) | Q(installed_on__lte=period.end))
+        .filter(Q(contract_end__isnull=True) | Q(contract_end__gte=period.start))
+        .order_by()
+    )
+    if point_pk is not None:
+        points_qs = points_qs.filter(pk=point_pk)
+    # 1. the points
+    rows: dict[int, Row] = {}
+    by_village: dict[str, list[Row]] = defaultdict(list)
+    for p in points_qs.select_related("provider").only(
+        "code",
+        "place_name",
+        "village_id",
+        "latitude",
+        "longitude",
+        "programme",
+        "installed_on",
+        "contract_end",
+        "status",
+        "provider__slug",
+        "provider__name_th",
+        "provider__name_en",
+    ):
+        row = Row(
+            kind="point",
+            pk=p.pk,
+            code=p.code,
+            name=p.place_name,
+            area_code=str(p.village_id),
+            programme=p.programme,
+            provider=p.provider.name if p.provider else "",
+            provider_slug=p.provider.slug if p.provider else "",
+            latitude=p.latitude,
+            longitude=p.longitude,
+            contract_end=p.contract_end,
+            status=p.status,
+            days_in_service=_in_period(period, p.installed_on, p.contract_end),
+        )
+        rows[p.pk] = row
+        by_village[row.area_code].append(row)
+
+    # 2. use over the period, from the daily rollup
+    daily = DailyUsage.objects.in_area(code).filter(day__gte=period.start, day__lte=period.end)
+    if point_pk is not None:
+        daily = daily.filter(service_point_id=point_pk)
+    for f in (
+        daily.order_by()
+        .values("service_point_id")
+        .annotate(
+            n_sessions=Sum("sessions"),
+            n_user_days=Sum("unique_users"),
+            n_days=Count("pk"),
+            n_bytes=Sum(F("bytes_in") + F("bytes_out")),
+            n_seconds=Sum("session_seconds"),
+            n_peak=Max("peak_concurrent"),
+            n_users=Max("unique_users"),
+        )
+    ):
+        row = rows.get(f["service_point_id"])
+        if row is None:
+            continue
+        row.sessions, row.user_days, row.active_days = (
+            f["n_sessions"],
+            f["n_user_days"],
+            f["n_days"],
+        )
+        row.bytes, row.session_seconds = f["n_bytes"], f["n_seconds"]
+        row.peak_concurrent, row.unique_users = f["n_peak"], f["n_users"]
+
+    # 3. the previous period's user-days (monthly rollup when it is whole months)
+    whole_months = previous.start.day == 1 and thaidate.next_month(previous.end) == (
+        previous.end + dt.timedelta(days=1)
+    )
+    if whole_months:
+        before = MonthlyUsage.objects.in_area(code).filter(
+            month__gte=previous.start, month__lte=previous.end
+        )
+        before_sum = Sum("user_days")
+    else:
+        before = DailyUsage.objects.in_area(code).filter(
+            day__gte=previous.start, day__lte=previous.end
+        )
+        before_sum = Sum("unique_users")
+    if point_pk is not None:
+        before = before.filter(service_point_id=point_pk)
+    for pk, n in (
+        before.order_by()
+        .values("service_point_id")
+        .annotate(n=before_sum)
+        .values_list("service_point_id", "n")
+    ):
+        if pk in rows:
+            rows[pk].previous_user_days = n
+
+    # 4, 5. costs: the months' rates (two queries)
+    for pk, months in contracts.monthly_costs(points_qs, period.start, period.end).items():
+        if pk in rows:
+            rows[pk].cost = sum(months.values(), Decimal(0))
+            rows[pk].months_costed = len(months)
+
+    # 6. incidents touching the period: down time, incidents opened, SLA misses
+    incidents = (
+        Incident.objects.in_area(code)
+        .filter(opened_at__lt=hi)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=lo))
+        .order_by()
+    )
+    if point_pk is not None:
+        incidents = incidents.filter(service_point_id=point_pk)
+    for pk, source, opened, resolved, due in incidents.values_list(
+        "service_point_id", "source", "opened_at", "resolved_at", "sla_due"
+    ):
+        row = rows.get(pk)
+        if row is None:
+            continue
+        if source in DOWN_SOURCES:
+            down_from, down_to = max(opened, lo), min(resolved or until, until)
+            if down_to > down_from:
+                row.down_seconds += (down_to - down_from).total_seconds()
+        if not (lo <= opened < hi):
+            continue
+        row.incidents += 1
+        if (resolved is not None and resolved > due) or (
+            (resolved is None or resolved >= until) and until > due
+        ):
+            row.sla_missed += 1
+
+    # 7. registered population: the latest year not after the period's end
+    be = thaidate.fiscal_year_of(period.end).be
+    for village, pop, households in (
+        VillagePopulation.objects.filter(area_code__in_area=code, year__lte=be)
+        .order_by("village_id", "year")
+        .values_list("village_id", "population", "households")
+    ):
+        for row in by_village.get(str(village), ()):
+            row.population, row.households = pop, households
+
+    # 8. centres
+    centres: dict[int, Row] = {}
+    if point_pk is None:
+        for c in Centre.objects.in_area(code).order_by().only(
+            "slug", "name_th", "name_en", "area_code", "service_point_id", "status",
+            "latitude", "longitude", "kind",
+        ):  # fmt: skip
+            centres[c.pk] = Row(
+                kind="centre",
+                pk=c.pk,
+                code=c.slug,
+                name=c.name,
+                area_code=c.area_code,
+                programme=c.kind,
+                latitude=c.latitude,
+                longitude=c.longitude,
+                point_id=c.service_point_id,
+                status=c.status,
+                days_in_service=period.days,
+            )
+
+    # 9. classes with a meeting in the period, at a point (directly or through its centre)
+    cohorts = (
+        Cohort.objects.exclude(status=CohortStatus.CANCELLED)
+        .filter(sessions__starts_at__gte=lo, sessions__starts_at__lt=hi)
+        .filter(area_code__in_area=code)
+        .order_by()
+        .values("pk", "service_point_id", "centre_id", "centre__service_point_id")
+        .annotate(first=Min("sessions__starts_at"))
+    )
+    if point_pk is not None:
+        cohorts = cohorts.filter(
+            Q(service_point_id=point_pk) | Q(centre__service_point_id=point_pk)
+        )
+    venue: dict[int, list[Row]] = {}
+    for c in cohorts:
+        at = []
+        point = rows.get(c["service_point_id"] or c["centre__service_point_id"])
+        if point is not None:
+            at.append(point)
+            first = timezone.localtime(c["first"]).date()
+            if point.first_class is None or first < point.first_class:
+                point.first_class = first
+        if c["centre_id"] in centres:
+            at.append(centres[c["centre_id"]])
+        for r in at:
+            r.classes += 1
+        venue[c["pk"]] = at
+
+    # 10. their learners and the certificates issued in the period
+    learners: dict[int, set[int]] = defaultdict(set)
+    if venue:
+        for cohort, learner, issued, revoked in (
+            Enrolment.objects.filter(cohort_id__in=list(venue), status="registered")
+            .order_by()
+            .values_list(
+                "cohort_id", "learner_id", "certificate__issued_on", "certificate__revoked_at"
+            )
+        ):
+            for r in venue[cohort]:
+                learners[id(r)].add(learner)
+                if issued and revoked is None and period.start <= issued <= period.end:
+                    r.certificates += 1
+    for r in [*rows.values(), *centres.values()]:
+        r.learners = len(learners.get(id(r), ()))
+
+    # 11. volunteers' activities: at the point, else in its village
+    activities = VolunteerActivity.objects.filter(
+        area_code__in_area=code, date__gte=period.start, date__lte=period.end
+    )
+    for point, village, n, people in (
+        activities.order_by()
+        .values("service_point_id", "village_id")
+        .annotate(n=Count("pk"), people=Sum("people_helped"))
+        .values_list("service_point_id", "village_id", "n", "people")
+    ):
+        targets = [rows[point]] if point in rows else by_village.get(str(village), [])[:1]
+        for r in targets:
+            r.activities += n
+            r.people_helped += people or 0
+
+    # 12. the village groups' online income (paid orders' goods total)
+    paid = Order.objects.filter(
+        area_code__in_area=code,
+        status__in=OrderStatus.paid_states(),
+        paid_at__gte=lo,
+        paid_at__lt=hi,
+    )
+    for village, income in (
+        paid.order_by()
+        .values("area_code")
+        .annotate(s=Sum("subtotal"))
+        .values_list("area_code", "s")
+    ):
+        for r in by_village.get(village[:8], ()):
+            r.group_income += income or 0
+
+    # 13. use per month of the points with classes: before and after the first one
+    taught = [r for r in rows.values() if r.first_class]
+    if taught:
+        per_month: dict[int, dict[dt.date, int]] = defaultdict(dict)
+        for pk, month, n in (
+            MonthlyUsage.objects.filter(
+                service_point_id__in=[r.pk for r in taught],
+                month__gte=thaidate.month_start(period.start),
+                month__lte=period.end,
+            )
+            .order_by()
+            .values_list("service_point_id", "month", "user_days")
+        ):
+            per_month[pk][month] = n
+        last = min(period.end, timezone.localtime(now).date())
+        for r in taught:
+            class_month = thaidate.month_start(r.first_class)
+            months = []
+            month = thaidate.month_start(period.start)
+            while month <= last:
+                months.append(month)
+                month = thaidate.next_month(month)
+            before_m = [m for m in months if m < class_month]
+            after_m = [
+                m
+                for m in months
+                if m > class_month and thaidate.next_month(m) <= last + dt.timedelta(1)
+            ]
+            if before_m and after_m:
+                r.use_before_class = sum(per_month[r.pk].get(m, 0) for m in before_m) / len(
+                    before_m
+                )
+                r.use_after_class = sum(per_month[r.pk].get(m, 0) for m in after_m) / len(after_m)
+
+    # a centre's internet use is its linked point's
+    for c in centres.values():
+        point = rows.get(c.point_id)
+        if point is not None:
+            c.unique_users, c.user_days, c.active_days = (
+                point.unique_users,
+                point.user_days,
+                point.active_days,
+            )
+            c.sessions, c.bytes = point.sessions, point.bytes
+
+    everything = [*rows.values(), *centres.values()]
+    for r in everything:
+        decide(r, thresholds, period)
+    everything.sort(key=lambda r: (r.kind != "point", r.area_code, r.code))
+    return Review(code, period, previous, thresholds, everything)
