@@ -67,6 +67,7 @@ def test_a_beat_started_inside_an_event_loop_is_written_at_once(settings):
     synchronous queries: the first beat must be written all the same (CI's topology run saw
     "heartbeat not written" with a SynchronousOnlyOperation)."""
     import asyncio
+    import threading
 
     settings.HEARTBEAT_SECONDS = 60
     beat = Beat("radius")
@@ -74,7 +75,10 @@ def test_a_beat_started_inside_an_event_loop_is_written_at_once(settings):
     async def listener():
         beat.start()
 
-    asyncio.run(listener())
+    # in a thread of its own: an earlier test (Playwright's sync API) may leave a loop running here
+    runner = threading.Thread(target=asyncio.run, args=(listener(),))
+    runner.start()
+    runner.join(30)
     try:
         assert ProcessBeat.objects.filter(process=beat.process).count() == 1
     finally:

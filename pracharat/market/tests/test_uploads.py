@@ -126,6 +126,8 @@ def _group_form(group, logo) -> dict:
         "phone": group.phone,
         "email": group.email,
         "promptpay_id": group.promptpay_id,
+        "payment_hours": group.payment_hours,
+        "cod_fee": group.cod_fee,
         "active": "on",
         "logo": logo,
         "members-TOTAL_FORMS": "0",
