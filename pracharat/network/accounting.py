@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -682,8 +682,8 @@ def durable_sqlite(conn) -> bool:
     power loss, and the listener answers a NAS only after its commit, so that answer must mean
     stored (RFC 2866 §2). ``synchronous=FULL`` fsyncs the WAL on every commit. Returns whether
     the pragma was set now (once per connection)."""
-    if conn.vendor != "sqlite":
-        return False
+    if conn.vendor != "sqlite" or conn.in_atomic_block:
+        return False  # (SQLite refuses the pragma inside a transaction: a test's own)
     conn.ensure_connection()
     raw = conn.connection
     if getattr(conn, "_radius_durable", None) is raw:
@@ -706,8 +706,14 @@ class RequestHandler:
         self._lock = threading.Lock()  # several writer threads may share the handler
 
     def __call__(self, batch: list[AccountingRequest]) -> None:
-        if not connection.in_atomic_block:  # (a test's transaction must stay open)
-            close_old_connections()  # drop a connection the database closed meanwhile
+        if not connection.in_atomic_block and connection.errors_occurred:
+            # (a test's transaction must stay open). The connection is persistent: kept from
+            # batch to batch whatever CONN_MAX_AGE says (SQLite's default of 0 reopened it,
+            # and reset its pragmas, for every batch); only one that failed is checked, and
+            # dropped if the database closed it.
+            connection.errors_occurred = False
+            if not connection.is_usable():
+                connection.close()
         durable_sqlite(connection)
         events, skipped = events_from_requests(batch, self.directory)
         result = apply_events(events)

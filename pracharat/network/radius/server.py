@@ -88,7 +88,10 @@ class ServerConfig:
 
     max_batch: int = 200  # requests per handle() call
     workers: int = 1  # batches being stored at once (each handle() call needs its own thread)
-    max_delay: float = 0.05  # seconds the first request of a batch may wait for company
+    # Seconds the first request of a batch may wait for company. 0: a free writer takes
+    # whatever is queued at once (with fewer requests in flight than a batch, any fixed wait
+    # is pure latency; under load the queue fills while the writers commit anyway).
+    max_delay: float = 0.0
     dedupe_window: float = 30.0  # seconds a sent response is kept for retransmissions
     dedupe_max_entries: int = 100_000
     queue_size: int = 10_000  # verified requests waiting; beyond this we drop (NAS retries)
