@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -366,7 +366,26 @@ def apply_events(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
     raise AssertionError("unreachable")
 
 
+# PostgreSQL advisory lock key taken by every accounting batch: shared by batches of session
+# reports (their row locks are all taken in one order, so they can run side by side), exclusive
+# by a batch that holds an Accounting-On/Off. A NAS reboot closes that NAS's open sessions in
+# whatever order the index gives, which against a concurrent upsert (taking the same rows in
+# session_key order) is a lock-order inversion: a deadlock. Serialising only those batches
+# removes it without slowing the common path.
+ACCOUNTING_LOCK = 0x70726163  # "prac"
+
+
+def _serialise(events: Sequence[SessionEvent | NasEvent]) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite has one writer at a time (BEGIN IMMEDIATE) anyway
+    exclusive = any(isinstance(event, NasEvent) for event in events)
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [ACCOUNTING_LOCK])
+
+
 def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
+    _serialise(events)
     result = ApplyResult()
     marks: set[tuple[int, date]] = set()
     seen_points: dict[int, datetime] = {}
@@ -657,6 +676,24 @@ def session_row(s: AccountingSession) -> tuple:
 # -- the listener's handler ----------------------------------------------------------------
 
 
+def durable_sqlite(conn) -> bool:
+    """On SQLite, make this connection's commits durable before they return: WAL with
+    ``synchronous=NORMAL`` (the site's default, fine for web pages) may lose the last commits on
+    power loss, and the listener answers a NAS only after its commit, so that answer must mean
+    stored (RFC 2866 §2). ``synchronous=FULL`` fsyncs the WAL on every commit. Returns whether
+    the pragma was set now (once per connection)."""
+    if conn.vendor != "sqlite" or conn.in_atomic_block:
+        return False  # (SQLite refuses the pragma inside a transaction: a test's own)
+    conn.ensure_connection()
+    raw = conn.connection
+    if getattr(conn, "_radius_durable", None) is raw:
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=FULL")
+    conn._radius_durable = raw
+    return True
+
+
 class RequestHandler:
     """``handle(batch)`` for :class:`~pracharat.network.radius.server.AccountingServer`: runs
     in a worker thread, stores the batch in one transaction, and only then returns (so the
@@ -669,8 +706,15 @@ class RequestHandler:
         self._lock = threading.Lock()  # several writer threads may share the handler
 
     def __call__(self, batch: list[AccountingRequest]) -> None:
-        if not connection.in_atomic_block:  # (a test's transaction must stay open)
-            close_old_connections()  # drop a connection the database closed meanwhile
+        if not connection.in_atomic_block and connection.errors_occurred:
+            # (a test's transaction must stay open). The connection is persistent: kept from
+            # batch to batch whatever CONN_MAX_AGE says (SQLite's default of 0 reopened it,
+            # and reset its pragmas, for every batch); only one that failed is checked, and
+            # dropped if the database closed it.
+            connection.errors_occurred = False
+            if not connection.is_usable():
+                connection.close()
+        durable_sqlite(connection)
         events, skipped = events_from_requests(batch, self.directory)
         result = apply_events(events)
         result.skipped += skipped

@@ -331,6 +331,38 @@ def accounting_response(request: Packet | bytes, secret: bytes) -> bytes:
     return unsigned[:4] + authenticator + unsigned[HEADER_LENGTH:]
 
 
+def verify_status_server(packet: Packet, secret: bytes) -> bool:
+    """RFC 5997 §3: a Status-Server must carry exactly one Message-Authenticator, the HMAC-MD5
+    (keyed with the secret) of the packet with that attribute zeroed and the Request
+    Authenticator as sent; without one it is silently discarded."""
+    if not secret or packet.code != Code.STATUS_SERVER:
+        return False
+    macs = packet.raw_values(MESSAGE_AUTHENTICATOR)
+    if len(macs) != 1 or len(macs[0]) != AUTHENTICATOR_LENGTH:
+        return False
+    zeroed = [
+        (type_, _ZERO_AUTHENTICATOR if type_ == MESSAGE_AUTHENTICATOR else value)
+        for type_, value in packet.attributes
+    ]
+    signed = encode_packet(packet.code, packet.identifier, packet.authenticator, zeroed)
+    return hmac.compare_digest(hmac.new(secret, signed, "md5").digest(), macs[0])
+
+
+def status_response(request: Packet, secret: bytes) -> bytes:
+    """The answer to a Status-Server on the accounting port (RFC 5997 §3, §4.2): an
+    Accounting-Response with a Message-Authenticator (computed with the Request Authenticator
+    in its field, RFC 3579 §3.2), then the Response Authenticator over the whole (RFC 2866 §3)."""
+    _require_secret(secret)
+    pairs = [(MESSAGE_AUTHENTICATOR, _ZERO_AUTHENTICATOR)]
+    unsigned = encode_packet(
+        Code.ACCOUNTING_RESPONSE, request.identifier, request.authenticator, pairs
+    )
+    mac = hmac.new(secret, unsigned, "md5").digest()
+    unsigned = unsigned[:-AUTHENTICATOR_LENGTH] + mac
+    authenticator = _md5(unsigned, secret)
+    return unsigned[:4] + authenticator + unsigned[HEADER_LENGTH:]
+
+
 def verify_accounting_response(raw: bytes, request_authenticator: bytes, secret: bytes) -> bool:
     """Check an Accounting-Response against the authenticator of the request it answers.
 

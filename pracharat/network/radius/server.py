@@ -39,7 +39,15 @@ from datetime import UTC, datetime
 from typing import cast
 
 from .dictionary import Code
-from .packet import MalformedPacket, Packet, accounting_response, decode, verify_decoded_request
+from .packet import (
+    MalformedPacket,
+    Packet,
+    accounting_response,
+    decode,
+    status_response,
+    verify_decoded_request,
+    verify_status_server,
+)
 from .session_key import acct_unique_session_id
 
 logger = logging.getLogger(__name__)
@@ -80,7 +88,10 @@ class ServerConfig:
 
     max_batch: int = 200  # requests per handle() call
     workers: int = 1  # batches being stored at once (each handle() call needs its own thread)
-    max_delay: float = 0.05  # seconds the first request of a batch may wait for company
+    # Seconds the first request of a batch may wait for company. 0: a free writer takes
+    # whatever is queued at once (with fewer requests in flight than a batch, any fixed wait
+    # is pure latency; under load the queue fills while the writers commit anyway).
+    max_delay: float = 0.0
     dedupe_window: float = 30.0  # seconds a sent response is kept for retransmissions
     dedupe_max_entries: int = 100_000
     queue_size: int = 10_000  # verified requests waiting; beyond this we drop (NAS retries)
@@ -99,6 +110,7 @@ class ServerStats:
     duplicates_in_flight: int = 0  # retransmission of a request still being stored
     malformed: int = 0
     unsupported_code: int = 0  # not an Accounting-Request
+    status_answered: int = 0  # Status-Server (RFC 5997) answered
     unknown_nas: int = 0
     bad_authenticator: int = 0
     overloaded: int = 0  # queue full
@@ -261,6 +273,9 @@ class AccountingServer(asyncio.DatagramProtocol):
             self.stats.malformed += 1
             self._log_drop("malformed", host, exc.reason)
             return
+        if packet.code == Code.STATUS_SERVER:
+            self._status(packet, host, source)
+            return
         if packet.code != Code.ACCOUNTING_REQUEST:
             self.stats.unsupported_code += 1
             self._log_drop("unsupported code", host, f"code {packet.code}")
@@ -303,6 +318,25 @@ class AccountingServer(asyncio.DatagramProtocol):
             return
         self._in_flight.add(key)
         self.stats.accepted += 1
+
+    def _status(self, packet: Packet, host: str, source: tuple[str, int]) -> None:
+        """RFC 5997: answered at once from the event loop (it asks whether this server is alive,
+        not whether the database is), never through the reply cache (§3: not a duplicate of
+        anything); one without a valid Message-Authenticator is silently discarded."""
+        nas_identifier = packet.get("NAS-Identifier")
+        secret = self._secret_for(host, nas_identifier if isinstance(nas_identifier, str) else None)
+        if not secret:
+            self.stats.unknown_nas += 1
+            self._log_drop("unknown NAS", host, "Status-Server")
+            return
+        if not verify_status_server(packet, secret):
+            self.stats.bad_authenticator += 1
+            self._log_drop(
+                "bad authenticator", host, "Status-Server without a valid Message-Authenticator"
+            )
+            return
+        self._send(status_response(packet, secret), source)
+        self.stats.status_answered += 1
 
     def _secret_for(self, host: str, nas_identifier: str | None) -> bytes | None:
         cache_key = (host, nas_identifier)

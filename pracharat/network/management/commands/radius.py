@@ -30,7 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--bind", help="host:port, overrides RADIUS_BIND")
         parser.add_argument("--max-batch", type=int, default=200, help="requests per commit")
         parser.add_argument(
-            "--max-delay", type=float, default=0.05, help="seconds a request waits for company"
+            "--max-delay",
+            type=float,
+            default=0.0,
+            help="seconds a request waits for company (0: flush as soon as a writer is free)",
         )
         parser.add_argument(
             "--workers",
