@@ -129,8 +129,9 @@ def over_http(seconds: int) -> None:
     import os
     import subprocess
 
-    from bench.market_load import _free_port, _wait, drive
     from django.db import connection
+
+    from bench.market_load import _free_port, _wait, drive
 
     connection.close()
     port = _free_port()

@@ -60,12 +60,15 @@ def build(n: int, lists: dict[str, list[str]]) -> int:
     from django.db import connection, transaction
 
     from pracharat.geo.actions import load_geography
-    from pracharat.geo.models import Village
+    from pracharat.geo.models import SubDistrict, Village
     from pracharat.market import search
     from pracharat.market.models import Category, ProducerGroup, Product
 
     load_geography()
-    village = Village.objects.order_by("code").first()
+    sub = SubDistrict.objects.order_by("code").values_list("code", flat=True).first()
+    village, _ = Village.objects.get_or_create(
+        code=f"{sub}01", defaults={"subdistrict_id": sub, "moo": 1, "name_th": "บ้านคลองเม็ง"}
+    )
     group = ProducerGroup.objects.create(
         code="klong-meng",
         name_th="กลุ่มวิสาหกิจชุมชนบ้านคลองเม็ง",
@@ -73,7 +76,9 @@ def build(n: int, lists: dict[str, list[str]]) -> int:
         area_code=village.code,
     )
     # The reference's 5 categories, on ours of the same kind.
-    categories = [Category.objects.get(slug=s) for s in ("food", "textiles", "rice", "crafts", "herbal")]
+    categories = [
+        Category.objects.get(slug=s) for s in ("food", "textiles", "rice", "crafts", "herbal")
+    ]
     rng = random.Random(2563)
     products = []
     for i in range(n):  # the reference's draws, in its order
@@ -136,8 +141,17 @@ def run_ours(port: int, paths: dict[str, str], seconds: int, log: Path) -> dict[
     from bench.market_load import _wait
 
     server = subprocess.Popen(
-        [sys.executable, "-m", "pracharat", "serve", "--web-only", "--workers", "2"]
-        + ["--bind", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "pracharat",
+            "serve",
+            "--web-only",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
         env=dict(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=log.open("a"),
@@ -198,7 +212,7 @@ def run_oscar(anchor: str, port: int, variant: str, out: Path) -> dict[str, dict
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench market_vs_oscar")
-    parser.add_argument("--anchor", default=os.environ.get("ANCHOR", "/tmp/oscar-anchor"))
+    parser.add_argument("--anchor", default=os.environ.get("ANCHOR", "/tmp/oscar-anchor"))  # noqa: S108
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8102, help="ours; oscar's is port + 1")
@@ -219,12 +233,19 @@ def main(argv: list[str]) -> None:
     }
     scratch = Path(tempfile.mkdtemp(prefix="pracharat-vs-oscar-"))
     print(f"ours: 10,000 products, pages {paths}; logs in {scratch}", flush=True)
-    print(f"{'run':>3} {'page':<10} {'side':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    print(
+        f"{'run':>3} {'page':<10} {'side':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6}"
+    )
     table: dict[tuple[str, str], list[dict]] = {}
     for run in range(1, args.runs + 1):
         sides = (
-            ("oscar", lambda run=run: run_oscar(args.anchor, args.port + 1, args.oscar_search,
-                                                scratch / f"oscar-run{run}")),
+            (
+                "oscar",
+                lambda run=run: run_oscar(
+                    args.anchor, args.port + 1, args.oscar_search, scratch / f"oscar-run{run}"
+                ),
+            ),
             ("ours", lambda: run_ours(args.port, paths, args.seconds, scratch / "ours.log")),
         )
         for side, fn in sides:
@@ -237,7 +258,10 @@ def main(argv: list[str]) -> None:
                     flush=True,
                 )
     print(f"\nmedians of {args.runs} interleaved runs (oscar: {args.oscar_search} backend)")
-    print(f"{'page':<10} {'oscar req/s':>11} {'ours req/s':>10} {'ratio':>6} {'oscar p50':>9} {'ours p50':>8}")
+    print(
+        f"{'page':<10} {'oscar req/s':>11} {'ours req/s':>10} {'ratio':>6} {'oscar p50':>9} "
+        f"{'ours p50':>8}"
+    )
     for page in PAGES:
         o = table[(page, "oscar")]
         u = table[(page, "ours")]

@@ -10,7 +10,8 @@ alike, and every word must match.
 Ranking: title matches first (every query word in the title: an FTS5 ``{title}`` column
 filter, a tsquery of 'A'-weighted lexemes), then the rest; within each, BM25 on SQLite (title
 weighted 4x the body, set in the table's ``rank`` config), ``ts_rank`` on PostgreSQL over the
-same weighting ('A' title, 'B' body); ties go to the newest product. The index is written by explicit calls (``index_product``) from ``actions`` -- there
+same weighting ('A' title, 'B' body); ties go to the newest product. The index is written
+by explicit calls (``index_product``) from ``actions`` -- there
 are no signals; ``reindex_all`` rebuilds it (``pracharat reindex_products``).
 """
 
@@ -451,7 +452,9 @@ def _ranked_ids(q: Plan, filtered, key_parts: tuple) -> tuple[list[int], bool]:
             .values_list("pk", "tier", "relevance", "created")
             for tier, part in enumerate((q.in_title(), q.not_in_title()))
         ]
-        ranked = parts[0].union(parts[1], all=True).order_by("tier", "-relevance", "-created", "-pk")
+        ranked = (
+            parts[0].union(parts[1], all=True).order_by("tier", "-relevance", "-created", "-pk")
+        )
         ids = [row[0] for row in ranked[:RESULT_CAP]]
         cache.set(key, ids, CACHE_SECONDS)
         return ids, True
