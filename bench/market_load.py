@@ -38,7 +38,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(port: int, timeout: float = 60) -> None:
+def _wait(port: int, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -51,17 +51,22 @@ def _wait(port: int, timeout: float = 60) -> None:
     raise RuntimeError("server did not start")
 
 
-def drive(port: int, path: str, seconds: float, clients: int) -> dict:
+def drive(port: int, path: str | list[str], seconds: float, clients: int) -> dict:
+    """``clients`` keep-alive connections request ``path`` (or each of a list of paths in
+    turn, each client starting at its own place in it) for ``seconds``."""
+    paths = [path] if isinstance(path, str) else path
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def client():
+    def client(start: int):
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad = [], 0
+        mine, bad, turn = [], 0, start
         while time.monotonic() < stop_at:
+            path = paths[turn % len(paths)]
+            turn += 1
             started = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -80,7 +85,7 @@ def drive(port: int, path: str, seconds: float, clients: int) -> dict:
             latencies.extend(mine)
             errors += bad
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     started = time.monotonic()
     for t in threads:
         t.start()

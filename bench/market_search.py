@@ -7,6 +7,14 @@ modifiers, places, sizes, English fragments) spread over 300 producer groups in 
 times ``search_products`` the way a results page uses it: ``count()`` for the pager plus the
 first 24 results with their group, category and photo (``for_listing``) -- cold (ranking
 computed, as after any product edit) and cached (the ranking of a repeated query).
+
+Then over HTTP, as buyers meet it: ``pracharat serve --web-only`` (gunicorn, the production
+shape: 2 workers x 4 threads by default) on 127.0.0.1 serves the search page
+``/market/?q=…`` (HTML, the results page a buyer sees) for each query of ``QUERIES`` in
+rotation, driven by 1 and by 16 keep-alive connections (``market_load.drive``) for
+``--seconds`` each (bounded: loopback only, fixed duration); p50 / p95 per connection count.
+The first round of a query ranks it, the rest read the ranking from the shared cache, as
+popular queries do. ``--no-http`` skips this part.
 """
 
 from __future__ import annotations
@@ -110,13 +118,67 @@ def build(n: int) -> float:
     return took
 
 
+def _search_path(q: str, filters: dict) -> str:
+    from urllib.parse import urlencode
+
+    params = {"q": q, **{k: str(v) for k, v in filters.items()}}
+    return "/market/?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def over_http(seconds: int) -> None:
+    import os
+    import subprocess
+
+    from django.db import connection
+
+    from bench.market_load import _free_port, _wait, drive
+
+    connection.close()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pracharat", "serve", "--web-only", "--bind", f"127.0.0.1:{port}"],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    paths = [_search_path(q, f) for q, f in QUERIES]
+    try:
+        _wait(port)
+        drive(port, paths, 3, 4)  # warm both workers: templates, connections, rankings
+        print(
+            f"HTTP search page, {len(paths)} queries in rotation, {seconds} s per row: "
+            f"{'connections':>11} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}",
+            flush=True,
+        )
+        for clients in (1, 16):
+            result = drive(port, paths, seconds, clients)
+            print(
+                f"{'':59}{clients:11d} {result['rps']:7.1f} {result['p50']:7.1f} "
+                f"{result['p95']:7.1f} {result['errors']:6d}",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def main(argv: list[str]) -> None:
     args = list(argv)
-    n = 100_000
+    n, seconds, http = 100_000, 20, True
     if "--products" in args:
         i = args.index("--products")
         n = int(args[i + 1])
         del args[i : i + 2]
+    if "--seconds" in args:
+        i = args.index("--seconds")
+        seconds = int(args[i + 1])
+        del args[i : i + 2]
+    if "--no-http" in args:
+        args.remove("--no-http")
+        http = False
     vendor = _django.setup(args[0] if args else None)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -160,6 +222,8 @@ def main(argv: list[str]) -> None:
             f"{len(queries):7d}",
             flush=True,
         )
+    if http:
+        over_http(seconds)
 
 
 if __name__ == "__main__":

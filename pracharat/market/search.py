@@ -7,9 +7,11 @@ GIN-indexed stored tsvector on PostgreSQL, see migrations 0002 and 0005). A quer
 becomes a phrase of its syllables, so ``น้ำพริก`` finds ``น้ำพริกเผา`` and ``น้ำพริกตาแดง``
 alike, and every word must match.
 
-Ranking: BM25 on SQLite (title weighted 4x the body, set in the table's ``rank`` config),
-``ts_rank`` on PostgreSQL over the same weighting ('A' title, 'B' body); ties go to the newest
-product. The index is written by explicit calls (``index_product``) from ``actions`` -- there
+Ranking: title matches first (every query word in the title: an FTS5 ``{title}`` column
+filter, a tsquery of 'A'-weighted lexemes), then the rest; within each, BM25 on SQLite (title
+weighted 4x the body, set in the table's ``rank`` config), ``ts_rank`` on PostgreSQL over the
+same weighting ('A' title, 'B' body); ties go to the newest product. The index is written
+by explicit calls (``index_product``) from ``actions`` -- there
 are no signals; ``reindex_all`` rebuilds it (``pracharat reindex_products``).
 """
 
@@ -23,7 +25,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Expression, F, FloatField, Lookup
+from django.db.models import Expression, F, FloatField, Lookup, Value
 from django.db.models.expressions import Col, RawSQL
 
 from pracharat.market.lib import forgive, thaisearch
@@ -137,6 +139,25 @@ class Plan:
     def __bool__(self) -> bool:
         return bool(self.node)
 
+    def in_title(self) -> Restricted:
+        """Only products whose title alone matches (every word in the title)."""
+        return Restricted(f"{{title}} : ({self.fts5})", _pg(self.node, ":A"))
+
+    def not_in_title(self) -> Restricted:
+        """The other matches: the document matches, the title alone does not."""
+        title = self.in_title()
+        return Restricted(f"({self.fts5}) NOT {title.fts5}", f"({self.pg}) & !({title.pg})")
+
+
+class Restricted:
+    """Part of a plan's matches, compiled for both databases (see ``Plan.in_title``)."""
+
+    def __init__(self, fts5: str, pg: str):
+        self.fts5, self.pg = fts5, pg
+
+    def __bool__(self) -> bool:
+        return bool(self.fts5)
+
 
 #: English words that join others (and the FTS5 operators): typed, they are words, but
 #: they stand in nearly every description and category name ("Food and drinks"), so they
@@ -154,14 +175,14 @@ def _fts5(node) -> str:
     return parts[0] if len(parts) == 1 else "(" + f" {kind.upper()} ".join(parts) + ")"
 
 
-def _pg(node) -> str:
+def _pg(node, weight: str = "") -> str:
     kind, value = node
     if kind == "t":
         return f"'{value}':A"
     if kind == "p":
-        lexemes = [f"'{token}'" for token in value.split(" ")]
+        lexemes = [f"'{token}'{weight}" for token in value.split(" ")]
         return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
-    parts = [_pg(child) for child in value]
+    parts = [_pg(child, weight) for child in value]
     joiner = " & " if kind == "and" else " | "
     return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
 
@@ -351,7 +372,7 @@ class Matches(Lookup):
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
-        query = self.rhs if isinstance(self.rhs, Plan) else plan(self.rhs)
+        query = self.rhs if isinstance(self.rhs, Plan | Restricted) else plan(self.rhs)
         if connection.vendor == "sqlite":
             # The hidden column named after the table; works with an aliased join too.
             return f'{alias}."market_productindex" MATCH %s', [query.fts5]
@@ -368,7 +389,7 @@ class Relevance(Expression):
 
     output_field = FloatField()
 
-    def __init__(self, query: Plan):
+    def __init__(self, query: Plan | Restricted):
         super().__init__()
         self.query = query
         self.column = F("search_index__title")
@@ -422,13 +443,19 @@ def _ranked_ids(q: Plan, filtered, key_parts: tuple) -> tuple[list[int], bool]:
     )
     ids = cache.get(key)
     if ids is None:
+        # Title matches first, then the rest (a word found only in a description or a
+        # group's name), each part best first: one compound query.
+        parts = [
+            filtered.filter(search_index__title__matches=part)
+            .annotate(tier=Value(tier), relevance=Relevance(part))
+            .order_by()
+            .values_list("pk", "tier", "relevance", "created")
+            for tier, part in enumerate((q.in_title(), q.not_in_title()))
+        ]
         ranked = (
-            filtered.filter(search_index__title__matches=q)
-            .annotate(relevance=Relevance(q))
-            .order_by("-relevance", "-created", "-pk")
-            .values_list("pk", flat=True)
+            parts[0].union(parts[1], all=True).order_by("tier", "-relevance", "-created", "-pk")
         )
-        ids = list(ranked[:RESULT_CAP])
+        ids = [row[0] for row in ranked[:RESULT_CAP]]
         cache.set(key, ids, CACHE_SECONDS)
         return ids, True
     return ids, False

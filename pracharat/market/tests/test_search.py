@@ -145,3 +145,47 @@ def test_renaming_a_group_reindexes_its_products(catalogue):
     group.name_th = "กลุ่มน้ำพริกท่าช้าง"
     actions.save_group(group)
     assert search.search_products("ท่าช้าง").count() == 4
+
+
+def test_title_matches_come_first(catalogue):
+    # A description full of the word and a short title: BM25 alone could put it first.
+    jaew = make_product(
+        catalogue["pao"].group,
+        "แจ่วบอง",
+        description_th="น้ำพริก " * 30,
+        title_en="Chili",
+    )
+    long_title = make_product(
+        catalogue["cloth"].group,
+        "ชุดของฝากจากหมู่บ้าน สบู่ ผ้าขาวม้า กระติบข้าว และน้ำพริก หนึ่งกระปุก",
+    )
+    found = titles(search.search_products("น้ำพริก"))
+    in_title = [t for t in found if "น้ำพริก" in t]
+    assert found[: len(in_title)] == in_title  # every title match before any other
+    assert long_title.title_th in in_title
+    assert set(found[len(in_title) :]) == {jaew.title_th, catalogue["rice"].title_th}
+    # the same on the second part's own ranking: two words, one only in the body
+    found = titles(search.search_products("น้ำพริก ข้าวหอมมะลิ"))
+    assert found == [catalogue["rice"].title_th]
+
+
+def test_a_product_added_by_another_worker_shows_at_once(catalogue, tmp_path, monkeypatch):
+    """Two workers are two cache clients on one store (the file cache every gunicorn worker
+    opens; Redis likewise): a ranking cached by one is dropped when another adds a product."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    def worker():
+        return FileBasedCache(str(tmp_path / "cache"), {"OPTIONS": {"MAX_ENTRIES": 5000}})
+
+    first, second = worker(), worker()
+    monkeypatch.setattr(search, "cache", first)
+    assert search.search_products("น้ำพริก").count() == 4
+    assert search.search_products("น้ำพริก").count() == 4  # now from first's cache
+
+    monkeypatch.setattr(search, "cache", second)
+    added = make_product(catalogue["pao"].group, "น้ำพริกกากหมู", "75.00")
+
+    monkeypatch.setattr(search, "cache", first)
+    results = search.search_products("น้ำพริก")
+    assert results.count() == 5
+    assert added.title_th in titles(results)

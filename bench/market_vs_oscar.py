@@ -1,0 +1,279 @@
+"""Market pages against django-oscar, side by side (``python -m bench market_vs_oscar``).
+
+The reference is ``../shared/bench/django-oscar/`` used as it is (read its README): run its
+``setup.sh`` first (``ANCHOR=/tmp/oscar-anchor bash setup.sh``). This module then
+
+- builds a scratch SQLite database of ours with the same 10,000 Thai products (the words,
+  qualifiers, places and 5 categories of the reference's ``load.py``, read from that file;
+  the same seed, 2563, and the same draws: title, price 20-1,500 THB, stock 0-199), in one
+  producer group, indexed for search;
+- for each of ``--runs`` rounds, interleaved: runs the reference's ``bench.sh`` once
+  (``RUNS=1``: a fresh gunicorn with 2 sync workers, 3 s warm-up per page, then ``wrk -t2
+  -c16 -d20s --latency`` on its catalogue, a product page and ``/search/?q=น้ำพริก``), then
+  the same on ours: ``pracharat serve --web-only --workers 2`` (gunicorn, 2 workers x 4
+  threads, the production shape), the same warm-up, the same wrk on ``/market/``, a product
+  page and ``/market/?q=น้ำพริก``;
+- prints every run and the medians, and the ratio of ours to oscar's.
+
+Both servers run on 127.0.0.1 only, for a fixed time. ``--oscar-search whoosh`` runs the
+reference's Whoosh variant instead of its default (simple) backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+from bench import _django
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "django-oscar"
+PAGES = ("catalogue", "detail", "search")
+
+
+def reference_lists(load_py: Path) -> dict[str, list[str]]:
+    """WORDS, QUALIFIERS, PLACES, CATEGORIES from the reference's load.py (not imported:
+    importing it sets up oscar's Django)."""
+    tree = ast.parse(load_py.read_text(encoding="utf-8"))
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in ("WORDS", "QUALIFIERS", "PLACES", "CATEGORIES"):
+                found[name] = ast.literal_eval(node.value)
+    return found
+
+
+def build(n: int, lists: dict[str, list[str]]) -> int:
+    """Our copy of the reference catalogue; returns the pk of the 5,000th product."""
+    from django.db import connection, transaction
+
+    from pracharat.geo.actions import load_geography
+    from pracharat.geo.models import SubDistrict, Village
+    from pracharat.market import search
+    from pracharat.market.models import Category, ProducerGroup, Product
+
+    load_geography()
+    sub = SubDistrict.objects.order_by("code").values_list("code", flat=True).first()
+    village, _ = Village.objects.get_or_create(
+        code=f"{sub}01", defaults={"subdistrict_id": sub, "moo": 1, "name_th": "บ้านคลองเม็ง"}
+    )
+    group = ProducerGroup.objects.create(
+        code="klong-meng",
+        name_th="กลุ่มวิสาหกิจชุมชนบ้านคลองเม็ง",
+        village=village,
+        area_code=village.code,
+    )
+    # The reference's 5 categories, on ours of the same kind.
+    categories = [
+        Category.objects.get(slug=s) for s in ("food", "textiles", "rice", "crafts", "herbal")
+    ]
+    rng = random.Random(2563)
+    products = []
+    for i in range(n):  # the reference's draws, in its order
+        word = rng.choice(lists["WORDS"])
+        place = rng.choice(lists["PLACES"])
+        title = f"{word} {rng.choice(lists['QUALIFIERS'])} {place}"
+        price = Decimal(rng.randrange(2000, 150000)) / 100
+        stock = rng.randrange(0, 200)
+        products.append(
+            Product(
+                group=group,
+                category=categories[i % len(categories)],
+                sku=f"TH-{i:05d}",
+                title_th=title,
+                description_th=f"{title} ผลิตโดยกลุ่มวิสาหกิจชุมชน{place} สินค้าคุณภาพจากชุมชน",
+                price=price,
+                stock=stock,
+                weight_grams=500,
+                unit="ชิ้น",
+            )
+        )
+    with transaction.atomic():
+        Product.objects.bulk_create(products, batch_size=1000)
+        saved = list(Product.objects.select_related("group", "category").order_by("pk"))
+        search.index_products(saved)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return saved[4999].pk
+
+
+def parse_wrk(text: str) -> dict:
+    def ms(v, u):
+        return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[u]
+
+    lat = {
+        p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+    }
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50": lat.get("50", 0.0),
+        "p99": lat.get("99", 0.0),
+        "errors": (int(non2xx.group(1)) if non2xx else 0)
+        + (sum(map(int, sock.groups())) if sock else 0),
+    }
+
+
+def wrk(url: str, seconds: int) -> str:
+    done = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "60s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def run_ours(port: int, paths: dict[str, str], seconds: int, log: Path) -> dict[str, dict]:
+    from bench.market_load import _wait
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pracharat",
+            "serve",
+            "--web-only",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("a"),
+    )
+    try:
+        _wait(port)
+        base = f"http://127.0.0.1:{port}"
+        for page in PAGES:  # warm-up, as bench.sh
+            wrk(base + paths[page], 3)
+            time.sleep(1)
+        results = {}
+        for page in PAGES:
+            results[page] = parse_wrk(wrk(base + paths[page], seconds))
+            time.sleep(1)
+        return results
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def run_oscar(anchor: str, port: int, variant: str, out: Path) -> dict[str, dict]:
+    env = dict(
+        os.environ,
+        ANCHOR=anchor,
+        RUNS="1",
+        PORT=str(port),
+        OUT=str(out),
+        OSCAR_ANCHOR_SEARCH=variant,
+        # A shared machine that is never 90 % idle: one 3 s look, then measure (and report
+        # other_cpu_pct), no re-runs.
+        QUIET_WAIT="1",
+        ATTEMPTS="1",
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        ["bash", str(REFERENCE / "bench.sh")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(out.parent / "oscar-bench.log").open("a"),
+    )
+    rows = list(csv.DictReader((out / "runs.tsv").open(), delimiter="\t"))
+    return {
+        r["page"]: {
+            "rps": float(r["rps"]),
+            "p50": float(r["p50_ms"]),
+            "p99": float(r["p99_ms"]),
+            "errors": int(r["non2xx"]) + int(r["socket_errors"]),
+            "other_cpu_pct": float(r["other_cpu_pct"]),
+        }
+        for r in rows
+    }
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench market_vs_oscar")
+    parser.add_argument("--anchor", default=os.environ.get("ANCHOR", "/tmp/oscar-anchor"))  # noqa: S108
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8102, help="ours; oscar's is port + 1")
+    parser.add_argument("--oscar-search", default="simple", choices=("simple", "whoosh"))
+    args = parser.parse_args(argv)
+    if not Path(args.anchor, "shop", "db.sqlite3").exists():
+        sys.exit(f"no oscar shop in {args.anchor}: run {REFERENCE / 'setup.sh'} first")
+
+    _django.setup(None)  # SQLite, as the reference
+    pk = build(10_000, reference_lists(REFERENCE / "load.py"))
+    from django.db import connection
+
+    connection.close()
+    paths = {
+        "catalogue": "/market/",
+        "detail": f"/market/products/{pk}/",
+        "search": "/market/?q=" + quote("น้ำพริก"),
+    }
+    scratch = Path(tempfile.mkdtemp(prefix="pracharat-vs-oscar-"))
+    print(f"ours: 10,000 products, pages {paths}; logs in {scratch}", flush=True)
+    print(
+        f"{'run':>3} {'page':<10} {'side':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6}"
+    )
+    table: dict[tuple[str, str], list[dict]] = {}
+    for run in range(1, args.runs + 1):
+        sides = (
+            (
+                "oscar",
+                lambda run=run: run_oscar(
+                    args.anchor, args.port + 1, args.oscar_search, scratch / f"oscar-run{run}"
+                ),
+            ),
+            ("ours", lambda: run_ours(args.port, paths, args.seconds, scratch / "ours.log")),
+        )
+        for side, fn in sides:
+            for page, r in fn().items():
+                table.setdefault((page, side), []).append(r)
+                extra = f"  other_cpu {r['other_cpu_pct']:.0f} %" if "other_cpu_pct" in r else ""
+                print(
+                    f"{run:3d} {page:<10} {side:<6} {r['rps']:8.1f} {r['p50']:8.1f} "
+                    f"{r['p99']:8.1f} {r['errors']:6d}{extra}",
+                    flush=True,
+                )
+    print(f"\nmedians of {args.runs} interleaved runs (oscar: {args.oscar_search} backend)")
+    print(
+        f"{'page':<10} {'oscar req/s':>11} {'ours req/s':>10} {'ratio':>6} {'oscar p50':>9} "
+        f"{'ours p50':>8}"
+    )
+    for page in PAGES:
+        o = table[(page, "oscar")]
+        u = table[(page, "ours")]
+        orps = statistics.median(r["rps"] for r in o)
+        urps = statistics.median(r["rps"] for r in u)
+        print(
+            f"{page:<10} {orps:11.1f} {urps:10.1f} {urps / orps:6.1f} "
+            f"{statistics.median(r['p50'] for r in o):9.1f} "
+            f"{statistics.median(r['p50'] for r in u):8.1f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
