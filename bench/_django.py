@@ -43,3 +43,25 @@ def timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
         "p95": samples[max(0, int(len(samples) * 0.95) - 1)],
         "max": samples[-1],
     }
+
+
+def measure_pages(client, urls: list[str], repeat: int) -> list[tuple[str, int, int, dict]]:
+    """Each URL fetched once to warm the cache and the database pages, then once more counting
+    its queries, then timed: ``(url, queries, bytes, timed figures)`` per URL."""
+    from django.db import connection
+
+    def read(url: str) -> bytes:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    rows = []
+    for url in urls:
+        body = read(url)
+        executed: list[str] = []
+        with connection.execute_wrapper(
+            lambda run, sql, *args, log=executed: log.append(sql) or run(sql, *args)
+        ):
+            read(url)
+        rows.append((url, len(executed), len(body), timed(lambda url=url: read(url), repeat)))
+    return rows

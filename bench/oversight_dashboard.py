@@ -123,7 +123,6 @@ def build_oversight(actions_per_province: int = 40) -> dict[str, float]:
 
 
 def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
-    from django.db import connection
     from django.test import Client
 
     from pracharat.core.lib import thaidate
@@ -142,26 +141,7 @@ def measure(repeat: int) -> list[tuple[str, int, int, dict]]:
         f"/api/v1/oversight/dashboard?fy={be}",
     ]
     client = Client(HTTP_HOST="127.0.0.1")
-    rows = []
-    for url in urls:
-        response = client.get(url)  # warm the cache and the database pages
-        assert response.status_code == 200, (url, response.status_code)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        executed = []
-        with connection.execute_wrapper(
-            lambda run, sql, *args, log=executed: log.append(sql) or run(sql, *args)
-        ):
-            again = client.get(url)
-            if again.streaming:
-                b"".join(again.streaming_content)
-
-        def fetch(url=url):
-            r = client.get(url)
-            if r.streaming:
-                b"".join(r.streaming_content)
-
-        figures = _django.timed(fetch, repeat)
-        rows.append((url, len(executed), len(body), figures))
+    rows = _django.measure_pages(client, urls, repeat)
     return rows
 
 

@@ -108,25 +108,7 @@ def measure(days: int, repeat: int) -> tuple[list, list]:
         f"/oversight/worth/open/65.csv{q}",
         f"/oversight/worth/open.geojson{q}",
     ]
-    pages = []
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        executed = []
-        with connection.execute_wrapper(
-            lambda run, sql, *args, log=executed: log.append(sql) or run(sql, *args)
-        ):
-            again = client.get(url)
-            if again.streaming:
-                b"".join(again.streaming_content)
-
-        def fetch(url=url):
-            r = client.get(url)
-            if r.streaming:
-                b"".join(r.streaming_content)
-
-        pages.append((url, len(executed), len(body), _django.timed(fetch, repeat)))
+    pages = _django.measure_pages(client, urls, repeat)
     return computed, pages
 
 
