@@ -74,15 +74,6 @@ def product(request, pk: int):
     )
 
 
-def _share_image(request, cover, group) -> str:
-    """The picture a LINE/Facebook preview shows: the cover thumbnail, else the group's logo."""
-    if cover:
-        return request.build_absolute_uri(cover.thumbnail.url)
-    if group.logo:
-        return request.build_absolute_uri(group.logo.url)
-    return ""
-
-
 def item_url(item: Product) -> str:
     from django.urls import reverse
 
