@@ -98,7 +98,15 @@ RULES_OPENAPI_CANNOT_STATE = {
     "/api/v1/network/areas/{code}/usage.csv": _PERIOD,
     "/api/v1/network/service-points/{code}/usage.xlsx": _PERIOD,
     "/api/v1/network/areas/{code}/usage.xlsx": _PERIOD,
-    "/api/v1/market/orders/{number}/ship": ("check digit", "เลขตรวจสอบ"),
+    # the S10 rules (length, letters, digits, country, check digit), said in the request's words
+    "/api/v1/market/orders/{number}/ship": (
+        "tracking number",
+        "must start with two letters",
+        "must be digits",
+        "country code",
+        "check digit",
+        "ends with TH",
+    ),
     "/api/v1/areas/numbers": (*_PERIOD, "real dates"),
     "/api/v1/areas/{code}/numbers": (*_PERIOD, "real dates"),
     "/api/v1/learning/indicators": (*_PERIOD, "real dates", "either a fiscal year"),
