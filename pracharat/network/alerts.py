@@ -29,13 +29,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pracharat.network import actions
+from pracharat.network import actions, health
 from pracharat.network.models import (
     AlertSource,
     IncidentAlert,
@@ -174,12 +173,13 @@ def _apply(source: AlertSource, alert: AlertInput, now, outcome: Outcome) -> Non
         _ignore(outcome, alert, "the service point is decommissioned")
         return
     title = alert.summary or alert.name or _("Monitoring alert")
+    note = _("Alert from %(source)s: %(title)s") % {"source": source.name, "title": title}
     incident, opened = actions.open_incident(
         point,
         source=IncidentSource.ALERT,
         summary=title,
-        note=_("Alert from %(source)s: %(title)s") % {"source": source.name, "title": title},
-        sla=dt.timedelta(hours=settings.NETWORK_OUTAGE_SLA_HOURS),
+        note=note,
+        sla=health.outage_sla(),
         now=now,
     )
     IncidentAlert.objects.create(
@@ -194,10 +194,7 @@ def _apply(source: AlertSource, alert: AlertInput, now, outcome: Outcome) -> Non
         outcome.opened.append(incident.pk)
     else:
         IncidentEvent.objects.create(
-            incident=incident,
-            at=now,
-            kind=IncidentEventKind.NOTE,
-            note=_("Alert from %(source)s: %(title)s") % {"source": source.name, "title": title},
+            incident=incident, at=now, kind=IncidentEventKind.NOTE, note=note
         )
         outcome.joined.append(incident.pk)
 
