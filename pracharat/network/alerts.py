@@ -30,7 +30,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,23 +117,25 @@ def find_point(source: AlertSource, alert: AlertInput) -> ServicePoint | None:
     for key in POINT_LABELS:
         if labels.get(key):
             return points.filter(code=labels[key].strip().upper()).first()
-    nas = Nas.objects.filter(service_point__provider_id=source.agency_id)
     for key in NAS_LABELS:
         if labels.get(key):
-            found = nas.filter(nas_identifier=labels[key].strip()).first()
-            return found.service_point if found else None
+            return _device_point(source, nas_identifier=labels[key].strip())
     if labels.get("nas_ip"):
-        found = nas.filter(nas_ip=labels["nas_ip"].strip()).first()
-        return found.service_point if found else None
-    host = alert.host or labels.get("instance", "").rsplit(":", 1)[0]
-    host = host.strip()
-    if host:
-        point = points.filter(code=host.upper()).first()
-        if point is not None:
-            return point
-        found = nas.filter(Q(nas_identifier=host)).first()
-        return found.service_point if found else None
-    return None
+        return _device_point(source, nas_ip=labels["nas_ip"].strip())
+    host = (alert.host or labels.get("instance", "").rsplit(":", 1)[0]).strip()
+    if not host:
+        return None
+    return points.filter(code=host.upper()).first() or _device_point(source, nas_identifier=host)
+
+
+def _device_point(source: AlertSource, **lookup) -> ServicePoint | None:
+    """The point of the source's agency's device matching ``lookup``, in one query."""
+    device = (
+        Nas.objects.filter(service_point__provider_id=source.agency_id, **lookup)
+        .select_related("service_point")
+        .first()
+    )
+    return device.service_point if device else None
 
 
 def receive(source: AlertSource, alerts: list[AlertInput], now=None) -> Outcome:
