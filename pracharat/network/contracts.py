@@ -27,10 +27,6 @@ from pracharat.core.lib import thaidate
 from pracharat.network.models import PointCost, ServicePoint
 
 
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def _rate_for(
     history: list[tuple[dt.date, Decimal]], month: dt.date, contract_end
 ) -> Decimal | None:
@@ -42,7 +38,7 @@ def _rate_for(
     if at:
         return history[at - 1][1]
     first_day, first_cost = history[0]
-    return first_cost if _month(first_day) == month else None
+    return first_cost if thaidate.month_start(first_day) == month else None
 
 
 def cost_for(point: ServicePoint, month: dt.date) -> Decimal | None:
@@ -50,7 +46,7 @@ def cost_for(point: ServicePoint, month: dt.date) -> Decimal | None:
     history = list(
         point.costs.order_by("effective_from").values_list("effective_from", "monthly_cost")
     )
-    return _rate_for(history, _month(month), point.contract_end)
+    return _rate_for(history, thaidate.month_start(month), point.contract_end)
 
 
 def monthly_costs(points, first: dt.date, last: dt.date) -> dict[int, dict[dt.date, Decimal]]:
@@ -71,7 +67,7 @@ def monthly_costs(points, first: dt.date, last: dt.date) -> dict[int, dict[dt.da
     for pk, day, cost in rows.iterator(chunk_size=5000):
         histories[pk].append((day, cost))
     months = []
-    month = _month(first)
+    month = thaidate.month_start(first)
     while month <= last:
         months.append(month)
         month = thaidate.next_month(month)
