@@ -95,9 +95,7 @@ def set_monthly_cost(
         raise Invalid(
             _("A monthly cost is a number of baht, not below zero."), field="monthly_cost"
         )
-    current = (
-        point.costs.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
-    )
+    current = point.costs.rate_on(effective_from)
     if current is not None and current.monthly_cost == cost:
         return None
     row, _created = PointCost.objects.update_or_create(
@@ -112,10 +110,7 @@ def set_monthly_cost(
 def refresh_current_cost(point: ServicePoint) -> None:
     """``monthly_cost`` = the rate in effect today (else the first one to come)."""
     today = timezone.localdate()
-    rate = (
-        point.costs.filter(effective_from__lte=today).order_by("-effective_from").first()
-        or point.costs.order_by("effective_from").first()
-    )
+    rate = point.costs.rate_on(today) or point.costs.order_by("effective_from").first()
     value = rate.monthly_cost if rate else None
     if point.monthly_cost != value:
         point.monthly_cost = value

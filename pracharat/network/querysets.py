@@ -98,9 +98,9 @@ def _ip_or_none(text: str) -> str | None:
 class PointCostQuerySet(AreaQuerySet):
     area_field = "service_point__area_code"
 
-    def in_effect_on(self, day: date):
-        """The rows that had started by ``day`` (the latest per point is the rate then)."""
-        return self.filter(effective_from__lte=day)
+    def rate_on(self, day: date):
+        """The row in effect on ``day`` (the latest that had started by then), or None."""
+        return self.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
 class AlertSourceQuerySet(AreaQuerySet):
