@@ -79,6 +79,7 @@ def _search(query: str, status: str, *, devices: bool = False):
 
 def index(request):
     form = PointSearchForm(request.GET or None)
+    staff = pointinfo.is_network_staff(request.user)
     results = None
     if (
         form.is_bound
@@ -89,7 +90,7 @@ def index(request):
             _search(
                 form.cleaned_data["q"],
                 form.cleaned_data["status"],
-                devices=pointinfo.is_network_staff(request.user),
+                devices=staff,
             )
         )
     summary = dashboards.national_summary()
@@ -100,7 +101,7 @@ def index(request):
             "form": form,
             "results": results,
             "search_limit": SEARCH_LIMIT,
-            "staff": pointinfo.is_network_staff(request.user),
+            "staff": staff,
             "summary": summary,
             "statuses": _status_rows(summary["status_counts"]),
             "points_total": sum(summary["status_counts"].values()),
