@@ -25,6 +25,13 @@ def geo_uri(lat: float, lon: float, label: str = "") -> str:
     return f"{uri}?q={query}"
 
 
+def links(where: tuple[float, float] | None, label: str = "") -> dict[str, str]:
+    """A page's ``maps_url`` and ``geo_uri`` to ``where`` (both empty without coordinates)."""
+    if where is None:
+        return {"maps_url": "", "geo_uri": ""}
+    return {"maps_url": maps_url(*where), "geo_uri": geo_uri(*where, label)}
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance (haversine) in kilometres."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))

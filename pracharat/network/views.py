@@ -181,8 +181,7 @@ def point(request, code: str):
             "locator": locator,
             "lat": lat,
             "lon": lon,
-            "maps_url": directions.maps_url(lat, lon) if lat is not None else "",
-            "geo_uri": directions.geo_uri(lat, lon, sp.place_name) if lat is not None else "",
+            **directions.links(sp.location, sp.place_name),
             "incident": incident,
             "fixes": pointinfo.recent_fixes(sp),
             "alternatives": None if sp.is_in_service else pointinfo.alternatives(sp),
@@ -442,16 +441,13 @@ def incident(request, pk: int):
 def _render_incident(request, item: Incident, forms=None, status=200):
     forms = forms or {}
     can_work = actions.can_work_on(request.user, item)
-    where = item.service_point.location
-    place = item.service_point.place_name
     return render(
         request,
         "network/incident.html",
         {
             "incident": item,
             "sp": item.service_point,
-            "maps_url": directions.maps_url(*where) if where else "",
-            "geo_uri": directions.geo_uri(*where, place) if where else "",
+            **directions.links(item.service_point.location, item.service_point.place_name),
             "events": item.events.select_related("actor"),
             "reports": FaultReport.objects.filter(incident=item)
             .with_contact_for(request.user)
