@@ -1,6 +1,6 @@
 """What a point's page reads beyond the point itself: its recent fixes, where to go when it
-has closed, and whether the reader is network staff (who see the contract and can search by
-device)."""
+has closed, whether the reader is network staff (who see the contract and can search by
+device), and the public stages of a report made there (the track page)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from pracharat.accounts.models import Role
 from pracharat.accounts.scoping import has_role
 from pracharat.network import directions
-from pracharat.network.models import Incident, ServicePoint
+from pracharat.network.models import PUBLIC_STAGES, FaultReport, Incident, ServicePoint
 
 RECENT_FIX_DAYS = 90
 NEAREST = 3
@@ -68,3 +68,30 @@ def alternatives(point: ServicePoint) -> dict:
             for p, km in directions.nearest(origin, located, NEAREST)
         ]
     return {"same_subdistrict": same[:10], "nearest": near}
+
+
+def report_steps(report: FaultReport) -> list[dict]:
+    """A report's public stages (received, assigned, being fixed, fixed), each with the moment
+    it was reached, whether it is done and whether it is the current one (the track page)."""
+    incident = report.incident
+    reached = {"received": report.created}
+    if incident is not None:
+        if incident.agency_id:
+            reached["assigned"] = max(report.created, incident.opened_at)
+        if incident.acknowledged_at:
+            reached["fixing"] = max(report.created, incident.acknowledged_at)
+        if incident.resolved_at:
+            reached["fixed"] = incident.resolved_at
+            reached.setdefault("fixing", incident.resolved_at)
+    current = incident.public_stage if incident is not None else "received"
+    order = [key for key, _label in PUBLIC_STAGES]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "at": reached.get(key),
+            "done": order.index(key) <= order.index(current),
+            "current": key == current,
+        }
+        for key, label in PUBLIC_STAGES
+    ]

@@ -33,7 +33,6 @@ from pracharat.network.forms import (
     TrackForm,
 )
 from pracharat.network.models import (
-    PUBLIC_STAGES,
     FaultReport,
     Incident,
     IncidentStatus,
@@ -217,32 +216,15 @@ def track_report(request, reference: str):
         raise Http404
     if report.reference != reference:
         return redirect("network:track_report", reference=report.reference)
-    incident = report.incident
-    reached = {"received": report.created}
-    if incident is not None:
-        if incident.agency_id:
-            reached["assigned"] = max(report.created, incident.opened_at)
-        if incident.acknowledged_at:
-            reached["fixing"] = max(report.created, incident.acknowledged_at)
-        if incident.resolved_at:
-            reached["fixed"] = incident.resolved_at
-            reached.setdefault("fixing", incident.resolved_at)
-    current = incident.public_stage if incident is not None else "received"
-    order = [key for key, _label in PUBLIC_STAGES]
-    steps = [
-        {
-            "key": key,
-            "label": label,
-            "at": reached.get(key),
-            "done": order.index(key) <= order.index(current),
-            "current": key == current,
-        }
-        for key, label in PUBLIC_STAGES
-    ]
     return render(
         request,
         "network/track_report.html",
-        {"report": report, "incident": incident, "sp": report.service_point, "steps": steps},
+        {
+            "report": report,
+            "incident": report.incident,
+            "sp": report.service_point,
+            "steps": pointinfo.report_steps(report),
+        },
     )
 
 
