@@ -145,6 +145,19 @@ def open_incident(
     return incident, True
 
 
+def open_or_join_incident(
+    point: ServicePoint, *, note: str, now, **fields
+) -> tuple[Incident, bool]:
+    """:func:`open_incident`; when the point already had one, ``note`` is added to it instead
+    (the monitors: ``health.mark_down`` and ``alerts``)."""
+    incident, opened = open_incident(point, note=note, now=now, **fields)
+    if not opened:
+        IncidentEvent.objects.create(
+            incident=incident, at=now, kind=IncidentEventKind.NOTE, note=note
+        )
+    return incident, opened
+
+
 def follow_by_village_volunteers(incident: Incident) -> int:
     """The volunteers of the incident's village follow it from its opening, so they hear of
     every status change without having to find it first (they may stop following)."""

@@ -175,7 +175,7 @@ def _apply(source: AlertSource, alert: AlertInput, now, outcome: Outcome) -> Non
         return
     title = alert.summary or alert.name or _("Monitoring alert")
     note = _("Alert from %(source)s: %(title)s") % {"source": source.name, "title": title}
-    incident, opened = actions.open_incident(
+    incident, opened = actions.open_or_join_incident(
         point,
         source=IncidentSource.ALERT,
         summary=title,
@@ -194,9 +194,6 @@ def _apply(source: AlertSource, alert: AlertInput, now, outcome: Outcome) -> Non
     if opened:
         outcome.opened.append(incident.pk)
     else:
-        IncidentEvent.objects.create(
-            incident=incident, at=now, kind=IncidentEventKind.NOTE, note=note
-        )
         outcome.joined.append(incident.pk)
 
 

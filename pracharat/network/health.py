@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pracharat.core import i18n
-from pracharat.network.actions import open_incident, resolve_outage
+from pracharat.network.actions import open_or_join_incident, resolve_outage
 from pracharat.network.models import (
     AccountingSession,
     Incident,
@@ -146,7 +146,7 @@ def mark_down(point: ServicePoint, now: datetime) -> bool:
         note = _("No signal from the point since %(time)s.") % {"time": i18n.datetime_label(last)}
     else:
         note = _("The point has never reported.")
-    incident, opened = open_incident(
+    _incident, opened = open_or_join_incident(
         point,
         source=IncidentSource.OUTAGE,
         summary=_("Outage: %(place)s") % {"place": point.place_name},
@@ -154,10 +154,6 @@ def mark_down(point: ServicePoint, now: datetime) -> bool:
         sla=outage_sla(),
         now=now,
     )
-    if not opened:
-        IncidentEvent.objects.create(
-            incident=incident, at=now, kind=IncidentEventKind.NOTE, note=note
-        )
     return opened
 
 
