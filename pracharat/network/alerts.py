@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -100,14 +100,7 @@ class Outcome:
     ignored: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "opened": self.opened,
-            "joined": self.joined,
-            "resolved": self.resolved,
-            "ended": self.ended,
-            "unchanged": self.unchanged,
-            "ignored": self.ignored,
-        }
+        return asdict(self)
 
 
 def find_point(source: AlertSource, alert: AlertInput) -> ServicePoint | None:
