@@ -4,7 +4,6 @@ the acting account must hold the role, and the search is audited like the page's
 from __future__ import annotations
 
 import csv
-import sys
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -66,4 +65,4 @@ class Command(BaseCommand):
                 s.session_time, s.input_octets, s.output_octets, s.terminate_cause,
             ])  # fmt: skip
         note = " (truncated: narrow the window)" if found.truncated else ""
-        sys.stderr.write(f"{len(found.sessions)} sessions{note}; the search is in the audit log\n")
+        self.stderr.write(f"{len(found.sessions)} sessions{note}; the search is in the audit log")
