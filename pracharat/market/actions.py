@@ -1025,12 +1025,11 @@ def purge_orders(now) -> dict[str, int]:
     order_cut = now - timedelta(days=settings.PRIVACY_ORDER_DAYS)
     orders, slips = anonymise_orders(Order.objects.filter(updated__lt=order_cut))
     slip_cut = now - timedelta(days=settings.PRIVACY_SLIP_DAYS)
-    closed = [OrderStatus.DELIVERED, OrderStatus.CANCELLED]
     slips += _delete_slips(
         Payment.objects.filter(
             Q(confirmed_at__lt=slip_cut)
             | Q(rejected_at__lt=slip_cut)
-            | Q(order__status__in=closed, order__updated__lt=slip_cut)
+            | Q(order__status__in=OrderStatus.closed_states(), order__updated__lt=slip_cut)
         )
     )
     return {"orders anonymised": orders, "slips deleted": slips}
