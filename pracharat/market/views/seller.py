@@ -29,7 +29,7 @@ from pracharat.market.forms import (
     RatingAnswerForm,
     ShipForm,
 )
-from pracharat.market.models import OrderStatus, Payment, PaymentMethod, Rating
+from pracharat.market.models import OrderStatus, Payment, PaymentMethod
 
 
 def seller_required(view):
@@ -64,11 +64,7 @@ def dashboard(request):
             "waiting": waiting,
             "counts": pages.status_counts(orders),
             "statuses": OrderStatus,
-            "ratings": list(
-                Rating.objects.filter(group__in=[g.pk for g in request.seller_groups])
-                .select_related("order")
-                .order_by("-created")[:20]
-            ),
+            "ratings": list(pages.seller_ratings(request.seller_groups).select_related("order")[:20]),
             "answer_form": RatingAnswerForm(),
             "today": timezone.localdate(),
         },
@@ -172,9 +168,7 @@ def labels_sheet(request):
 @seller_required
 def answer_rating(request, pk: int):
     """The group answers a buyer's rating (``actions.answer_rating`` checks the right)."""
-    rating = get_object_or_404(
-        Rating.objects.filter(group__in=[g.pk for g in request.seller_groups]), pk=pk
-    )
+    rating = get_object_or_404(pages.seller_ratings(request.seller_groups), pk=pk)
     form = RatingAnswerForm(request.POST)
     if form.is_valid():
         try:
