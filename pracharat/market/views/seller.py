@@ -152,8 +152,8 @@ def labels_sheet(request):
     default): one A6 label per parcel posted that day by the seller's groups."""
     raw = (request.GET.get("day") or "").strip()
     try:
-        day = tables.date()(raw) if raw else timezone.localdate()
-    except (ValueError, ValidationError, DomainError):
+        day = tables.parse_date(raw) if raw else timezone.localdate()
+    except tables.CellError:
         messages.error(request, _("Give the day as 15/08/2568 or 2025-08-15."))
         return redirect("market:seller")
     orders = pages.labels_for_day(request.user, day)
