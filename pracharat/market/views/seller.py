@@ -64,7 +64,9 @@ def dashboard(request):
             "waiting": waiting,
             "counts": pages.status_counts(orders),
             "statuses": OrderStatus,
-            "ratings": list(pages.seller_ratings(request.seller_groups).select_related("order")[:20]),
+            "ratings": list(
+                pages.seller_ratings(request.seller_groups).select_related("order")[:20]
+            ),
             "answer_form": RatingAnswerForm(),
             "today": timezone.localdate(),
         },
