@@ -914,10 +914,10 @@ def expire_orders(now: datetime | None = None) -> dict[str, int]:
         status=OrderStatus.PENDING_PAYMENT,
         payment_deadline__gt=now,
         payment_deadline__lte=warn_until,
-    ).only("pk", "payment_deadline")
+    ).only("pk")
     for order in soon.iterator(chunk_size=200):
         with transaction.atomic():
-            notifications.order_expiring(order, order.payment_deadline)
+            notifications.order_expiring(order)
         warned += 1
     return {"expired": expired, "warned": warned}
 
