@@ -75,8 +75,6 @@ def product(request, pk: int):
 
 
 def item_url(item: Product) -> str:
-    from django.urls import reverse
-
     return reverse("market:product", args=[item.pk])
 
 
