@@ -914,10 +914,10 @@ def expire_orders(now: datetime | None = None) -> dict[str, int]:
         status=OrderStatus.PENDING_PAYMENT,
         payment_deadline__gt=now,
         payment_deadline__lte=warn_until,
-    ).only("pk", "payment_deadline")
+    ).only("pk")
     for order in soon.iterator(chunk_size=200):
         with transaction.atomic():
-            notifications.order_expiring(order, order.payment_deadline)
+            notifications.order_expiring(order)
         warned += 1
     return {"expired": expired, "warned": warned}
 
@@ -1025,12 +1025,11 @@ def purge_orders(now) -> dict[str, int]:
     order_cut = now - timedelta(days=settings.PRIVACY_ORDER_DAYS)
     orders, slips = anonymise_orders(Order.objects.filter(updated__lt=order_cut))
     slip_cut = now - timedelta(days=settings.PRIVACY_SLIP_DAYS)
-    closed = [OrderStatus.DELIVERED, OrderStatus.CANCELLED]
     slips += _delete_slips(
         Payment.objects.filter(
             Q(confirmed_at__lt=slip_cut)
             | Q(rejected_at__lt=slip_cut)
-            | Q(order__status__in=closed, order__updated__lt=slip_cut)
+            | Q(order__status__in=OrderStatus.closed_states(), order__updated__lt=slip_cut)
         )
     )
     return {"orders anonymised": orders, "slips deleted": slips}

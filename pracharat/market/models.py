@@ -473,6 +473,11 @@ class OrderStatus(models.TextChoices):
     def paid_states(cls) -> list[str]:
         return [cls.PAID, cls.SHIPPED, cls.DELIVERED]
 
+    @classmethod
+    def closed_states(cls) -> list[str]:
+        """Where an order ends: nothing more happens to it (``Order.is_open`` is False)."""
+        return [cls.DELIVERED, cls.CANCELLED, cls.EXPIRED]
+
 
 #: The order's state machine, ``{from: {action: to}}``: ``actions.ORDERS`` moves orders along
 #: it (``core.transitions``) and refuses anything else with ``OrderStateError``.
@@ -636,11 +641,7 @@ class Order(TimeStamped):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (
-            OrderStatus.DELIVERED,
-            OrderStatus.CANCELLED,
-            OrderStatus.EXPIRED,
-        )
+        return self.status not in OrderStatus.closed_states()
 
     @property
     def is_cod(self) -> bool:

@@ -73,13 +73,14 @@ def payment_needs_attention(order: Order, note: str) -> None:
     notify(sellers(order), "market/notifications/payment_attention", _context(order, note))
 
 
-def order_expiring(order: Order, deadline=None) -> None:
+def order_expiring(order: Order) -> None:
     """Tell the group (its LINE group, e-mail and members) that an unpaid order is about to
-    expire at ``deadline``; once per order (``key``), however often the expiry job runs."""
+    expire at its ``payment_deadline``; once per order (``key``), however often the expiry
+    job runs."""
     order = Order.objects.select_related("group", "buyer", "subdistrict__district__province").get(
         pk=order.pk
     )
-    context = {**_context(order, ""), "deadline": deadline}
+    context = {**_context(order, ""), "deadline": order.payment_deadline}
     notify(
         sellers(order),
         "market/notifications/order_expiring",

@@ -347,6 +347,12 @@ def rating_summary(ratings, latest: int = 5) -> RatingSummary:
     )
 
 
+def seller_ratings(groups):
+    """Ratings of the groups a seller sells for (``request.seller_groups``), newest first:
+    the dashboard lists them and the seller may answer only these."""
+    return Rating.objects.filter(group__in=[g.pk for g in groups]).order_by("-created", "-pk")
+
+
 def group_ratings(group) -> RatingSummary:
     return rating_summary(Rating.objects.filter(group=group))
 

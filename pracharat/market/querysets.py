@@ -235,9 +235,7 @@ class OrderQuerySet(AreaQuerySet):
     def open(self):
         from pracharat.market.models import OrderStatus
 
-        return self.exclude(
-            status__in=[OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.EXPIRED]
-        )
+        return self.exclude(status__in=OrderStatus.closed_states())
 
     def paid(self):
         """Orders whose money has arrived (paid, shipped or delivered)."""

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 import zxingcpp
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from pracharat.core.tests.pdf_tools import page_count, pdf_text, words
@@ -193,6 +194,19 @@ def test_cod_label_income_split_and_the_days_sheet(
     assert month["cod"] == cod.subtotal and month["promptpay"] == pp.subtotal
     report = client.get(reverse("market:seller_report")).content.decode()
     assert f'data-test="income-cod">{cod.subtotal:,.2f}<' in report
+
+
+def test_the_days_sheet_says_why_it_has_nothing(client, cod_group, producer):
+    client.force_login(producer)
+    for day, said in [
+        ("15/08/2568", "No parcel with a tracking number was posted that day."),
+        ("2568-13-45", "Give the day as 15/08/2568 or 2025-08-15."),
+        ("yesterday", "Give the day as 15/08/2568 or 2025-08-15."),
+    ]:
+        response = client.get(reverse("market:seller_labels"), {"day": day}, follow=True)
+        assert response.redirect_chain == [(reverse("market:seller"), 302)]
+        with translation.override("th"):  # the page's language
+            assert [str(m) for m in response.context["messages"]] == [gettext(said)]
 
 
 # --- Ratings ---------------------------------------------------------------------------------

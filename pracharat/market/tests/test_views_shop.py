@@ -53,6 +53,13 @@ def test_bad_filters_are_ignored_not_fatal(client, chili_products):
     assert "น้ำพริกเผา" in response.content.decode()
 
 
+def test_catalogue_cart_link_counts_the_cart(client, chili_products):
+    link = '<a href="/market/cart/" data-test="cart-link">'
+    assert link + "ตะกร้า</a>" in client.get(reverse("market:index")).content.decode()
+    client.post(reverse("market:cart_add", args=[chili_products["pao"].pk]), {"quantity": 2})
+    assert link + "ตะกร้า (2)</a>" in client.get(reverse("market:index")).content.decode()
+
+
 def test_paging(client, chili_group):
     for i in range(30):
         make_product(chili_group, f"สินค้า {i}", "10.00")

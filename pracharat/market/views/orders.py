@@ -75,9 +75,14 @@ def cart_view(request):
             messages.error(request, _("Give a quantity from 0 to 99."))
         return redirect("market:cart")
     summary = cart.summary(request.session)
+    _warn_reduced(request, summary)
+    return render(request, "market/cart.html", {"cart": summary})
+
+
+def _warn_reduced(request, summary) -> None:
+    """Say which lines ``cart.summary`` cut down to the stock left (sold meanwhile)."""
     for product, _asked, kept in summary.reduced:
         messages.warning(request, _not_enough(product, kept))
-    return render(request, "market/cart.html", {"cart": summary})
 
 
 def _not_enough(product, left: int) -> str:
@@ -129,9 +134,7 @@ def checkout(request):
         messages.info(request, _("Your cart is empty."))
         return redirect("market:cart")
     finding = request.method == "POST" and "find" in request.POST
-    for product, _asked, kept in summary.reduced:
-        # Sold meanwhile: the cart was cut to the stock; the buyer sees it before ordering.
-        messages.warning(request, _not_enough(product, kept))
+    _warn_reduced(request, summary)  # the buyer sees what was sold meanwhile before ordering
     if request.method == "POST" and not finding:
         form = CheckoutForm(request.POST, parcels=summary.groups)
         if form.is_valid() and not summary.reduced:

@@ -29,7 +29,7 @@ from pracharat.market.forms import (
     RatingAnswerForm,
     ShipForm,
 )
-from pracharat.market.models import OrderStatus, Payment, PaymentMethod, Rating
+from pracharat.market.models import OrderStatus, Payment, PaymentMethod
 
 
 def seller_required(view):
@@ -65,9 +65,7 @@ def dashboard(request):
             "counts": pages.status_counts(orders),
             "statuses": OrderStatus,
             "ratings": list(
-                Rating.objects.filter(group__in=[g.pk for g in request.seller_groups])
-                .select_related("order")
-                .order_by("-created")[:20]
+                pages.seller_ratings(request.seller_groups).select_related("order")[:20]
             ),
             "answer_form": RatingAnswerForm(),
             "today": timezone.localdate(),
@@ -156,8 +154,8 @@ def labels_sheet(request):
     default): one A6 label per parcel posted that day by the seller's groups."""
     raw = (request.GET.get("day") or "").strip()
     try:
-        day = tables.date()(raw) if raw else timezone.localdate()
-    except (ValueError, ValidationError, DomainError):
+        day = tables.parse_date(raw) if raw else timezone.localdate()
+    except tables.CellError:
         messages.error(request, _("Give the day as 15/08/2568 or 2025-08-15."))
         return redirect("market:seller")
     orders = pages.labels_for_day(request.user, day)
@@ -172,9 +170,7 @@ def labels_sheet(request):
 @seller_required
 def answer_rating(request, pk: int):
     """The group answers a buyer's rating (``actions.answer_rating`` checks the right)."""
-    rating = get_object_or_404(
-        Rating.objects.filter(group__in=[g.pk for g in request.seller_groups]), pk=pk
-    )
+    rating = get_object_or_404(pages.seller_ratings(request.seller_groups), pk=pk)
     form = RatingAnswerForm(request.POST)
     if form.is_valid():
         try:

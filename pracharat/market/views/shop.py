@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from pracharat.core import tables
-from pracharat.market import cart, pages, reports, share_image
+from pracharat.market import pages, reports, share_image
 from pracharat.market.forms import AddToCartForm, CatalogueForm
 from pracharat.market.models import ProducerGroup, Product
 from pracharat.market.search import did_you_mean, search_products
@@ -39,7 +39,6 @@ def index(request):
             "searching": any(v for k, v in filters.items()),
             "did_you_mean": did_you_mean(filters.get("q", "")),
             "query": query.urlencode(),
-            "cart_count": cart.count(request.session),
         },
     )
 
@@ -75,8 +74,6 @@ def product(request, pk: int):
 
 
 def item_url(item: Product) -> str:
-    from django.urls import reverse
-
     return reverse("market:product", args=[item.pk])
 
 
