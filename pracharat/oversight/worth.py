@@ -41,8 +41,8 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from pracharat.core.i18n import localised
-from pracharat.core.lib import thaidate
-from pracharat.core.numbers import Period
+from pracharat.core.lib import area, thaidate
+from pracharat.core.numbers import Period, period_from_query
 
 WELL_USED, UNDER_USED, IDLE, BROKEN = "well_used", "under_used", "idle", "broken"
 CLASSES = (WELL_USED, UNDER_USED, IDLE, BROKEN)
@@ -398,6 +398,35 @@ def _decide_centre(row: Row, t: Thresholds, say: list) -> None:
 
 
 # -- reading ------------------------------------------------------------------------------------
+
+#: The longest period reviewed at once: three years.
+MAX_DAYS = 3 * 366
+
+
+def may_review(user, code: str) -> bool:
+    """Whether ``user`` reads the per-point review of area ``code``: an oversight role whose
+    areas contain it (a provincial officer their province and what is inside it; national
+    roles everything). Everyone else, the public included, reads only the open aggregates."""
+    from pracharat.oversight import querysets
+
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    codes = querysets.area_codes(user)
+    if codes is None:
+        return True
+    return any(area.contains(c, code) for c in codes if c)
+
+
+def asked_period(start: str | None, end: str | None) -> Period:
+    """``start`` and ``end`` (ISO dates; ``start`` defaults to the start of ``end``'s fiscal
+    year), read by ``core.numbers.period_from_query``, else the last full fiscal year."""
+    if not (start or end):
+        return last_full_fiscal_year()
+    return period_from_query(
+        start, end, default_start=lambda day: thaidate.fiscal_year_of(day).start, max_days=MAX_DAYS
+    )
 
 
 def last_full_fiscal_year(today: dt.date | None = None) -> Period:
