@@ -489,7 +489,7 @@ class Review:
         }
         total["points"] = len(pts)
         total["centres"] = len(self.centres)
-        total["learners"] = sum(r.learners for r in self.rows if r.kind == "point") + sum(
+        total["learners"] = sum(r.learners for r in pts) + sum(
             r.learners for r in self.centres if r.point_id is None
         )
         total["cost_per_user_day"] = (
@@ -808,13 +808,13 @@ def review(
         ):
             per_month[pk][month] = n
         last = min(period.end, timezone.localtime(now).date())
+        months = []
+        month = thaidate.month_start(period.start)
+        while month <= last:
+            months.append(month)
+            month = thaidate.next_month(month)
         for r in taught:
             class_month = thaidate.month_start(r.first_class)
-            months = []
-            month = thaidate.month_start(period.start)
-            while month <= last:
-                months.append(month)
-                month = thaidate.next_month(month)
             before_m = [m for m in months if m < class_month]
             after_m = [
                 m
