@@ -96,7 +96,7 @@ def test_a_threshold_moved_changes_classes_as_the_sensitivity_table_predicted(tr
         assert again.counts() == entry["counts"], entry
         assert changed == entry["changed"], entry
     # by construction: three well-used points at 11 users a day fall under 12 (+20 %)
-    up = next(s for s in table if s == s | {"threshold": "well_used_daily_users", "factor": 1.2})
+    up = next(s for s in table if (s["threshold"], s["factor"]) == ("well_used_daily_users", 1.2))
     assert up["changed"] == 3
     assert up["counts"]["well_used"] == 3 and up["counts"]["under_used"] == 9
 
