@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -264,53 +263,6 @@ def point(request, pk: int):
 # --- open data: the public aggregate part ------------------------------------------------------
 
 
-def aggregates(result: worth.Review) -> list[dict]:
-    """Per district of a province (per province of the country, per sub-district of a
-    district): points per class, cost, user-days, sessions, bytes, centres; no point's own
-    figures."""
-    level = {0: 2, 2: 4}.get(len(result.code), 6)
-    groups: dict[str, dict] = defaultdict(
-        lambda: (
-            {
-                "points": 0,
-                "centres": 0,
-                "cost": Decimal(0),
-                "user_days": 0,
-                "sessions": 0,
-                "bytes": 0,
-                "learners": 0,
-                "lat": [],
-                "lon": [],
-            }
-            | dict.fromkeys(worth.CLASSES, 0)
-        )
-    )
-    for r in result.rows:
-        g = groups[r.area_code[:level]]
-        if r.kind == "centre":
-            g["centres"] += 1
-            continue
-        g["points"] += 1
-        g[r.klass] += 1
-        g["cost"] += r.cost
-        g["user_days"] += r.user_days
-        g["sessions"] += r.sessions
-        g["bytes"] += r.bytes
-        g["learners"] += r.learners
-        if r.latitude is not None:
-            g["lat"].append(r.latitude)
-            g["lon"].append(r.longitude)
-    out = []
-    for code in sorted(groups):
-        g = groups[code]
-        lat, lon = g.pop("lat"), g.pop("lon")
-        g["code"] = code
-        g["latitude"] = round(sum(lat) / len(lat), 4) if lat else None
-        g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
-        out.append(g)
-    return out
-
-
 def open_table() -> tables.Table:
     C = tables.Column
     return tables.Table(
@@ -336,7 +288,7 @@ def open_data(request, code: str = "", fmt: str = "csv"):
     """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON."""
     _area_name(code)
     result = worth.review(code, period_from(request.GET))
-    groups = aggregates(result)
+    groups = worth.aggregates(result)
     stem = f"worth-review-open-{code or 'th'}-{result.period.end:%Y%m%d}"
     if fmt == "geojson":
         features = [

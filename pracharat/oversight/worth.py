@@ -503,6 +503,53 @@ class Review:
         return sensitivity(self.rows, self.thresholds, self.period)
 
 
+def aggregates(result: Review) -> list[dict]:
+    """Per district of a province (per province of the country, per sub-district of a
+    district): points per class, cost, user-days, sessions, bytes, centres; no point's own
+    figures."""
+    level = {0: 2, 2: 4}.get(len(result.code), 6)
+    groups: dict[str, dict] = defaultdict(
+        lambda: (
+            {
+                "points": 0,
+                "centres": 0,
+                "cost": Decimal(0),
+                "user_days": 0,
+                "sessions": 0,
+                "bytes": 0,
+                "learners": 0,
+                "lat": [],
+                "lon": [],
+            }
+            | dict.fromkeys(CLASSES, 0)
+        )
+    )
+    for r in result.rows:
+        g = groups[r.area_code[:level]]
+        if r.kind == "centre":
+            g["centres"] += 1
+            continue
+        g["points"] += 1
+        g[r.klass] += 1
+        g["cost"] += r.cost
+        g["user_days"] += r.user_days
+        g["sessions"] += r.sessions
+        g["bytes"] += r.bytes
+        g["learners"] += r.learners
+        if r.latitude is not None:
+            g["lat"].append(r.latitude)
+            g["lon"].append(r.longitude)
+    out = []
+    for code in sorted(groups):
+        g = groups[code]
+        lat, lon = g.pop("lat"), g.pop("lon")
+        g["code"] = code
+        g["latitude"] = round(sum(lat) / len(lat), 4) if lat else None
+        g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
+        out.append(g)
+    return out
+
+
 def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:
     """For each deciding threshold moved by −20 % and +20 %: how many rows change class, and
     the points' counts per class then."""
