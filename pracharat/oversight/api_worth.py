@@ -1,6 +1,6 @@
 """The worth review's API (mounted by oversight's api.py under ``/api/v1/oversight/``):
 ``worth-review?area=65&start=YYYY-MM-DD&end=YYYY-MM-DD`` and one point's review, for the
-roles that read the review pages (``views_worth.may_review``); thresholds as query parameters
+roles that read the review pages (``worth.may_review``); thresholds as query parameters
 of the same names as :class:`pracharat.oversight.worth.Thresholds`."""
 
 from __future__ import annotations
@@ -15,14 +15,10 @@ from ninja import Field, Path, Query, Router, Schema
 from pracharat.accounts.api_auth import token_or_session
 from pracharat.core.api_schemas import with_errors
 from pracharat.core.errors import NotAllowed, NotFound
-from pracharat.core.lib import thaidate
-from pracharat.core.numbers import period_from_query
-from pracharat.oversight import views_worth, worth
+from pracharat.oversight import worth
 
 router = Router(tags=["oversight worth review"])
 AREA_PATTERN = r"^(?:|\d{2}|\d{4}|\d{6}|\d{8})$"
-#: The longest period reviewed at once: three years.
-MAX_DAYS = 3 * 366
 
 
 class WorthQuery(Schema):
@@ -119,15 +115,7 @@ def _row(r: worth.Row) -> dict:
 
 
 def _args(q: WorthQuery):
-    if q.start or q.end:
-        period = period_from_query(
-            q.start,
-            q.end,
-            default_start=lambda end: thaidate.fiscal_year_of(end).start,
-            max_days=MAX_DAYS,
-        )
-    else:
-        period = worth.last_full_fiscal_year()
+    period = worth.asked_period(q.start, q.end)
     moved = {n: getattr(q, n) for n in worth.Thresholds.names() if getattr(q, n, None) is not None}
     return period, dataclasses.replace(worth.Thresholds(), **moved)
 
@@ -157,7 +145,7 @@ def _out(result: worth.Review, rows) -> dict:
     summary="The worth review of an area over a period (default: the last full fiscal year)",
 )
 def worth_review(request, q: Query[WorthQuery]):
-    if not views_worth.may_review(request.auth, q.area):
+    if not worth.may_review(request.auth, q.area):
         raise NotAllowed(_("You may not read the worth review of this area."))
     period, thresholds = _args(q)
     result = worth.review(q.area, period, thresholds)
@@ -177,7 +165,7 @@ def worth_review_point(request, q: Query[WorthQuery], point_id: int = Path(..., 
     code = ServicePoint.objects.filter(pk=point_id).values_list("area_code", flat=True).first()
     if code is None:
         raise NotFound(_("No such service point."))
-    if not views_worth.may_review(request.auth, code):
+    if not worth.may_review(request.auth, code):
         raise NotAllowed(_("You may not read the worth review of this area."))
     period, thresholds = _args(q)
     result = worth.review(code, period, thresholds, point_pk=point_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -19,11 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from pracharat.core import charts, tables
 from pracharat.core.errors import Invalid
-from pracharat.core.lib import thaidate
-from pracharat.core.numbers import Period, period_from_query
+from pracharat.core.numbers import Period
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import District, Province
-from pracharat.oversight import querysets, worth
+from pracharat.oversight import worth
 
 PAGE_SIZE = 100
 SORTS = {
@@ -38,31 +36,12 @@ SORTS = {
 }
 
 
-def may_review(user, code: str) -> bool:
-    """Whether ``user`` reads the per-point review of area ``code``: an oversight role whose
-    areas contain it (a provincial officer their province and what is inside it; national
-    roles everything). Everyone else, the public included, reads only the open aggregates."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    codes = querysets.area_codes(user)
-    if codes is None:
-        return True
-    return any(code.startswith(c) for c in codes if c)
-
-
 def period_from(params) -> Period:
     """``start`` and ``end`` (ISO dates), else ``fy`` (BE), else the last full fiscal year;
-    read as the API reads them (``core.numbers.period_from_query``): a bad period is a 404."""
+    read as the API reads them (``worth.asked_period``): a bad period is a 404."""
     try:
         if params.get("start") or params.get("end"):
-            return period_from_query(
-                params.get("start"),
-                params.get("end"),
-                default_start=lambda end: thaidate.fiscal_year_of(end).start,
-                max_days=3 * 366,
-            )
+            return worth.asked_period(params.get("start"), params.get("end"))
         if params.get("fy"):
             be = int(params["fy"])
             if not 2560 <= be <= 2643:
@@ -191,7 +170,7 @@ def threshold_labels() -> dict[str, str]:
 
 
 def _review_for(request, code: str):
-    if not may_review(request.user, code):
+    if not worth.may_review(request.user, code):
         raise PermissionDenied
     name = _area_name(code)
     period = period_from(request.GET)
@@ -268,7 +247,7 @@ def point(request, pk: int):
     found = ServicePoint.objects.filter(pk=pk).values_list("area_code", flat=True).first()
     if found is None:
         raise Http404
-    if not may_review(request.user, found):
+    if not worth.may_review(request.user, found):
         raise PermissionDenied
     period = period_from(request.GET)
     result = worth.review(found, period, thresholds_from(request.GET), point_pk=pk)
@@ -282,53 +261,6 @@ def point(request, pk: int):
 
 
 # --- open data: the public aggregate part ------------------------------------------------------
-
-
-def aggregates(result: worth.Review) -> list[dict]:
-    """Per district of a province (per province of the country, per sub-district of a
-    district): points per class, cost, user-days, sessions, bytes, centres; no point's own
-    figures."""
-    level = {0: 2, 2: 4}.get(len(result.code), 6)
-    groups: dict[str, dict] = defaultdict(
-        lambda: (
-            {
-                "points": 0,
-                "centres": 0,
-                "cost": Decimal(0),
-                "user_days": 0,
-                "sessions": 0,
-                "bytes": 0,
-                "learners": 0,
-                "lat": [],
-                "lon": [],
-            }
-            | dict.fromkeys(worth.CLASSES, 0)
-        )
-    )
-    for r in result.rows:
-        g = groups[r.area_code[:level]]
-        if r.kind == "centre":
-            g["centres"] += 1
-            continue
-        g["points"] += 1
-        g[r.klass] += 1
-        g["cost"] += r.cost
-        g["user_days"] += r.user_days
-        g["sessions"] += r.sessions
-        g["bytes"] += r.bytes
-        g["learners"] += r.learners
-        if r.latitude is not None:
-            g["lat"].append(r.latitude)
-            g["lon"].append(r.longitude)
-    out = []
-    for code in sorted(groups):
-        g = groups[code]
-        lat, lon = g.pop("lat"), g.pop("lon")
-        g["code"] = code
-        g["latitude"] = round(sum(lat) / len(lat), 4) if lat else None
-        g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
-        out.append(g)
-    return out
 
 
 def open_table() -> tables.Table:
@@ -356,7 +288,7 @@ def open_data(request, code: str = "", fmt: str = "csv"):
     """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON."""
     _area_name(code)
     result = worth.review(code, period_from(request.GET))
-    groups = aggregates(result)
+    groups = worth.aggregates(result)
     stem = f"worth-review-open-{code or 'th'}-{result.period.end:%Y%m%d}"
     if fmt == "geojson":
         features = [

@@ -41,8 +41,8 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from pracharat.core.i18n import localised
-from pracharat.core.lib import thaidate
-from pracharat.core.numbers import Period
+from pracharat.core.lib import area, thaidate
+from pracharat.core.numbers import Period, period_from_query
 
 WELL_USED, UNDER_USED, IDLE, BROKEN = "well_used", "under_used", "idle", "broken"
 CLASSES = (WELL_USED, UNDER_USED, IDLE, BROKEN)
@@ -399,6 +399,35 @@ def _decide_centre(row: Row, t: Thresholds, say: list) -> None:
 
 # -- reading ------------------------------------------------------------------------------------
 
+#: The longest period reviewed at once: three years.
+MAX_DAYS = 3 * 366
+
+
+def may_review(user, code: str) -> bool:
+    """Whether ``user`` reads the per-point review of area ``code``: an oversight role whose
+    areas contain it (a provincial officer their province and what is inside it; national
+    roles everything). Everyone else, the public included, reads only the open aggregates."""
+    from pracharat.oversight import querysets
+
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    codes = querysets.area_codes(user)
+    if codes is None:
+        return True
+    return any(area.contains(c, code) for c in codes if c)
+
+
+def asked_period(start: str | None, end: str | None) -> Period:
+    """``start`` and ``end`` (ISO dates; ``start`` defaults to the start of ``end``'s fiscal
+    year), read by ``core.numbers.period_from_query``, else the last full fiscal year."""
+    if not (start or end):
+        return last_full_fiscal_year()
+    return period_from_query(
+        start, end, default_start=lambda day: thaidate.fiscal_year_of(day).start, max_days=MAX_DAYS
+    )
+
 
 def last_full_fiscal_year(today: dt.date | None = None) -> Period:
     today = today or timezone.localdate()
@@ -460,7 +489,7 @@ class Review:
         }
         total["points"] = len(pts)
         total["centres"] = len(self.centres)
-        total["learners"] = sum(r.learners for r in self.rows if r.kind == "point") + sum(
+        total["learners"] = sum(r.learners for r in pts) + sum(
             r.learners for r in self.centres if r.point_id is None
         )
         total["cost_per_user_day"] = (
@@ -472,6 +501,53 @@ class Review:
 
     def sensitivity(self) -> list[dict]:
         return sensitivity(self.rows, self.thresholds, self.period)
+
+
+def aggregates(result: Review) -> list[dict]:
+    """Per district of a province (per province of the country, per sub-district of a
+    district): points per class, cost, user-days, sessions, bytes, centres; no point's own
+    figures."""
+    level = {0: 2, 2: 4}.get(len(result.code), 6)
+    groups: dict[str, dict] = defaultdict(
+        lambda: (
+            {
+                "points": 0,
+                "centres": 0,
+                "cost": Decimal(0),
+                "user_days": 0,
+                "sessions": 0,
+                "bytes": 0,
+                "learners": 0,
+                "lat": [],
+                "lon": [],
+            }
+            | dict.fromkeys(CLASSES, 0)
+        )
+    )
+    for r in result.rows:
+        g = groups[r.area_code[:level]]
+        if r.kind == "centre":
+            g["centres"] += 1
+            continue
+        g["points"] += 1
+        g[r.klass] += 1
+        g["cost"] += r.cost
+        g["user_days"] += r.user_days
+        g["sessions"] += r.sessions
+        g["bytes"] += r.bytes
+        g["learners"] += r.learners
+        if r.latitude is not None:
+            g["lat"].append(r.latitude)
+            g["lon"].append(r.longitude)
+    out = []
+    for code in sorted(groups):
+        g = groups[code]
+        lat, lon = g.pop("lat"), g.pop("lon")
+        g["code"] = code
+        g["latitude"] = round(sum(lat) / len(lat), 4) if lat else None
+        g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
+        out.append(g)
+    return out
 
 
 def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:
@@ -779,13 +855,13 @@ def review(
         ):
             per_month[pk][month] = n
         last = min(period.end, timezone.localtime(now).date())
+        months = []
+        month = thaidate.month_start(period.start)
+        while month <= last:
+            months.append(month)
+            month = thaidate.next_month(month)
         for r in taught:
             class_month = thaidate.month_start(r.first_class)
-            months = []
-            month = thaidate.month_start(period.start)
-            while month <= last:
-                months.append(month)
-                month = thaidate.next_month(month)
             before_m = [m for m in months if m < class_month]
             after_m = [
                 m
