@@ -114,6 +114,28 @@ def sla_agencies_for(user, province: str) -> list[int] | None:
     raise PermissionDenied(_("Only network officers may read SLA reports."))
 
 
+def touching(incidents, start: dt.datetime, end: dt.datetime):
+    """The incidents open at some moment of [start, end)."""
+    return incidents.filter(opened_at__lt=end).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=start)
+    )
+
+
+def down_seconds(source, opened, resolved, start, until) -> float:
+    """Seconds of [start, until) a point was down by this incident (outages and alerts only)."""
+    if source not in DOWN_SOURCES:
+        return 0.0
+    down_from, down_to = max(opened, start), min(resolved or until, until)
+    return max((down_to - down_from).total_seconds(), 0.0)
+
+
+def missed_sla(resolved, due, until) -> bool:
+    """Fixed after its deadline, or still not fixed at ``until`` when the deadline has passed."""
+    return (resolved is not None and resolved > due) or (
+        (resolved is None or resolved >= until) and until > due
+    )
+
+
 def monthly_report(user, province, month: dt.date, now=None) -> SlaReport:
     """The report of ``province`` (a geo Province) for the month of ``month``; see the doc."""
     now = now or timezone.now()
@@ -121,11 +143,7 @@ def monthly_report(user, province, month: dt.date, now=None) -> SlaReport:
     period = Period.month(month.year, month.month)
     start, end = period.bounds()
     until = min(end, max(now, start))
-    incidents = (
-        Incident.objects.in_area(province.code)
-        .filter(opened_at__lt=end)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start))
-    )
+    incidents = touching(Incident.objects.in_area(province.code), start, end)
     points = ServicePoint.objects.in_area(province.code).in_service()
     if agencies is not None:
         incidents = incidents.filter(agency_id__in=agencies)
@@ -143,11 +161,7 @@ def monthly_report(user, province, month: dt.date, now=None) -> SlaReport:
     fields = ("agency_id", "source", "opened_at", "acknowledged_at", "resolved_at", "sla_due")
     for agency_id, source, opened, acked, resolved, due in incidents.values_list(*fields):
         row = rows.setdefault(agency_id, ProviderRow(agency=None, span_seconds=span))
-        if source in DOWN_SOURCES:
-            down_from = max(opened, start)
-            down_to = min(resolved or until, until)
-            if down_to > down_from:
-                row.down_seconds += (down_to - down_from).total_seconds()
+        row.down_seconds += down_seconds(source, opened, resolved, start, until)
         if not (start <= opened < end):
             continue
         row.incidents += 1
@@ -159,9 +173,7 @@ def monthly_report(user, province, month: dt.date, now=None) -> SlaReport:
             row.fix_durations.append((resolved - opened).total_seconds())
         else:
             row.open_at_end += 1
-        if (resolved is not None and resolved > due) or (
-            (resolved is None or resolved >= until) and until > due
-        ):
+        if missed_sla(resolved, due, until):
             row.missed += 1
     named = Agency.objects.in_bulk([pk for pk in rows if pk is not None])
     for pk, row in rows.items():

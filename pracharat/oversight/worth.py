@@ -590,9 +590,8 @@ def review(
     whatever the area's size; ``point_pk`` narrows it to one point (its evidence page)."""
     from pracharat.learning.models import Centre, Cohort, CohortStatus, Enrolment
     from pracharat.market.models import Order, OrderStatus
-    from pracharat.network import contracts
+    from pracharat.network import contracts, sla
     from pracharat.network.models import DailyUsage, Incident, MonthlyUsage, ServicePoint
-    from pracharat.network.sla import DOWN_SOURCES
     from pracharat.oversight.models import VillagePopulation
     from pracharat.volunteers.models import VolunteerActivity
 
@@ -707,12 +706,7 @@ def review(
             rows[pk].months_costed = len(months)
 
     # 6. incidents touching the period: down time, incidents opened, SLA misses
-    incidents = (
-        Incident.objects.in_area(code)
-        .filter(opened_at__lt=hi)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=lo))
-        .order_by()
-    )
+    incidents = sla.touching(Incident.objects.in_area(code), lo, hi).order_by()
     if point_pk is not None:
         incidents = incidents.filter(service_point_id=point_pk)
     for pk, source, opened, resolved, due in incidents.values_list(
@@ -721,16 +715,11 @@ def review(
         row = rows.get(pk)
         if row is None:
             continue
-        if source in DOWN_SOURCES:
-            down_from, down_to = max(opened, lo), min(resolved or until, until)
-            if down_to > down_from:
-                row.down_seconds += (down_to - down_from).total_seconds()
+        row.down_seconds += sla.down_seconds(source, opened, resolved, lo, until)
         if not (lo <= opened < hi):
             continue
         row.incidents += 1
-        if (resolved is not None and resolved > due) or (
-            (resolved is None or resolved >= until) and until > due
-        ):
+        if sla.missed_sla(resolved, due, until):
             row.sla_missed += 1
 
     # 7. registered population: the latest year not after the period's end
