@@ -21,16 +21,21 @@ router = Router(tags=["oversight worth review"])
 AREA_PATTERN = r"^(?:|\d{2}|\d{4}|\d{6}|\d{8})$"
 
 
+def _limited(name: str):
+    low, high = worth.LIMITS[name]
+    return Field(None, ge=low, le=high)
+
+
 class WorthQuery(Schema):
     area: str = Field("", pattern=AREA_PATTERN, description='DOPA code; "" is the country')
     start: str | None = Field(None, description="YYYY-MM-DD; default: the last full fiscal year")
     end: str | None = Field(None, description="YYYY-MM-DD")
-    broken_uptime: float | None = Field(None, ge=0, le=100)
-    idle_active_share: float | None = Field(None, ge=0, le=100)
-    well_used_daily_users: float | None = Field(None, ge=0, le=100_000)
-    centre_well_used_learners: float | None = Field(None, ge=0, le=100_000)
-    hand_over_days: int | None = Field(None, ge=0, le=3660)
-    raised_factor: float | None = Field(None, ge=0, le=100)
+    broken_uptime: float | None = _limited("broken_uptime")
+    idle_active_share: float | None = _limited("idle_active_share")
+    well_used_daily_users: float | None = _limited("well_used_daily_users")
+    centre_well_used_learners: float | None = _limited("centre_well_used_learners")
+    hand_over_days: int | None = _limited("hand_over_days")
+    raised_factor: float | None = _limited("raised_factor")
 
 
 class WorthEvidenceOut(Schema):
@@ -117,7 +122,7 @@ def _row(r: worth.Row) -> dict:
 def _args(q: WorthQuery):
     period = worth.asked_period(q.start, q.end)
     moved = {n: getattr(q, n) for n in worth.Thresholds.names() if getattr(q, n, None) is not None}
-    return period, dataclasses.replace(worth.Thresholds(), **moved)
+    return period, worth.Thresholds.read(moved)
 
 
 def _out(result: worth.Review, rows) -> dict:

@@ -4,7 +4,6 @@ and GeoJSON). The computation is :mod:`pracharat.oversight.worth`."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from decimal import Decimal
 
@@ -53,20 +52,17 @@ def period_from(params) -> Period:
 
 
 def thresholds_from(params) -> worth.Thresholds:
-    base = worth.Thresholds()
-    values = {}
-    for name in worth.Thresholds.names():
-        raw = params.get(name)
-        if raw in (None, ""):
-            continue
-        try:
-            value = float(raw)
-        except ValueError:
-            raise Http404 from None
-        if not 0 <= value <= 100_000:
-            raise Http404
-        values[name] = round(value) if name == "hand_over_days" else value
-    return dataclasses.replace(base, **values) if values else base
+    """The thresholds asked in the query string; a number outside its limits is a 404."""
+    try:
+        return worth.Thresholds.read(
+            {
+                name: float(params[name])
+                for name in worth.Thresholds.names()
+                if params.get(name) not in (None, "")
+            }
+        )
+    except ValueError:
+        raise Http404 from None
 
 
 def _area_name(code: str) -> str:

@@ -95,11 +95,35 @@ class Thresholds:
     def names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
 
+    @classmethod
+    def read(cls, values: dict) -> Thresholds:
+        """The defaults with ``values`` (name: number) set; ValueError for a number outside
+        its name's ``LIMITS``. The page and the API read their query parameters through it."""
+        moved = {}
+        for name, value in values.items():
+            low, high = LIMITS[name]
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be between {low} and {high}")
+            moved[name] = round(value) if name == "hand_over_days" else value
+        return replace(cls(), **moved) if moved else cls()
+
     def moved(self, name: str, factor: float) -> Thresholds:
         value = getattr(self, name) * factor
         return replace(
             self, **{name: round(value) if name == "hand_over_days" else round(value, 6)}
         )
+
+
+#: The range each threshold may be set to: percentages up to 100, a factor up to 100, days up
+#: to ten years, counts up to 100,000.
+LIMITS = {
+    "broken_uptime": (0, 100),
+    "idle_active_share": (0, 100),
+    "well_used_daily_users": (0, 100_000),
+    "centre_well_used_learners": (0, 100_000),
+    "hand_over_days": (0, 3660),
+    "raised_factor": (0, 100),
+}
 
 
 #: The thresholds the sensitivity table moves (the ones that decide a class).

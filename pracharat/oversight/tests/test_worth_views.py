@@ -113,3 +113,16 @@ def test_open_data_is_aggregate_and_public(client, truth):
     )
     assert geo["type"] == "FeatureCollection"
     assert sum(f["properties"]["points"] for f in geo["features"]) == 24
+
+
+def test_the_page_and_the_api_take_the_same_threshold_limits(client, truth, phitsanulok_officer):
+    """worth.LIMITS is the one rule: 500 % uptime is refused by both, 12 users by neither."""
+    client.force_login(phitsanulok_officer)
+    page = reverse("oversight:worth", args=["65"]) + Q
+    api = "/api/v1/oversight/worth-review?area=65&start=2024-10-01&end=2025-09-30"
+    assert client.get(page + "&broken_uptime=500").status_code == 404
+    assert client.get(api + "&broken_uptime=500").status_code == 422
+    assert client.get(page + "&hand_over_days=4000").status_code == 404
+    assert client.get(api + "&hand_over_days=4000").status_code == 422
+    assert client.get(page + "&well_used_daily_users=12").status_code == 200
+    assert client.get(api + "&well_used_daily_users=12").status_code == 200
