@@ -26,12 +26,14 @@ logger = logging.getLogger(__name__)
 FORGET_AFTER = timedelta(days=1)
 
 
-def fresh(kind: str):
-    """The rows of ``kind`` that beat within ``settings.HEARTBEAT_STALE_SECONDS``."""
+def fresh(kind: str | None = None):
+    """The rows (of ``kind``, else of every kind) that beat within
+    ``settings.HEARTBEAT_STALE_SECONDS``."""
     from pracharat.core.models import ProcessBeat
 
     since = timezone.now() - timedelta(seconds=settings.HEARTBEAT_STALE_SECONDS)
-    return ProcessBeat.objects.filter(kind=kind, beat_at__gte=since)
+    beats = ProcessBeat.objects.filter(beat_at__gte=since)
+    return beats.filter(kind=kind) if kind else beats
 
 
 class Beat(threading.Thread):
