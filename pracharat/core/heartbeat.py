@@ -4,8 +4,8 @@
 ``settings.HEARTBEAT_SECONDS`` from a daemon thread (one small UPSERT: nothing on the hot
 path of the process it reports on); ``stop()`` deletes it, so a process shut down cleanly
 is not counted as alive. A process that dies leaves a row that goes stale, which is what
-``/readyz`` (``core.health``) notices. Rows stale for a day are deleted by the next beat of
-any process, so the table stays as small as the fleet.
+``/readyz`` (``core.health``) notices. Rows stale for a day are deleted by the periodic job
+``core.heartbeat_forget`` (:func:`forget_stale`), so the table stays as small as the fleet.
 """
 
 from __future__ import annotations
@@ -36,6 +36,14 @@ def fresh(kind: str | None = None):
     return beats.filter(kind=kind) if kind else beats
 
 
+def forget_stale() -> int:
+    """Delete the rows of processes gone for more than ``FORGET_AFTER`` (a periodic job)."""
+    from pracharat.core.models import ProcessBeat
+
+    deleted, _ = ProcessBeat.objects.filter(beat_at__lt=timezone.now() - FORGET_AFTER).delete()
+    return deleted
+
+
 class Beat(threading.Thread):
     def __init__(self, kind: str, stats: Callable[[], dict] | None = None) -> None:
         super().__init__(name=f"heartbeat-{kind}", daemon=True)
@@ -50,7 +58,6 @@ class Beat(threading.Thread):
     def beat(self) -> None:
         from pracharat.core.models import ProcessBeat
 
-        now = timezone.now()
         ProcessBeat.objects.update_or_create(
             process=self.process,
             defaults={
@@ -58,11 +65,10 @@ class Beat(threading.Thread):
                 "host": self.host,
                 "pid": self.pid,
                 "started_at": self.started_at,
-                "beat_at": now,
+                "beat_at": timezone.now(),
                 "stats": self.stats(),
             },
         )
-        ProcessBeat.objects.filter(beat_at__lt=now - FORGET_AFTER).delete()
 
     def run(self) -> None:
         try:

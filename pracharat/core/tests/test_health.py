@@ -54,6 +54,20 @@ def test_readyz_reports_a_queue_that_does_not_answer(client, settings):
     assert response.json()["checks"]["queue"].startswith("failed: ConnectionError")
 
 
+def test_rows_of_processes_gone_for_a_day_are_forgotten_by_the_periodic_job(settings):
+    from pracharat.core.heartbeat import forget_stale
+
+    assert settings.PERIODIC_JOBS["core.heartbeat_forget"][0] == (
+        "pracharat.core.heartbeat.forget_stale"
+    )
+    gone, recent = Beat("radius"), Beat("worker")
+    gone.beat()
+    recent.beat()
+    ProcessBeat.objects.filter(process=gone.process).update(beat_at="2020-01-01T00:00:00Z")
+    assert forget_stale() == 1
+    assert list(ProcessBeat.objects.values_list("process", flat=True)) == [recent.process]
+
+
 @pytest.mark.django_db(transaction=True)  # the first beat is written from a thread of its own
 def test_a_beat_stopped_cleanly_removes_its_row(settings):
     settings.HEARTBEAT_SECONDS = 60
