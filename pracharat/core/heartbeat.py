@@ -54,6 +54,7 @@ class Beat(threading.Thread):
         self.process = f"{kind}@{self.host}:{self.pid}"[:200]
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+        self.first_written = threading.Event()
 
     def beat(self) -> None:
         from pracharat.core.models import ProcessBeat
@@ -72,6 +73,8 @@ class Beat(threading.Thread):
 
     def run(self) -> None:
         try:
+            self._beat_safely()
+            self.first_written.set()
             while not self.stopping.wait(settings.HEARTBEAT_SECONDS):
                 self._beat_safely()
         finally:
@@ -85,19 +88,11 @@ class Beat(threading.Thread):
             logger.warning("%s: heartbeat not written", self.process, exc_info=True)
 
     def start(self) -> None:
-        # The first beat before returning, so the process is known as soon as it runs; in a
-        # thread of its own, since the caller may be an event loop (the RADIUS listener), where
-        # Django refuses synchronous database calls.
-        first = threading.Thread(target=self._first_beat, name=f"{self.name}-first")
-        first.start()
-        first.join(30)
+        # The first beat before returning, so the process is known as soon as it runs; written
+        # by the beat's own thread, since the caller may be an event loop (the RADIUS listener),
+        # where Django refuses synchronous database calls.
         super().start()
-
-    def _first_beat(self) -> None:
-        try:
-            self._beat_safely()
-        finally:
-            connections.close_all()
+        self.first_written.wait(30)
 
     def stop(self, timeout: float = 10.0) -> None:
         from pracharat.core.models import ProcessBeat
