@@ -88,47 +88,71 @@ def free_udp_port() -> int:
         return s.getsockname()[1]
 
 
-def main() -> int:
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        print("production smoke: DATABASE_URL must point at PostgreSQL", file=sys.stderr)
-        return 2
-    var = Path(tempfile.mkdtemp(prefix="pracharat-prod-"))
-    secret = var / "secret_key"
-    secret.write_text(secrets.token_urlsafe(50))
-    signing = var / "signing_key.pem"  # the platform's Ed25519 key (core.keys), made as documented
+def production_env(var: Path, secret_files: tuple[str, ...] = ("secret_key",), **extra) -> dict:
+    """The environment of a production process with its var/ directory in ``var``: each of
+    ``secret_files`` made there as ``<NAME>_FILE`` (random), the platform's Ed25519 signing key
+    (core.keys) made as documented, and ``extra``; the secrets' plain variables dropped."""
+    signing = var / "signing_key.pem"
     signing.write_bytes(
         subprocess.run(
             [*PRACHARAT, "signing_key"], check=True, capture_output=True, timeout=120,
             env={**os.environ, "PRACHARAT_VAR_DIR": str(var)},
         ).stdout
     )  # fmt: skip
-    port = free_port()
     env = {
         **os.environ,
         "PRACHARAT_PRODUCTION": "1",
-        "SECRET_KEY_FILE": str(secret),
+        "DEBUG": "0",
         "PLATFORM_SIGNING_KEY_FILE": str(signing),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PRACHARAT_VAR_DIR": str(var),
-        "DEBUG": "0",
-        # its own RADIUS port: a `make run` on the same machine holds 1813
-        "RADIUS_BIND": f"127.0.0.1:{free_udp_port()}",
     }
-    env.pop("SECRET_KEY", None)
-    env.pop("PLATFORM_SIGNING_KEY", None)
+    for name in secret_files:
+        (var / name).write_text(secrets.token_urlsafe(50))
+        env[f"{name.upper()}_FILE"] = str(var / name)
+    env.update(extra)
+    for name in (*secret_files, "platform_signing_key"):
+        env.pop(name.upper(), None)
+    return env
+
+
+def pracharat(env: dict, *argv: str, who: str, capture: bool = False, timeout: int = 900) -> str:
+    """``pracharat <argv>`` in ``env`` from the repository root; its stdout when ``capture``."""
+    print(f"production {who}: pracharat", *argv[:2], flush=True)
+    done = subprocess.run(
+        [*PRACHARAT, *argv], env=env, cwd=ROOT, check=True, timeout=timeout,
+        capture_output=capture, text=True,
+    )  # fmt: skip
+    return done.stdout if capture else ""
+
+
+def api_token(env: dict, who: str) -> str:
+    """An officer's API token in the demo database (TOKEN_SCRIPT)."""
+    out = pracharat(env, "shell", "-c", TOKEN_SCRIPT, who=who, capture=True, timeout=120)
+    return out.strip().splitlines()[-1]
+
+
+def holds_traceback(log: str) -> bool:
+    return "Traceback" in log or "Internal Server Error" in log
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("production smoke: DATABASE_URL must point at PostgreSQL", file=sys.stderr)
+        return 2
+    var = Path(tempfile.mkdtemp(prefix="pracharat-prod-"))
+    port = free_port()
+    # its own RADIUS port: a `make run` on the same machine holds 1813
+    env = production_env(var, RADIUS_BIND=f"127.0.0.1:{free_udp_port()}")
 
     def run(*argv: str) -> None:
-        print("production smoke: pracharat", *argv, flush=True)
-        subprocess.run([*PRACHARAT, *argv], env=env, cwd=ROOT, check=True, timeout=900)
+        pracharat(env, *argv, who="smoke")
 
     run("migrate", "--noinput", "-v0")
     run("check", "--deploy", "--fail-level", "WARNING")
     run("load_geography")
     run("demo")
-    token = subprocess.run(
-        [*PRACHARAT, "shell", "-c", TOKEN_SCRIPT],
-        env=env, cwd=ROOT, check=True, timeout=120, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    token = api_token(env, "smoke")
     log = (var / "serve.log").open("w")
     server = subprocess.Popen(
         [*PRACHARAT, "serve", "--bind", f"127.0.0.1:{port}"],
@@ -218,7 +242,7 @@ def main() -> int:
             server.kill()
         log.close()
     served = (var / "serve.log").read_text()
-    if "Traceback" in served or "Internal Server Error" in served:
+    if holds_traceback(served):
         failures.append("the server log holds a traceback:\n" + served[-4000:])
     if failures:
         print("production smoke FAILED:\n- " + "\n- ".join(failures), file=sys.stderr)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -70,45 +69,23 @@ def main() -> int:
         return 2
     started = time.monotonic()
     var = Path(tempfile.mkdtemp(prefix="pracharat-topology-"))
-    (var / "secret_key").write_text(secrets.token_urlsafe(50))
-    (var / "pdpa_hash_key").write_text(secrets.token_urlsafe(32))
-    signing = var / "signing_key.pem"
-    signing.write_bytes(
-        subprocess.run(
-            [*PRACHARAT, "signing_key"], check=True, capture_output=True, timeout=120,
-            env={**os.environ, "PRACHARAT_VAR_DIR": str(var)},
-        ).stdout
-    )  # fmt: skip
     web_ports = [smoke.free_port(), smoke.free_port()]
     radius_ports = [smoke.free_udp_port(), smoke.free_udp_port()]
-    env = {
-        **os.environ,
-        "PRACHARAT_PRODUCTION": "1",
-        "DEBUG": "0",
-        "SECRET_KEY_FILE": str(var / "secret_key"),
-        "PDPA_HASH_KEY_FILE": str(var / "pdpa_hash_key"),
-        "PLATFORM_SIGNING_KEY_FILE": str(signing),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PRACHARAT_VAR_DIR": str(var),
-        "TASKS_REDIS_URL": os.environ.get("TASKS_REDIS_URL", os.environ["REDIS_URL"]),
-        "RADIUS_BIND": f"127.0.0.1:{radius_ports[0]}",
-        "WEB_WORKERS": "1",
-        "WEB_THREADS": "4",
+    env = smoke.production_env(
+        var,
+        ("secret_key", "pdpa_hash_key"),
+        TASKS_REDIS_URL=os.environ.get("TASKS_REDIS_URL", os.environ["REDIS_URL"]),
+        RADIUS_BIND=f"127.0.0.1:{radius_ports[0]}",
+        WEB_WORKERS="1",
+        WEB_THREADS="4",
         # quick beats and rollups, so the checks below do not wait long
-        "HEARTBEAT_SECONDS": "2",
-        "ROLLUP_EVERY_SECONDS": "5",
-        "READY_MIN_LISTENERS": "2",
-    }
-    for name in ("SECRET_KEY", "PLATFORM_SIGNING_KEY", "PDPA_HASH_KEY"):
-        env.pop(name, None)
+        HEARTBEAT_SECONDS="2",
+        ROLLUP_EVERY_SECONDS="5",
+        READY_MIN_LISTENERS="2",
+    )
 
     def run(*argv: str, capture: bool = False) -> str:
-        print("production topology: pracharat", *argv[:2], flush=True)
-        done = subprocess.run(
-            [*PRACHARAT, *argv], env=env, cwd=ROOT, check=True, timeout=600,
-            capture_output=capture, text=True,
-        )  # fmt: skip
-        return done.stdout if capture else ""
+        return smoke.pracharat(env, *argv, who="topology", capture=capture, timeout=600)
 
     # The release step, as pracharat-release.service runs it, then the demo's data.
     run("migrate", "--noinput", "-v0")
@@ -116,7 +93,7 @@ def main() -> int:
     run("check", "--deploy", "--fail-level", "WARNING")
     run("load_geography")
     run("demo")
-    token = run("shell", "-c", smoke.TOKEN_SCRIPT, capture=True).strip().splitlines()[-1]
+    token = smoke.api_token(env, "topology")
 
     logs: dict[str, Path] = {}
     processes: dict[str, subprocess.Popen] = {}
@@ -264,7 +241,7 @@ def main() -> int:
                 failures.append(f"{name} did not stop within 30 s of SIGTERM")
     for name, path in logs.items():
         text = path.read_text(errors="replace")
-        if "Traceback" in text or "Internal Server Error" in text:
+        if smoke.holds_traceback(text):
             failures.append(f"{name}'s log holds a traceback:\n{text[-3000:]}")
     if failures:
         for name, path in logs.items():

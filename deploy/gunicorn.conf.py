@@ -35,7 +35,7 @@ loglevel = _settings.LOGGING["root"]["level"].lower()
 forwarded_allow_ips = ",".join(_settings.TRUSTED_PROXIES) or "127.0.0.1,::1"
 proc_name = "pracharat-web"
 
-_multiproc = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_multiproc = _settings.PROMETHEUS_MULTIPROC_DIR
 
 
 def on_starting(server):

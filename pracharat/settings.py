@@ -424,6 +424,8 @@ PERIODIC_JOBS = {
         "pracharat.core.notifications.requeue_stale",
         _positive("NOTIFICATION_REQUEUE_EVERY_SECONDS", 300),
     ),
+    # Heartbeat rows of processes gone for a day deleted (core.heartbeat.forget_stale).
+    "core.heartbeat_forget": ("pracharat.core.heartbeat.forget_stale", 3600),
 }
 
 # --- `pracharat serve` and the RADIUS listener ----------------------------------------------

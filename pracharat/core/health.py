@@ -16,19 +16,18 @@
 
 from __future__ import annotations
 
+import collections
 import hmac
 import ipaddress
 import logging
 import time
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import (
@@ -179,27 +178,20 @@ class FleetCollector:
         yield from self._queue()
 
     def _listeners(self):
-        from pracharat.core.models import ProcessBeat
-
-        since_stale = heartbeat.fresh("radius").values_list("process", flat=True)
-        fresh = set(since_stale)
+        # One read of the fresh rows: the listeners, the processes by kind and the counters.
+        beats = list(heartbeat.fresh().only("process", "kind", "stats"))
+        listeners = [beat for beat in beats if beat.kind == "radius"]
         up = GaugeMetricFamily(
             "pracharat_radius_listeners_up", "RADIUS listeners beating within the stale window."
         )
-        up.add_metric([], len(fresh))
+        up.add_metric([], len(listeners))
         yield up
         processes = GaugeMetricFamily(
             "pracharat_processes_up",
             "Long-running processes beating within the stale window, by kind.",
             labels=["kind"],
         )
-        since = timezone.now() - timedelta(seconds=settings.HEARTBEAT_STALE_SECONDS)
-        for kind, n in (
-            ProcessBeat.objects.filter(beat_at__gte=since)
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
+        for kind, n in collections.Counter(beat.kind for beat in beats).items():
             processes.add_metric([kind], n)
         yield processes
         packets = CounterMetricFamily(
@@ -227,7 +219,7 @@ class FleetCollector:
             "listener reports it.",
             labels=["listener"],
         )
-        for beat in ProcessBeat.objects.filter(process__in=fresh).only("process", "stats"):
+        for beat in listeners:
             stats = beat.stats or {}
             for key, value in stats.items():
                 if isinstance(value, int) and not key.endswith("_per_second"):

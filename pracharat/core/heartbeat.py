@@ -4,8 +4,8 @@
 ``settings.HEARTBEAT_SECONDS`` from a daemon thread (one small UPSERT: nothing on the hot
 path of the process it reports on); ``stop()`` deletes it, so a process shut down cleanly
 is not counted as alive. A process that dies leaves a row that goes stale, which is what
-``/readyz`` (``core.health``) notices. Rows stale for a day are deleted by the next beat of
-any process, so the table stays as small as the fleet.
+``/readyz`` (``core.health``) notices. Rows stale for a day are deleted by the periodic job
+``core.heartbeat_forget`` (:func:`forget_stale`), so the table stays as small as the fleet.
 """
 
 from __future__ import annotations
@@ -26,12 +26,22 @@ logger = logging.getLogger(__name__)
 FORGET_AFTER = timedelta(days=1)
 
 
-def fresh(kind: str):
-    """The rows of ``kind`` that beat within ``settings.HEARTBEAT_STALE_SECONDS``."""
+def fresh(kind: str | None = None):
+    """The rows (of ``kind``, else of every kind) that beat within
+    ``settings.HEARTBEAT_STALE_SECONDS``."""
     from pracharat.core.models import ProcessBeat
 
     since = timezone.now() - timedelta(seconds=settings.HEARTBEAT_STALE_SECONDS)
-    return ProcessBeat.objects.filter(kind=kind, beat_at__gte=since)
+    beats = ProcessBeat.objects.filter(beat_at__gte=since)
+    return beats.filter(kind=kind) if kind else beats
+
+
+def forget_stale() -> int:
+    """Delete the rows of processes gone for more than ``FORGET_AFTER`` (a periodic job)."""
+    from pracharat.core.models import ProcessBeat
+
+    deleted, _ = ProcessBeat.objects.filter(beat_at__lt=timezone.now() - FORGET_AFTER).delete()
+    return deleted
 
 
 class Beat(threading.Thread):
@@ -44,11 +54,11 @@ class Beat(threading.Thread):
         self.process = f"{kind}@{self.host}:{self.pid}"[:200]
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+        self.first_written = threading.Event()
 
     def beat(self) -> None:
         from pracharat.core.models import ProcessBeat
 
-        now = timezone.now()
         ProcessBeat.objects.update_or_create(
             process=self.process,
             defaults={
@@ -56,14 +66,15 @@ class Beat(threading.Thread):
                 "host": self.host,
                 "pid": self.pid,
                 "started_at": self.started_at,
-                "beat_at": now,
+                "beat_at": timezone.now(),
                 "stats": self.stats(),
             },
         )
-        ProcessBeat.objects.filter(beat_at__lt=now - FORGET_AFTER).delete()
 
     def run(self) -> None:
         try:
+            self._beat_safely()
+            self.first_written.set()
             while not self.stopping.wait(settings.HEARTBEAT_SECONDS):
                 self._beat_safely()
         finally:
@@ -77,19 +88,11 @@ class Beat(threading.Thread):
             logger.warning("%s: heartbeat not written", self.process, exc_info=True)
 
     def start(self) -> None:
-        # The first beat before returning, so the process is known as soon as it runs; in a
-        # thread of its own, since the caller may be an event loop (the RADIUS listener), where
-        # Django refuses synchronous database calls.
-        first = threading.Thread(target=self._first_beat, name=f"{self.name}-first")
-        first.start()
-        first.join(30)
+        # The first beat before returning, so the process is known as soon as it runs; written
+        # by the beat's own thread, since the caller may be an event loop (the RADIUS listener),
+        # where Django refuses synchronous database calls.
         super().start()
-
-    def _first_beat(self) -> None:
-        try:
-            self._beat_safely()
-        finally:
-            connections.close_all()
+        self.first_written.wait(30)
 
     def stop(self, timeout: float = 10.0) -> None:
         from pracharat.core.models import ProcessBeat

@@ -38,9 +38,12 @@ def test_readyz_is_ready_when_database_cache_queue_and_listeners_answer(client, 
 def test_a_stale_listener_is_not_counted(client, settings):
     settings.READY_MIN_LISTENERS = 1
     Beat("radius").beat()
+    assert client.get("/readyz").status_code == 200  # ready while it beats: nothing else fails
     settings.HEARTBEAT_STALE_SECONDS = 1
     ProcessBeat.objects.update(beat_at="2020-01-01T00:00:00Z")
-    assert client.get("/readyz").status_code == 503
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["listeners"].startswith("failed: RuntimeError: 0 RADIUS")
 
 
 def test_readyz_reports_a_queue_that_does_not_answer(client, settings):
@@ -49,6 +52,20 @@ def test_readyz_reports_a_queue_that_does_not_answer(client, settings):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["queue"].startswith("failed: ConnectionError")
+
+
+def test_rows_of_processes_gone_for_a_day_are_forgotten_by_the_periodic_job(settings):
+    from pracharat.core.heartbeat import forget_stale
+
+    assert settings.PERIODIC_JOBS["core.heartbeat_forget"][0] == (
+        "pracharat.core.heartbeat.forget_stale"
+    )
+    gone, recent = Beat("radius"), Beat("worker")
+    gone.beat()
+    recent.beat()
+    ProcessBeat.objects.filter(process=gone.process).update(beat_at="2020-01-01T00:00:00Z")
+    assert forget_stale() == 1
+    assert list(ProcessBeat.objects.values_list("process", flat=True)) == [recent.process]
 
 
 @pytest.mark.django_db(transaction=True)  # the first beat is written from a thread of its own
