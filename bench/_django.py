@@ -9,12 +9,13 @@ import time
 from collections.abc import Callable
 
 
-def setup(database_url: str | None = None) -> str:
-    """Configure Django on a fresh scratch SQLite file (or ``database_url``) and migrate it.
+def setup(database_url: str | None = None, var_dir: str | None = None) -> str:
+    """Configure Django on a fresh scratch SQLite file (or ``database_url``) and migrate it;
+    the scratch directory is ``var_dir`` when given (so a server started later can share it).
     Returns a label for reports."""
-    scratch = tempfile.mkdtemp(prefix="pracharat-bench-")
+    scratch = var_dir or tempfile.mkdtemp(prefix="pracharat-bench-")
     os.environ["PRACHARAT_VAR_DIR"] = scratch
-    os.makedirs(os.path.join(scratch, "static"))
+    os.makedirs(os.path.join(scratch, "static"), exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pracharat.settings")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
