@@ -13,9 +13,10 @@ change. So on PostgreSQL ``network_accountingsession`` is ``PARTITION BY RANGE (
   whose estimate is within :data:`EDGE` of a month boundary keeps the bucket its row already has
   (:func:`buckets_near_edges`), and the batch holding it is serialised with the others on
   PostgreSQL (the listener's exclusive lock), so two writers never split a session.
-- The daily job ``network.accounting_retention`` (:func:`maintain`) makes the partitions of this month
-  and the next :data:`AHEAD` months, and drops a month once all of it is past retention: its
-  upper bound is before the retention horizon and none of its sessions ended after it (a
+- The daily job ``network.accounting_retention`` (:func:`maintain`) makes the partitions of
+  this month and the next :data:`AHEAD` months, and drops a month once all of it is past
+  retention: its upper bound is before the retention horizon and none of its sessions ended
+  after it (a
   session that ran for weeks keeps its month until it too has expired). A month therefore goes
   between ``ACCOUNTING_RETENTION_DAYS`` and that plus one month after it began to end.
 - A DEFAULT partition holds any row whose month has no partition (a NAS clock years off); when
@@ -34,7 +35,6 @@ import logging
 import re
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
