@@ -152,6 +152,9 @@ def expired_months(now: datetime | None = None) -> list[date]:
 def drop_month(month: date) -> None:
     name = partition_name(month)
     with transaction.atomic(), connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in this transaction (a caller's
+        # own) must run before their table can go.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
         cursor.execute(f"DROP TABLE {name}")
     logger.info("accounting partition %s dropped (past retention)", name)
