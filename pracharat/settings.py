@@ -414,9 +414,10 @@ PERIODIC_JOBS = {
     "market.thaipost": ("pracharat.market.thaipost.poll_if_configured", THAILANDPOST_POLL_SECONDS),
     # Unpaid orders past their deadline expire and their stock is back on sale.
     "market.expire_orders": ("pracharat.market.actions.expire_orders", MARKET_EXPIRE_EVERY_SECONDS),
-    # Accounting sessions past ACCOUNTING_RETENTION_DAYS deleted in batches (rollups stay).
+    # Accounting sessions past ACCOUNTING_RETENTION_DAYS go (rollups stay): on PostgreSQL whole
+    # monthly partitions dropped and the coming months' made ahead; else batched DELETEs.
     "network.accounting_retention": (
-        "pracharat.network.retention.purge_expired_sessions",
+        "pracharat.network.partitions.maintain",
         _positive("ACCOUNTING_PURGE_EVERY_SECONDS", 86_400),
     ),
     # Notifications whose send task was lost (a crash between commit and enqueue): sent again.

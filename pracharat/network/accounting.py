@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pracharat.network import partitions
 from pracharat.network.models import (
     AccountingSession,
     Nas,
@@ -312,10 +313,17 @@ def _snapshot(session) -> tuple:
     return tuple(getattr(session, name) for name in _MERGED_FIELDS)
 
 
+def event_start(event: SessionEvent) -> datetime:
+    """When the session began, as this report tells it."""
+    if event.kind == START:
+        return event.at
+    return event.at - timedelta(seconds=max(0, event.session_time or 0))
+
+
 def merge(session: AccountingSession, event: SessionEvent) -> None:
     """Fold one report into a session row (in place). Order-independent and idempotent."""
     seconds = max(0, event.session_time or 0)
-    start = event.at if event.kind == START else event.at - timedelta(seconds=seconds)
+    start = event_start(event)
     if session.started_at is None or start < session.started_at:
         session.started_at = start
     if session.updated_at is None or event.at > session.updated_at:
@@ -378,7 +386,11 @@ ACCOUNTING_LOCK = 0x70726163  # "prac"
 def _serialise(events: Sequence[SessionEvent | NasEvent]) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite has one writer at a time (BEGIN IMMEDIATE) anyway
-    exclusive = any(isinstance(event, NasEvent) for event in events)
+    # Exclusive also for a session starting near a month's edge: its bucket is read before
+    # the write (partitions.buckets_near_edges), so no other writer may insert it meanwhile.
+    exclusive = any(
+        isinstance(event, NasEvent) or partitions.near_edge(event_start(event)) for event in events
+    )
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {function}(%s)", [ACCOUNTING_LOCK])
@@ -424,7 +436,7 @@ def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) ->
         by_key.setdefault(event.session_key, []).append(event)
     existing: dict[str, SimpleNamespace] = {}
     keys = list(by_key)
-    columns = ("session_key", "service_point_id", "area_code", *_MERGED_FIELDS)
+    columns = ("session_key", "bucket", "service_point_id", "area_code", *_MERGED_FIELDS)
     for offset in range(0, len(keys), 500):
         # No row locks needed: the upsert merges monotonically in SQL against the row as it is
         # then, so a concurrent writer's newer figures are never overwritten.
@@ -442,6 +454,7 @@ def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) ->
         if session is None:
             session = SimpleNamespace(
                 session_key=key,
+                bucket=None,
                 service_point_id=first.service_point_id,
                 area_code=first.area_code,
                 acct_session_id="",
@@ -463,6 +476,8 @@ def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) ->
             before = _snapshot(session)
         for event in group:
             merge(session, event)
+        if session.bucket is None:
+            session.bucket = partitions.bucket_of(session.started_at)
         if before is None:
             to_create.append(session)
         elif _snapshot(session) != before:
@@ -571,6 +586,7 @@ CHUNK_ROWS = 500
 # listener and an import) can never move a counter or a Stop back.
 SESSION_COLUMNS = [
     "session_key",
+    "bucket",
     "acct_session_id",
     "nas_id",
     "service_point_id",
@@ -591,6 +607,7 @@ SESSION_COLUMNS = [
 
 _UPSERT_TYPES = [
     "varchar",  # session_key
+    "date",  # bucket
     "varchar",  # acct_session_id
     "bigint",  # nas_id
     "bigint",  # service_point_id
@@ -636,7 +653,7 @@ def _upsert_parts() -> tuple[str, str]:
     updates = ", ".join(f"{name} = {expr}" for name, expr in merged.items())
     return (
         f"INSERT INTO {table} AS t ({columns})",
-        f"ON CONFLICT (session_key) DO UPDATE SET {updates}",
+        f"ON CONFLICT (session_key, bucket) DO UPDATE SET {updates}",
     )
 
 
@@ -653,8 +670,10 @@ def _upsert_sessions(sessions: list[AccountingSession]) -> None:
 def session_row(s: AccountingSession) -> tuple:
     """A session's values in the order of ``SESSION_COLUMNS``, ready for raw SQL."""
     adapt = connection.ops.adapt_datetimefield_value
+    bucket = s.bucket if s.bucket is not None else partitions.bucket_of(s.started_at)
     return (
         s.session_key,
+        connection.ops.adapt_datefield_value(bucket),
         s.acct_session_id,
         s.nas_id,
         s.service_point_id,

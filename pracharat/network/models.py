@@ -267,9 +267,15 @@ class AccountingSession(models.Model):
     ``session_key`` is FreeRADIUS's Acct-Unique-Session-Id, so retransmissions, repeats and a
     later import of the same session from a ``radacct`` table all land on this one row.
     User-Name and Calling-Station-Id are kept only as keyed hashes (PDPA).
+
+    ``bucket`` is the first day of the local month the session started in, set once and never
+    changed: on PostgreSQL the table is partitioned by it (one partition a month, made ahead and
+    dropped after the retention period by ``network.partitions``), so the unique key is
+    (session_key, bucket). :func:`pracharat.network.partitions.bucket_of` computes it.
     """
 
-    session_key = models.CharField(_("unique session id"), max_length=64, unique=True)
+    session_key = models.CharField(_("unique session id"), max_length=64)
+    bucket = models.DateField(_("month started"), editable=False)
     acct_session_id = models.CharField(_("Acct-Session-Id"), max_length=64, blank=True)
     nas = models.ForeignKey(
         Nas,
@@ -307,6 +313,11 @@ class AccountingSession(models.Model):
     class Meta:
         verbose_name = _("accounting session")
         verbose_name_plural = _("accounting sessions")
+        constraints = [
+            # What the listener's upsert conflicts on; on PostgreSQL a unique key of a
+            # partitioned table must hold its partition key.
+            models.UniqueConstraint(fields=["session_key", "bucket"], name="network_session_key"),
+        ]
         indexes = [
             # The incremental rollup's read: a point's sessions still going on or after a day
             # (for recent days, a handful per point).
@@ -323,6 +334,13 @@ class AccountingSession(models.Model):
 
     def __str__(self) -> str:
         return self.session_key
+
+    def save(self, *args, **kwargs) -> None:
+        if self.bucket is None and self.started_at is not None:
+            from pracharat.network.partitions import bucket_of
+
+            self.bucket = bucket_of(self.started_at)
+        super().save(*args, **kwargs)
 
     @property
     def bytes_total(self) -> int:

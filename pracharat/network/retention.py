@@ -11,10 +11,11 @@ afterwards the periodic rollup leaves the days a purge reached alone (``rollups.
 drops their marks: recomputing a day whose sessions are gone would wipe its figures). Before
 any purge ran, every day is rolled up (a backfill of old accounting).
 
-Both databases alike: on SQLite and PostgreSQL the same batched DELETE by primary key (one
-short transaction per batch, so the listeners' writes are never held up long). Partitioning
-the session table on PostgreSQL (dropping a whole partition instead) is deferred: it collides
-with the rewrite of the listener's write path (docs/deploy.md, "Accounting retention").
+On SQLite a batched DELETE by primary key (one short transaction per batch, so the listener's
+writes are never held up long). On PostgreSQL the session table is partitioned by month
+(:mod:`.partitions`): the same job drops whole months once they are past retention, and the
+batched DELETE only clears the default partition (rows of months that have no partition),
+so a month's rows are never deleted one by one before their partition goes.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pracharat.network.models import AccountingSession, RollupMark
@@ -63,6 +64,24 @@ def expired(now: datetime | None = None):
     return AccountingSession.objects.filter(started_at__lt=cutoff, ended_at__lt=cutoff)
 
 
+def _delete_batch(now: datetime | None, batch: int) -> int:
+    """One transaction's worth of expired rows deleted (on a partitioned table, only from its
+    default partition: the monthly ones go whole)."""
+    from pracharat.network import partitions
+
+    if not partitions.partitioned():
+        pks = list(expired(now).order_by().values_list("pk", flat=True)[:batch])
+        return AccountingSession.objects.filter(pk__in=pks).delete()[0] if pks else 0
+    cutoff = horizon(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {partitions.DEFAULT} WHERE ctid IN (SELECT ctid FROM"  # noqa: S608
+            f" {partitions.DEFAULT} WHERE started_at < %s AND ended_at < %s LIMIT %s)",
+            [cutoff, cutoff, batch],
+        )
+        return cursor.rowcount
+
+
 def purge_expired_sessions(*, now: datetime | None = None, batch: int | None = None) -> dict:
     """Delete the sessions past retention, ``batch`` rows per transaction
     (``ACCOUNTING_PURGE_BATCH``). Idempotent; the periodic job and `pracharat
@@ -79,10 +98,10 @@ def purge_expired_sessions(*, now: datetime | None = None, batch: int | None = N
     deleted = batches = 0
     while True:
         with transaction.atomic():
-            pks = list(expired(now).order_by().values_list("pk", flat=True)[:batch])
-            if not pks:
-                break
-            deleted += AccountingSession.objects.filter(pk__in=pks).delete()[0]
+            count = _delete_batch(now, batch)
+        if not count:
+            break
+        deleted += count
         batches += 1
     _record(now or timezone.now())
     result = {

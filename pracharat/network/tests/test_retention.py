@@ -100,7 +100,7 @@ def test_pending_rollups_of_old_days_are_done_before_the_purge(khlong_mem_point,
 
 def test_the_job_is_scheduled_and_the_command_counts_first(khlong_mem_point, settings, capsys):
     path, every = django_settings.PERIODIC_JOBS["network.accounting_retention"]
-    assert path == "pracharat.network.retention.purge_expired_sessions" and every == 86_400
+    assert path == "pracharat.network.partitions.maintain" and every == 86_400
     settings.ACCOUNTING_RETENTION_DAYS = 90
     session(khlong_mem_point, "old", noon(91))
     call_command("purge_accounting", "--dry-run")
