@@ -281,11 +281,12 @@ def open_table() -> tables.Table:
 
 
 def open_data(request, code: str = "", fmt: str = "csv"):
-    """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON."""
+    """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON;
+    from the shared cache (``worth.open_aggregates``) after the first request."""
     _area_name(code)
-    result = worth.review(code, period_from(request.GET))
-    groups = worth.aggregates(result)
-    stem = f"worth-review-open-{code or 'th'}-{result.period.end:%Y%m%d}"
+    period = period_from(request.GET)
+    groups = worth.open_aggregates(code, period)
+    stem = f"worth-review-open-{code or 'th'}-{period.end:%Y%m%d}"
     if fmt == "geojson":
         features = [
             {
@@ -295,7 +296,7 @@ def open_data(request, code: str = "", fmt: str = "csv"):
                 else None,
                 "properties": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in g.items()
                                if k not in ("latitude", "longitude")}
-                | {"start": result.period.start.isoformat(), "end": result.period.end.isoformat()},
+                | {"start": period.start.isoformat(), "end": period.end.isoformat()},
             }
             for g in groups
         ]  # fmt: skip

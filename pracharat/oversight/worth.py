@@ -33,10 +33,13 @@ again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
@@ -572,6 +575,36 @@ def aggregates(result: Review) -> list[dict]:
         g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
         out.append(g)
     return out
+
+
+#: Bump when the method changes what the open aggregates hold (their cached answers are then
+#: not read again); the default thresholds are part of the key on their own.
+OPEN_METHOD_VERSION = 1
+
+
+def open_cache_key(code: str, period: Period) -> str:
+    """The open data's cache key: area, period, the method's and the default thresholds'
+    version, and the rollups' generation (a rollup run makes a new key)."""
+    from pracharat.network import rollups
+
+    version = hashlib.sha256(repr((OPEN_METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
+    return (
+        f"oversight:worth:open:{version}:{rollups.generation()}:{code or 'th'}:"
+        f"{period.start.isoformat()}:{period.end.isoformat()}"
+    )
+
+
+def open_aggregates(code: str, period: Period) -> list[dict]:
+    """:func:`aggregates` of the review of ``code`` over ``period`` by default thresholds,
+    from the platform cache (shared by every worker) when an answer of the same rollups'
+    generation and at most ``OVERSIGHT_WORTH_OPEN_MAX_AGE`` seconds old is there; else computed
+    and stored. The public reads only these, never a review of its own."""
+    key = open_cache_key(code, period)
+    groups = cache.get(key)
+    if groups is None:
+        groups = aggregates(review(code, period))
+        cache.set(key, groups, settings.OVERSIGHT_WORTH_OPEN_MAX_AGE)
+    return groups
 
 
 def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:
