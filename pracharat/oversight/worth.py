@@ -180,6 +180,9 @@ class Row:
     use_after_class: float | None = None
     klass: str = ""
     recommendation: str = ""
+    #: Whether use after the first class reached ``raised_factor`` times the use before (set
+    #: by :func:`decide` through :func:`raised_use`, the one rule).
+    class_raised_use: bool = False
     evidence: list[tuple[str, str]] = field(default_factory=list)
 
     # -- ratios --------------------------------------------------------------------------------
@@ -232,14 +235,6 @@ class Row:
         return round(100 * (self.user_days - self.previous_user_days) / self.previous_user_days, 1)
 
     @property
-    def class_raised_use(self) -> bool:
-        return bool(
-            self.use_before_class is not None
-            and self.use_after_class is not None
-            and self.use_after_class > self.use_before_class
-        )
-
-    @property
     def community(self) -> bool:
         return bool(self.classes or self.activities or self.group_income)
 
@@ -289,9 +284,19 @@ def _baht(value) -> str:
     return f"{value:,.2f}"
 
 
+def raised_use(row: Row, t: Thresholds) -> bool:
+    """Whether a class raised the point's use: user-days a month after its first class at
+    least ``t.raised_factor`` times those before (and more than before)."""
+    before, after = row.use_before_class, row.use_after_class
+    if row.first_class is None or before is None or after is None:
+        return False
+    return after > before and after >= before * t.raised_factor
+
+
 def decide(row: Row, t: Thresholds, period: Period) -> None:
     """Set the row's class, recommendation and the sentences that decided them."""
     row.klass = classify(row, t)
+    row.class_raised_use = raised_use(row, t)
     say = row.evidence = []
     if row.kind == "centre":
         _decide_centre(row, t, say)
@@ -384,8 +389,8 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 f"{_baht(row.group_income)} baht of the village groups' online sales.",
             )
         )
+    risen = row.class_raised_use
     if row.first_class and row.use_before_class is not None and row.use_after_class is not None:
-        risen = row.use_after_class >= row.use_before_class * t.raised_factor
         say.append(
             (
                 f"หลังการอบรมเดือน{thaidate.thai_month(row.first_class.year, row.first_class.month)} "
