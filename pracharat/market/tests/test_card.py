@@ -24,7 +24,7 @@ PREVIOUS_CARD = (
     "aria-label=\"{% translate 'No photo' %}\"></span>{% endif %}{% endwith %}</a>\n"
     '<div><a class="t" href="{% url \'market:product\' p.pk %}">{{ p.title }}</a>\n'
     '<span class="price">{{ p.price|thb }}</span> <span class="muted">/ {{ p.unit }}</span><br>\n'
-    "<a class=\"muted\" href=\"{% url 'market:group' p.group.code %}\">{{ p.group.name }}</a>"
+    '<a class="muted" href="{% url \'market:group\' p.group.code %}">{{ p.group.name }}</a>'
     '{% if show_village %} <small class="muted">· {{ p.group.village.name }}</small>{% endif %}'
     '{% if not p.stock %} <span class="badge bad">{% translate "Sold out" %}</span>{% endif %}'
     "</div></li>"
