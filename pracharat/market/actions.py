@@ -142,6 +142,31 @@ def save_group(group: ProducerGroup, *, actor=None) -> ProducerGroup:
     return group
 
 
+#: The group's order settings any member may change (``save_group_settings``).
+ORDER_SETTINGS = ("payment_hours", "cod_all_products", "cod_fee", "line_id")
+
+
+def save_group_settings(group: ProducerGroup, *, actor=None) -> ProducerGroup:
+    """Save the group's order settings (``ORDER_SETTINGS``, and the PromptPay ID) from the
+    seller's settings page. Any member (``actor``) may change the order settings; the PromptPay
+    ID -- where buyers' money goes -- only an owner or manager, as ``save_group`` asks. Only
+    those fields are written, so nothing else of the row changes behind the page; the audit
+    log (core.audit, registered in ``apps.py``) records the change and its actor. Orders
+    placed afterwards take the new hours and fee; placed orders keep theirs."""
+    if actor is not None:
+        _require_seller(group.pk, actor)
+    fields = list(ORDER_SETTINGS)
+    saved = ProducerGroup.objects.filter(pk=group.pk).values_list("promptpay_id", flat=True)
+    group.full_clean()  # normalises the PromptPay ID and sets its type
+    if group.promptpay_id != saved.first():
+        if actor is not None:
+            _require_owner(group, actor)
+        fields += ["promptpay_id", "promptpay_type"]
+    with transaction.atomic():
+        group.save(update_fields=[*fields, "updated"])
+    return group
+
+
 @transaction.atomic
 def add_member(
     group: ProducerGroup, user, role: str = MemberRole.MEMBER, *, actor=None

@@ -46,6 +46,11 @@ urlpatterns = [
     path("seller/products/", seller.products, name="seller_products"),
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),
     path("seller/products/<int:pk>/", seller.product_edit, name="seller_product_edit"),
+    path(
+        "seller/groups/<slug:code>/settings/",
+        seller.group_settings,
+        name="seller_group_settings",
+    ),
     path("seller/import/", seller.product_import, name="seller_import"),
     re_path(
         r"^seller/import/template\.(?P<fmt>csv|xlsx)$",
