@@ -433,6 +433,65 @@ class GroupSettingsForm(forms.ModelForm):
             )
 
 
+#: At most this many names in one search-terms box, each at most ``MAX_TERM_LENGTH`` long.
+MAX_TERMS = 20
+MAX_TERM_LENGTH = 60
+
+
+def _term_list(value: str) -> list[str]:
+    return [name.strip() for name in value.replace("\n", ",").split(",") if name.strip()]
+
+
+class SearchTermsForm(forms.Form):
+    """One synonym / broader-term entry: names of one thing, and the kinds it finds."""
+
+    names = forms.CharField(
+        label=_("Names of the same thing"),
+        max_length=MAX_TERMS * (MAX_TERM_LENGTH + 2),
+        help_text=_("Thai and English, separated by commas, e.g. หมอน, pillow, cushion."),
+        error_messages={"required": _("Enter at least two names of the same thing.")},
+    )
+    kinds = forms.CharField(
+        label=_("Kinds it also finds"),
+        max_length=MAX_TERMS * (MAX_TERM_LENGTH + 2),
+        required=False,
+        help_text=_("Narrower names, separated by commas, e.g. หมอนขิด, หมอนอิง."),
+    )
+
+    def _clean_list(self, name: str) -> str:
+        terms = _term_list(self.cleaned_data.get(name, ""))
+        if len(terms) > MAX_TERMS:
+            raise forms.ValidationError(
+                gettext("At most %(n)d names in one box.") % {"n": MAX_TERMS}
+            )
+        for term in terms:
+            visible_line(term)
+            if len(term) > MAX_TERM_LENGTH:
+                raise forms.ValidationError(
+                    gettext("“%(term)s” is longer than %(n)d characters.")
+                    % {"term": term[:20] + "…", "n": MAX_TERM_LENGTH}
+                )
+        return ", ".join(terms)
+
+    def clean_names(self) -> str:
+        return self._clean_list("names")
+
+    def clean_kinds(self) -> str:
+        return self._clean_list("kinds")
+
+    def clean(self):
+        data = super().clean()
+        names, kinds = _term_list(data.get("names", "")), _term_list(data.get("kinds", ""))
+        if "names" in data and len(names) < 2 and not kinds:
+            self.add_error(
+                "names",
+                gettext(
+                    "Give at least two names of the same thing, or a name and the kinds it finds."
+                ),
+            )
+        return data
+
+
 class ImportForm(tables.UploadForm):
     """The seller's product upload: into one of the groups they sell for."""
 

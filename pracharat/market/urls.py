@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from pracharat.market.views import files, orders, seller, shop
+from pracharat.market.views import files, orders, seller, shop, terms
 from pracharat.market.webhooks import webhook_urlpatterns
 
 app_name = "market"
@@ -57,6 +57,9 @@ urlpatterns = [
         seller.import_template,
         name="seller_import_template",
     ),
+    # Officers: the search's synonym and broader-term lists
+    path("search-terms/", terms.search_terms, name="search_terms"),
+    path("search-terms/<int:pk>/remove/", terms.search_terms_remove, name="search_terms_remove"),
     # Payment provider and Thailand Post callbacks (HMAC / bearer, no session)
     *webhook_urlpatterns,
 ]
