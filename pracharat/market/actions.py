@@ -259,14 +259,15 @@ def may_keep_search_terms(user) -> bool:
 
 
 def _terms_area(actor) -> str:
-    """The province an officer's new entry is kept for ("" for staff and the platform)."""
+    """The area an officer's new entry is kept for: their own (first) area, so that
+    ``SearchSynonym.objects.kept_by`` lets them remove it; "" for staff and the platform."""
     from pracharat.accounts.models import Role
     from pracharat.accounts.scoping import area_codes_for
 
     if actor is None or actor.is_staff or actor.is_superuser:
         return ""
     codes = area_codes_for(actor, roles={Role.PROVINCIAL_OFFICER}) or [""]
-    return codes[0][:2]
+    return codes[0]
 
 
 def add_search_terms(names: str, kinds: str = "", *, actor=None) -> SearchSynonym:

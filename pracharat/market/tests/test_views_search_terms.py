@@ -84,6 +84,18 @@ def test_an_officer_removes_only_their_province_s_entries(
     assert not SearchSynonym.objects.filter(pk__in=[own.pk, platform.pk]).exists()
 
 
+def test_a_district_officer_removes_what_they_added(client, geography, fast_hashing):
+    from pracharat.accounts.models import Role
+
+    district = testing.person("officer.mueang@example.org", Role.PROVINCIAL_OFFICER, "6501")
+    client.force_login(district)
+    assert client.post(URL, {"names": "หมอน, pillow"}).status_code == 302
+    entry = SearchSynonym.objects.get(names="หมอน, pillow")
+    assert entry.area_code == "6501"
+    assert client.post(_remove_url(entry)).status_code == 302
+    assert not SearchSynonym.objects.filter(pk=entry.pk).exists()
+
+
 def test_nobody_else_may_open_or_change_the_terms(client, buyer, producer, chili_group):
     entry = SearchSynonym.objects.create(names="หมอน, pillow")
     before = SearchSynonym.objects.count()

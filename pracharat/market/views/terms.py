@@ -42,10 +42,10 @@ def search_terms(request):
     entries = SearchSynonym.objects.order_by("-updated", "-pk")
     removable = set(SearchSynonym.objects.kept_by(request.user).values_list("pk", flat=True))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    codes = {entry.area_code for entry in page if entry.area_code}
+    codes = {entry.area_code[:2] for entry in page if entry.area_code}
     provinces = {p.code: p.name for p in Province.objects.filter(code__in=codes)}
-    for entry in page:
-        entry.kept_for = provinces.get(entry.area_code, entry.area_code)
+    for entry in page:  # the province the officer's area lies in
+        entry.kept_for = provinces.get(entry.area_code[:2], entry.area_code)
         entry.removable = entry.pk in removable
     return render(
         request,
