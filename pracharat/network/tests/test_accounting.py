@@ -250,10 +250,13 @@ def test_apply_events_rolls_back_the_whole_batch_on_error(khlong_mem_nas, monkey
     events, _ = events_from_requests([request("Start")], directory)
     from pracharat.network import accounting
 
+    written = accounting._apply
+
     def boom(*args, **kwargs):
+        written(*args, **kwargs)  # the whole batch written, then the commit cannot happen
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(accounting, "_touch", boom)
+    monkeypatch.setattr(accounting, "_apply", boom)
     with pytest.raises(RuntimeError):
         apply_events(events)
     assert not AccountingSession.objects.exists()
