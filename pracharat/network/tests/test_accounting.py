@@ -384,3 +384,32 @@ def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     assert ServicePoint.objects.get().last_traffic == T0 + timedelta(hours=25)
     khlong_mem_nas.refresh_from_db()
     assert khlong_mem_nas.last_seen == T0 + timedelta(hours=25)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_thread_keeps_its_connection_from_batch_to_batch(khlong_mem_nas):
+    """The listener's writer threads store batch after batch on one connection (SQLite's
+    CONN_MAX_AGE of 0 must not reopen it, and reset its pragmas, for every batch)."""
+    import threading
+
+    from django.db import connection
+
+    directory = NasDirectory()
+    directory.refresh()
+    handler = RequestHandler(directory)
+    seen: list = []  # the raw connections themselves, so none is freed and its id reused
+
+    def writer() -> None:
+        try:
+            for n in range(3):
+                handler([request("Start", session=f"c{n}", user=f"u{n}")])
+                seen.append(connection.connection)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join()
+    assert len(seen) == 3 and seen[0] is not None
+    assert all(raw is seen[0] for raw in seen)
+    assert AccountingSession.objects.count() == 3
