@@ -491,6 +491,9 @@ OVERSIGHT_REMINDER_DAYS = _positive("OVERSIGHT_REMINDER_DAYS", 7)
 # Largest evidence file an agency may attach to an update, and files per update.
 OVERSIGHT_EVIDENCE_MAX_MB = _positive("OVERSIGHT_EVIDENCE_MAX_MB", 10)
 OVERSIGHT_EVIDENCE_PER_UPDATE = _positive("OVERSIGHT_EVIDENCE_PER_UPDATE", 5)
+# The worth review's public open data is cached (shared by every worker) at most this long;
+# any rollup run starts a new answer sooner.
+OVERSIGHT_WORTH_OPEN_MAX_AGE = _positive("OVERSIGHT_WORTH_OPEN_MAX_AGE", 6 * 3600)
 # Reminders before the due date and escalation of overdue actions (idempotent: once per
 # action, due date and stage).
 PERIODIC_JOBS["oversight.action_followup"] = (

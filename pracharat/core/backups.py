@@ -1,9 +1,10 @@
 """Backups of the platform's database, PostgreSQL or SQLite (`pracharat backup` / `restore`).
 
 - **PostgreSQL**: ``pg_dump --format=custom`` (one consistent snapshot: every transaction
-  committed before the dump began is in it, none that commits after), restored with
-  ``pg_restore --clean --if-exists --single-transaction`` (all of it or nothing). The client
-  tools must be of the server's major version or newer.
+  committed before the dump began is in it, none that commits after), restored by
+  ``pg_restore`` as SQL into ``psql --single-transaction`` after emptying the schema (all of it
+  or nothing; ``pg_restore --clean`` cannot drop the partitioned session table's inherited
+  constraints). The client tools must be of the server's major version or newer.
 - **SQLite**: the online backup API (``sqlite3.Connection.backup``) in one step: a consistent
   copy of the database file while the listener and the web keep writing (WAL mode), never a
   file copy of a live database. Restored with the same API into the configured file.
@@ -92,15 +93,60 @@ def backup(path: Path) -> Path:
     return path
 
 
+# What a restore runs first, in its one transaction: the schema emptied. (pg_restore --clean
+# cannot drop a partitioned table's inherited constraints partition by partition.)
+_EMPTY_SCHEMA = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+
+
+def _pg_restore(path: Path) -> None:
+    """The backup as SQL (``pg_restore`` to a script) piped into ``psql`` in one transaction
+    behind :data:`_EMPTY_SCHEMA`: all of it or, on any error, nothing."""
+    env, args = _pg_env_and_args()
+    script = subprocess.Popen(  # noqa: S603 - our own tools and arguments
+        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", "-", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    psql = subprocess.Popen(  # noqa: S603
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set",
+            "ON_ERROR_STOP=1",
+            "--output",
+            os.devnull,
+            *args,
+        ],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        psql.stdin.write(_EMPTY_SCHEMA)
+        shutil.copyfileobj(script.stdout, psql.stdin, 1 << 20)
+    except BrokenPipeError:
+        pass  # psql stopped at an error: its stderr says which
+    finally:
+        psql.stdin.close()
+    script_err = script.stderr.read().decode(errors="replace")
+    psql_err = psql.stderr.read().decode(errors="replace")
+    if script.wait() != 0:
+        psql.kill()
+        psql.wait()
+        raise BackupError(f"pg_restore failed ({script.returncode}): {script_err[-2000:]}")
+    if psql.wait() != 0:
+        raise BackupError(f"psql failed ({psql.returncode}): {psql_err[-2000:]}")
+
+
 def restore(path: Path) -> None:
     """Replace the default database's contents with the backup at ``path``."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"{path}: no such backup")
     if engine() == "postgresql":
-        env, args = _pg_env_and_args()
-        _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", *args, str(path)], env)  # fmt: skip
+        _pg_restore(path)
     else:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         target = sqlite3.connect(str(_database()["NAME"]), timeout=60)

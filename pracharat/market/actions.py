@@ -58,6 +58,7 @@ from pracharat.market.models import (
     Product,
     ProductPhoto,
     Rating,
+    SearchSynonym,
     ShippingRate,
     ShippingService,
     TrackingEvent,
@@ -142,6 +143,31 @@ def save_group(group: ProducerGroup, *, actor=None) -> ProducerGroup:
     return group
 
 
+#: The group's order settings any member may change (``save_group_settings``).
+ORDER_SETTINGS = ("payment_hours", "cod_all_products", "cod_fee", "line_id")
+
+
+def save_group_settings(group: ProducerGroup, *, actor=None) -> ProducerGroup:
+    """Save the group's order settings (``ORDER_SETTINGS``, and the PromptPay ID) from the
+    seller's settings page. Any member (``actor``) may change the order settings; the PromptPay
+    ID -- where buyers' money goes -- only an owner or manager, as ``save_group`` asks. Only
+    those fields are written, so nothing else of the row changes behind the page; the audit
+    log (core.audit, registered in ``apps.py``) records the change and its actor. Orders
+    placed afterwards take the new hours and fee; placed orders keep theirs."""
+    if actor is not None:
+        _require_seller(group.pk, actor)
+    fields = list(ORDER_SETTINGS)
+    saved = ProducerGroup.objects.filter(pk=group.pk).values_list("promptpay_id", flat=True)
+    group.full_clean()  # normalises the PromptPay ID and sets its type
+    if group.promptpay_id != saved.first():
+        if actor is not None:
+            _require_owner(group, actor)
+        fields += ["promptpay_id", "promptpay_type"]
+    with transaction.atomic():
+        group.save(update_fields=[*fields, "updated"])
+    return group
+
+
 @transaction.atomic
 def add_member(
     group: ProducerGroup, user, role: str = MemberRole.MEMBER, *, actor=None
@@ -217,6 +243,54 @@ def delete_photo(photo: ProductPhoto, *, actor=None) -> None:
 
 
 # --- Shipping ----------------------------------------------------------------------------------
+
+
+# --- Search terms -----------------------------------------------------------------------------
+
+
+def may_keep_search_terms(user) -> bool:
+    """Who opens the search-terms page: staff and provincial officers."""
+    from pracharat.accounts.models import Role
+    from pracharat.accounts.scoping import has_role
+
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or has_role(user, Role.PROVINCIAL_OFFICER)
+
+
+def _terms_area(actor) -> str:
+    """The area an officer's new entry is kept for: their own (first) area, so that
+    ``SearchSynonym.objects.kept_by`` lets them remove it; "" for staff and the platform."""
+    from pracharat.accounts.models import Role
+    from pracharat.accounts.scoping import area_codes_for
+
+    if actor is None or actor.is_staff or actor.is_superuser:
+        return ""
+    codes = area_codes_for(actor, roles={Role.PROVINCIAL_OFFICER}) or [""]
+    return codes[0]
+
+
+def add_search_terms(names: str, kinds: str = "", *, actor=None) -> SearchSynonym:
+    """Add a synonym / broader-term entry; every worker's search uses it at once (the lists
+    and the shared ranking cache are invalidated, now and on commit). A person must be staff
+    or a provincial officer; the entry is kept for the officer's province."""
+    if actor is not None and not may_keep_search_terms(actor):
+        raise NotAllowed(_("Only provincial officers and staff may change the search terms."))
+    entry = SearchSynonym(names=names, kinds=kinds, area_code=_terms_area(actor))
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        search.synonyms_changed()
+    return entry
+
+
+def remove_search_terms(entry: SearchSynonym, *, actor=None) -> None:
+    """Remove an entry: staff any, a provincial officer only those of their provinces."""
+    if actor is not None and not SearchSynonym.objects.kept_by(actor).filter(pk=entry.pk).exists():
+        raise NotAllowed(_("Only staff or the officers of its province may remove this entry."))
+    with transaction.atomic():
+        entry.delete()
+        search.synonyms_changed()
 
 
 def shipping_fee(service: str, weight_grams: int) -> Decimal:

@@ -241,7 +241,7 @@ class SearchSynonymAdmin(ThaiDatesAdmin):
     """Officers keep the search's synonym and broader-term lists; every worker reads a
     change at once (``search.synonyms_changed``)."""
 
-    list_display = ["names", "kinds", "updated"]
+    list_display = ["names", "kinds", "area_code", "updated"]
     search_fields = ["names", "kinds"]
 
     def save_model(self, request, obj, form, change):

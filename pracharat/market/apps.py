@@ -49,5 +49,6 @@ class MarketConfig(AppConfig):
         audit.register(models.Category)
         audit.register(models.Product)
         audit.register(models.ShippingRate)
+        audit.register(models.SearchSynonym)
         audit.register(models.Order, personal=ORDER_PERSONAL_FIELDS)
         audit.register(models.Payment, personal=["note"])

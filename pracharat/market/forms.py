@@ -16,7 +16,7 @@ from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.validators import visible_line, visible_text
 from pracharat.geo.models import SubDistrict
 from pracharat.market.lib import s10
-from pracharat.market.models import Category, PayBy, Product, ShippingService
+from pracharat.market.models import Category, PayBy, ProducerGroup, Product, ShippingService
 
 MAX_PRICE = Decimal("99999999.99")
 MAX_QUANTITY = 99
@@ -355,6 +355,141 @@ class ProductForm(forms.ModelForm):
             self.fields[name].validators.append(visible_line)
         for name in ("description_th", "description_en"):
             self.fields[name].validators.append(visible_text)
+
+
+#: The seller's bounds on the group's order settings (the model allows the same hours).
+MIN_PAYMENT_HOURS = 1
+MAX_PAYMENT_HOURS = 24 * 14
+MAX_COD_FEE = Decimal("1000.00")
+#: A LINE ID as LINE accepts it (4-20 letters, digits, dot, dash, underscore), "@" first for
+#: an official account.
+LINE_ID_RE = r"^@?[A-Za-z0-9._-]{4,20}$"
+
+
+class GroupSettingsForm(forms.ModelForm):
+    """The group's order settings its members keep: hours to pay, cash on delivery, the COD
+    fee, the public LINE ID and the PromptPay ID. The PromptPay ID (where buyers' money goes)
+    stays read-only unless ``may_change_promptpay`` (owners and managers, as
+    ``actions.save_group_settings`` checks again)."""
+
+    payment_hours = forms.IntegerField(
+        label=_("hours to pay"),
+        min_value=MIN_PAYMENT_HOURS,
+        max_value=MAX_PAYMENT_HOURS,
+        error_messages={
+            "min_value": _("Hours to pay must be from 1 to 336 (14 days)."),
+            "max_value": _("Hours to pay must be from 1 to 336 (14 days)."),
+            "invalid": _("Hours to pay must be a whole number from 1 to 336."),
+            "required": _("Enter the hours to pay, from 1 to 336."),
+        },
+        help_text=_(
+            "An unpaid order holds its stock this long; then it expires and the stock is "
+            "back on sale."
+        ),
+    )
+    cod_fee = forms.DecimalField(
+        label=_("cash on delivery fee (baht)"),
+        min_value=Decimal("0"),
+        max_value=MAX_COD_FEE,
+        max_digits=8,
+        decimal_places=2,
+        error_messages={
+            "min_value": _("The cash on delivery fee must be from 0 to 1,000 baht."),
+            "max_value": _("The cash on delivery fee must be from 0 to 1,000 baht."),
+            "invalid": _("Enter the cash on delivery fee in baht, e.g. 30 or 30.50."),
+            "max_decimal_places": _("The cash on delivery fee has at most 2 decimals (satang)."),
+            "max_digits": _("The cash on delivery fee must be from 0 to 1,000 baht."),
+            "max_whole_digits": _("The cash on delivery fee must be from 0 to 1,000 baht."),
+            "required": _("Enter the cash on delivery fee in baht (0 for none)."),
+        },
+        help_text=_("Added to an order paid on delivery (Thailand Post's COD charge)."),
+    )
+    line_id = forms.RegexField(
+        label=_("LINE ID"),
+        regex=LINE_ID_RE,
+        required=False,
+        strip=True,
+        error_messages={
+            "invalid": _(
+                "A LINE ID has 4-20 letters, digits, dots, dashes or underscores, "
+                "with @ first for an official account (e.g. @khlongmemchili)."
+            )
+        },
+        help_text=_("Buyers see it as a link that opens a chat with the group."),
+    )
+
+    class Meta:
+        model = ProducerGroup
+        fields = ["payment_hours", "cod_all_products", "cod_fee", "line_id", "promptpay_id"]
+
+    def __init__(self, *args, may_change_promptpay: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["promptpay_id"]
+        if not may_change_promptpay:
+            # A disabled field keeps the saved value whatever is posted.
+            field.disabled = True
+            field.help_text = gettext(
+                "Only the group's owners and managers may change the PromptPay ID."
+            )
+
+
+#: At most this many names in one search-terms box, each at most ``MAX_TERM_LENGTH`` long.
+MAX_TERMS = 20
+MAX_TERM_LENGTH = 60
+
+
+def _term_list(value: str) -> list[str]:
+    return [name.strip() for name in value.replace("\n", ",").split(",") if name.strip()]
+
+
+class SearchTermsForm(forms.Form):
+    """One synonym / broader-term entry: names of one thing, and the kinds it finds."""
+
+    names = forms.CharField(
+        label=_("Names of the same thing"),
+        max_length=MAX_TERMS * (MAX_TERM_LENGTH + 2),
+        help_text=_("Thai and English, separated by commas, e.g. หมอน, pillow, cushion."),
+        error_messages={"required": _("Enter at least two names of the same thing.")},
+    )
+    kinds = forms.CharField(
+        label=_("Kinds it also finds"),
+        max_length=MAX_TERMS * (MAX_TERM_LENGTH + 2),
+        required=False,
+        help_text=_("Narrower names, separated by commas, e.g. หมอนขิด, หมอนอิง."),
+    )
+
+    def _clean_list(self, name: str) -> str:
+        terms = _term_list(self.cleaned_data.get(name, ""))
+        if len(terms) > MAX_TERMS:
+            raise forms.ValidationError(
+                gettext("At most %(n)d names in one box.") % {"n": MAX_TERMS}
+            )
+        for term in terms:
+            visible_line(term)
+            if len(term) > MAX_TERM_LENGTH:
+                raise forms.ValidationError(
+                    gettext("“%(term)s” is longer than %(n)d characters.")
+                    % {"term": term[:20] + "…", "n": MAX_TERM_LENGTH}
+                )
+        return ", ".join(terms)
+
+    def clean_names(self) -> str:
+        return self._clean_list("names")
+
+    def clean_kinds(self) -> str:
+        return self._clean_list("kinds")
+
+    def clean(self):
+        data = super().clean()
+        names, kinds = _term_list(data.get("names", "")), _term_list(data.get("kinds", ""))
+        if "names" in data and len(names) < 2 and not kinds:
+            self.add_error(
+                "names",
+                gettext(
+                    "Give at least two names of the same thing, or a name and the kinds it finds."
+                ),
+            )
+        return data
 
 
 class ImportForm(tables.UploadForm):

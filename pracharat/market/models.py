@@ -880,9 +880,10 @@ def _names(text: str) -> list[str]:
 
 
 class SearchSynonym(models.Model):
-    """Search terms kept as data (admin, by an officer): names of one thing in Thai and
-    English that find each other (``ผ้าไหม, silk``), and the narrower kinds a search for
-    any of them also finds (``ผ้าทอ`` -> ``ผ้าไหม, ผ้าฝ้าย``). Read by ``search.py``."""
+    """Search terms kept as data (by an officer: the search-terms page or the admin): names
+    of one thing in Thai and English that find each other (``ผ้าไหม, silk``), and the
+    narrower kinds a search for any of them also finds (``ผ้าทอ`` -> ``ผ้าไหม, ผ้าฝ้าย``).
+    Read by ``search.py``; ``area_code`` says who may remove an entry (docs/thai-search.md)."""
 
     names = models.TextField(
         _("names"),
@@ -895,7 +896,18 @@ class SearchSynonym(models.Model):
             "Narrower names that a search for these names also finds, separated by commas."
         ),
     )
+    area_code = AreaCodeField(
+        _("added for"),
+        blank=True,
+        default="",
+        help_text=_(
+            "The province whose officer added the entry and may remove it; empty: the "
+            "platform's own lists, kept by staff."
+        ),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = querysets.SearchSynonymQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("search synonym")

@@ -294,3 +294,24 @@ class PaymentQuerySet(models.QuerySet):
 class TrackingEventQuerySet(models.QuerySet):
     def for_barcode(self, barcode: str):
         return self.filter(barcode=barcode).order_by("occurred_at", "pk")
+
+
+class SearchSynonymQuerySet(models.QuerySet):
+    def kept_by(self, user):
+        """Search-term entries ``user`` may remove: every entry for staff (and a provincial
+        officer of the whole country), else those added for the officer's own provinces --
+        never the platform's own lists (``area_code`` empty) nor another province's."""
+        from pracharat.accounts.models import Role
+        from pracharat.accounts.scoping import area_codes_for
+
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_staff or user.is_superuser:
+            return self
+        codes = area_codes_for(user, roles={Role.PROVINCIAL_OFFICER})
+        if codes is None:
+            return self
+        codes = [code for code in codes if code]
+        if not codes:
+            return self.none()
+        return self.filter(area_q(codes))

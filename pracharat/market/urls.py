@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from pracharat.market.views import files, orders, seller, shop
+from pracharat.market.views import files, orders, seller, shop, terms
 from pracharat.market.webhooks import webhook_urlpatterns
 
 app_name = "market"
@@ -46,12 +46,20 @@ urlpatterns = [
     path("seller/products/", seller.products, name="seller_products"),
     path("seller/products/add/", seller.product_edit, name="seller_product_add"),
     path("seller/products/<int:pk>/", seller.product_edit, name="seller_product_edit"),
+    path(
+        "seller/groups/<slug:code>/settings/",
+        seller.group_settings,
+        name="seller_group_settings",
+    ),
     path("seller/import/", seller.product_import, name="seller_import"),
     re_path(
         r"^seller/import/template\.(?P<fmt>csv|xlsx)$",
         seller.import_template,
         name="seller_import_template",
     ),
+    # Officers: the search's synonym and broader-term lists
+    path("search-terms/", terms.search_terms, name="search_terms"),
+    path("search-terms/<int:pk>/remove/", terms.search_terms_remove, name="search_terms_remove"),
     # Payment provider and Thailand Post callbacks (HMAC / bearer, no session)
     *webhook_urlpatterns,
 ]

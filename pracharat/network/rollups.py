@@ -22,11 +22,14 @@ year 2569 = Oct 2025 - Sep 2026) come from ``core.lib.thaidate``.
 from __future__ import annotations
 
 import logging
+import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Substr
@@ -270,7 +273,28 @@ def recompute_days(days: dict[date, set[int] | None]) -> RollupResult:
         result.months += recompute_months(month, points)
     for day, districts in area_days.items():
         result.area_days += recompute_area_days(day, districts)
+    if days:
+        rollups_changed()
     return result
+
+
+#: A number that changes whenever any rollup is rewritten; readers that cache answers computed
+#: from the rollups (the worth review's open data) put it in their cache keys.
+_GENERATION_KEY = "network:rollups:generation"
+
+
+def generation() -> int:
+    """The rollups' current generation (shared by every worker through the platform cache)."""
+    value = cache.get(_GENERATION_KEY)
+    if value is None:
+        cache.add(_GENERATION_KEY, int(time.time() * 1000), None)
+        value = cache.get(_GENERATION_KEY, 0)
+    return value
+
+
+def rollups_changed() -> None:
+    """Start a new generation: answers cached from the old rollups are no longer read."""
+    cache.set(_GENERATION_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
 
 
 def recompute_months(month: date, points: set[int]) -> int:

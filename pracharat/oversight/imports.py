@@ -9,6 +9,7 @@ Columns (header by key or Thai/English name; * required)::
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,9 +42,34 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+#: The most rows a file uploaded through the page may have (larger: ``import_population``).
+WEB_MAX_ROWS = 20_000
+
+
+def import_areas_for(user) -> list[str] | None:
+    """The areas whose villages ``user`` may import population for (None: all): an oversight
+    role's areas (a provincial officer their province); PermissionDenied when none."""
+    from pracharat.oversight import querysets
+
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    if user.is_superuser:
+        return None
+    areas = querysets.area_codes(user)
+    if areas is not None and not [a for a in areas if a]:
+        raise PermissionDenied(_("Only oversight officers may import village population."))
+    return None if areas is None else [a for a in areas if a]
+
+
 class PopulationImport(tables.Importer):
+    """Rows created or updated by village and year. ``areas`` (an officer's area codes; None
+    for no limit) refuses a row whose village lies outside them."""
+
     columns = COLUMNS
     max_rows = MAX_ROWS
+
+    def __init__(self, areas: list[str] | None = None):
+        self.areas = areas
 
     def check(self, rows):
         villages = set(
@@ -57,6 +83,16 @@ class PopulationImport(tables.Importer):
             key = (row["village_code"], row["year"])
             if row["village_code"] and row["village_code"] not in villages:
                 self.error(row, "village_code", _("No village %(code)s.") % {"code": key[0]})
+            elif (
+                row["village_code"]
+                and self.areas is not None
+                and not any(row["village_code"].startswith(a) for a in self.areas)
+            ):
+                self.error(
+                    row,
+                    "village_code",
+                    _("Village %(code)s is outside your areas.") % {"code": key[0]},
+                )
             if key in seen:
                 self.error(row, "village_code", _("Also on line %(line)d.") % {"line": seen[key]})
             seen.setdefault(key, row.line)
@@ -92,5 +128,7 @@ class PopulationImport(tables.Importer):
                 result.updated += 1
 
 
-def import_population(file, *, dry_run: bool = False):
-    return PopulationImport().run(file, dry_run=dry_run)
+def import_population(
+    file, *, areas: list[str] | None = None, dry_run: bool = False, max_rows: int | None = None
+):
+    return PopulationImport(areas).run(file, dry_run=dry_run, max_rows=max_rows)

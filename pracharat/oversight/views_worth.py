@@ -12,15 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from pracharat.core import charts, tables
 from pracharat.core.errors import Invalid
 from pracharat.core.numbers import Period
 from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.geo.models import District, Province
-from pracharat.oversight import worth
+from pracharat.oversight import imports, worth
 
 PAGE_SIZE = 100
 SORTS = {
@@ -281,11 +283,12 @@ def open_table() -> tables.Table:
 
 
 def open_data(request, code: str = "", fmt: str = "csv"):
-    """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON."""
+    """Public: the review's aggregates of an area by default thresholds, as CSV or GeoJSON;
+    from the shared cache (``worth.open_aggregates``) after the first request."""
     _area_name(code)
-    result = worth.review(code, period_from(request.GET))
-    groups = worth.aggregates(result)
-    stem = f"worth-review-open-{code or 'th'}-{result.period.end:%Y%m%d}"
+    period = period_from(request.GET)
+    groups = worth.open_aggregates(code, period)
+    stem = f"worth-review-open-{code or 'th'}-{period.end:%Y%m%d}"
     if fmt == "geojson":
         features = [
             {
@@ -295,7 +298,7 @@ def open_data(request, code: str = "", fmt: str = "csv"):
                 else None,
                 "properties": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in g.items()
                                if k not in ("latitude", "longitude")}
-                | {"start": result.period.start.isoformat(), "end": result.period.end.isoformat()},
+                | {"start": period.start.isoformat(), "end": period.end.isoformat()},
             }
             for g in groups
         ]  # fmt: skip
@@ -306,3 +309,38 @@ def open_data(request, code: str = "", fmt: str = "csv"):
         response["Content-Disposition"] = f'attachment; filename="{stem}.geojson"'
         return response
     return tables.export_response(open_table(), groups, stem, "csv")
+
+
+# --- village population upload (the review's reach) -------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def population_import(request):
+    """Villages' population and households from a CSV or XLSX file of the official statistics,
+    into the officer's areas only (a provincial officer their province): every line is checked
+    first; on any error nothing is imported and each error is listed with its line."""
+    areas = imports.import_areas_for(request.user)
+    form = tables.UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_population(
+            form.cleaned_data["file"],
+            areas=areas,
+            dry_run=form.checking_only(),
+            max_rows=imports.WEB_MAX_ROWS,
+        )
+    context = tables.page_context(
+        form, result, imports.COLUMNS, reverse("oversight:worth_population_template", args=["csv"])
+    )
+    context["areas"] = areas
+    context["max_rows"] = imports.WEB_MAX_ROWS
+    status = 400 if result is not None and not result.ok else 200
+    return render(request, "oversight/worth_population_import.html", context, status=status)
+
+
+@login_required
+@require_safe
+def population_template(request, fmt: str):
+    imports.import_areas_for(request.user)
+    return tables.template_response(imports.COLUMNS, "village-population-template", fmt)

@@ -33,10 +33,13 @@ again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
@@ -177,6 +180,9 @@ class Row:
     use_after_class: float | None = None
     klass: str = ""
     recommendation: str = ""
+    #: Whether use after the first class reached ``raised_factor`` times the use before (set
+    #: by :func:`decide` through :func:`raised_use`, the one rule).
+    class_raised_use: bool = False
     evidence: list[tuple[str, str]] = field(default_factory=list)
 
     # -- ratios --------------------------------------------------------------------------------
@@ -229,14 +235,6 @@ class Row:
         return round(100 * (self.user_days - self.previous_user_days) / self.previous_user_days, 1)
 
     @property
-    def class_raised_use(self) -> bool:
-        return bool(
-            self.use_before_class is not None
-            and self.use_after_class is not None
-            and self.use_after_class > self.use_before_class
-        )
-
-    @property
     def community(self) -> bool:
         return bool(self.classes or self.activities or self.group_income)
 
@@ -286,9 +284,19 @@ def _baht(value) -> str:
     return f"{value:,.2f}"
 
 
+def raised_use(row: Row, t: Thresholds) -> bool:
+    """Whether a class raised the point's use: user-days a month after its first class at
+    least ``t.raised_factor`` times those before (and more than before)."""
+    before, after = row.use_before_class, row.use_after_class
+    if row.first_class is None or before is None or after is None:
+        return False
+    return after > before and after >= before * t.raised_factor
+
+
 def decide(row: Row, t: Thresholds, period: Period) -> None:
     """Set the row's class, recommendation and the sentences that decided them."""
     row.klass = classify(row, t)
+    row.class_raised_use = raised_use(row, t)
     say = row.evidence = []
     if row.kind == "centre":
         _decide_centre(row, t, say)
@@ -381,8 +389,8 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 f"{_baht(row.group_income)} baht of the village groups' online sales.",
             )
         )
+    risen = row.class_raised_use
     if row.first_class and row.use_before_class is not None and row.use_after_class is not None:
-        risen = row.use_after_class >= row.use_before_class * t.raised_factor
         say.append(
             (
                 f"หลังการอบรมเดือน{thaidate.thai_month(row.first_class.year, row.first_class.month)} "
@@ -572,6 +580,36 @@ def aggregates(result: Review) -> list[dict]:
         g["longitude"] = round(sum(lon) / len(lon), 4) if lon else None
         out.append(g)
     return out
+
+
+#: Bump when the method changes what the open aggregates hold (their cached answers are then
+#: not read again); the default thresholds are part of the key on their own.
+OPEN_METHOD_VERSION = 1
+
+
+def open_cache_key(code: str, period: Period) -> str:
+    """The open data's cache key: area, period, the method's and the default thresholds'
+    version, and the rollups' generation (a rollup run makes a new key)."""
+    from pracharat.network import rollups
+
+    version = hashlib.sha256(repr((OPEN_METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
+    return (
+        f"oversight:worth:open:{version}:{rollups.generation()}:{code or 'th'}:"
+        f"{period.start.isoformat()}:{period.end.isoformat()}"
+    )
+
+
+def open_aggregates(code: str, period: Period) -> list[dict]:
+    """:func:`aggregates` of the review of ``code`` over ``period`` by default thresholds,
+    from the platform cache (shared by every worker) when an answer of the same rollups'
+    generation and at most ``OVERSIGHT_WORTH_OPEN_MAX_AGE`` seconds old is there; else computed
+    and stored. The public reads only these, never a review of its own."""
+    key = open_cache_key(code, period)
+    groups = cache.get(key)
+    if groups is None:
+        groups = aggregates(review(code, period))
+        cache.set(key, groups, settings.OVERSIGHT_WORTH_OPEN_MAX_AGE)
+    return groups
 
 
 def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -106,3 +108,48 @@ def stars(value) -> str:
     except (TypeError, ValueError):
         return ""
     return "★" * n + "☆" * (5 - n)
+
+
+@register.simple_tag
+def product_card(p, show_village: bool = False) -> str:
+    """One product card of a listing (``<li class="product">``), the markup of what was
+    ``market/_card.html``, built in Python: the template version cost ~40 template nodes,
+    3 ``{% url %}`` and 4 translations per card, ≈ 85 % of the catalogue page's server time
+    (``python -m bench market_profile``). Nothing cached: every field is read from the row
+    as it is now, in the active language, and the card holds nothing of the visitor."""
+    url = reverse("market:product", args=[p.pk])
+    photo = p.first_photo
+    if photo:
+        picture = format_html(
+            '<img src="{}" alt="{}" width="160" height="160" loading="lazy">',
+            photo.thumbnail.url,
+            photo.alt or p.title,
+        )
+    else:
+        picture = format_html(
+            '<span class="nophoto" role="img" aria-label="{}"></span>', _("No photo")
+        )
+    group = p.group
+    village = (
+        format_html(' <small class="muted">· {}</small>', group.village.name)
+        if show_village
+        else ""
+    )
+    sold_out = (
+        format_html(' <span class="badge bad">{}</span>', _("Sold out")) if not p.stock else ""
+    )
+    return format_html(
+        '<li class="product"><a href="{}">{}</a>\n<div><a class="t" href="{}">{}</a>\n'
+        '<span class="price">{}</span> <span class="muted">/ {}</span><br>\n'
+        '<a class="muted" href="{}">{}</a>{}{}</div></li>',
+        url,
+        picture,
+        url,
+        p.title,
+        thb(p.price),
+        p.unit,
+        reverse("market:group", args=[group.code]),
+        group.name,
+        village,
+        sold_out,
+    )

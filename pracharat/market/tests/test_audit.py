@@ -159,8 +159,9 @@ def test_a_user_entry_names_no_one(client, fast_hashing):
 PUBLISHED = {(Agency, "email"), (Agency, "phone"), (Agency, "address")}
 LOOKS_PERSONAL = ("name", "phone", "email", "address", "contact", "line", "note", "promptpay")
 #: ... and names that are not a person's: an organisation's or place's name, a token's label,
-#: the kind of PromptPay ID, an order's payment dead"line".
+#: the kind of PromptPay ID, an order's payment dead"line", a search term's names of things.
 NOT_PERSONAL = {
+    "names",
     "name_th",
     "name_en",
     "place_name",

@@ -24,12 +24,13 @@ from pracharat.core.pdf import pdf_response, render_pdf
 from pracharat.market import actions, imports, pages, reports
 from pracharat.market.forms import (
     CancelForm,
+    GroupSettingsForm,
     ImportForm,
     ProductForm,
     RatingAnswerForm,
     ShipForm,
 )
-from pracharat.market.models import OrderStatus, Payment, PaymentMethod
+from pracharat.market.models import OrderStatus, Payment, PaymentMethod, ProducerGroup
 
 
 def seller_required(view):
@@ -323,6 +324,35 @@ def product_edit(request, pk: int | None = None):
         request,
         "market/seller/product_form.html",
         {"form": form, "product": instance, "photos": photos},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seller_required
+def group_settings(request, code: str):
+    """The group's order settings (hours to pay, cash on delivery and its fee, LINE ID,
+    PromptPay ID) for its members; another group's page is a 404. A refused value keeps the
+    saved settings and shows why (status 400)."""
+    group = get_object_or_404(pages.seller_groups(request.user), code=code)
+    may_change_promptpay = ProducerGroup.objects.owned_by(request.user).filter(pk=group.pk).exists()
+    form = GroupSettingsForm(
+        request.POST or None, instance=group, may_change_promptpay=may_change_promptpay
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_group_settings(form.instance, actor=request.user)
+        except (DomainError, ValidationError) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("The order settings of %(group)s are saved.") % {"group": group}
+            )
+            return redirect("market:seller_group_settings", code=group.code)
+    return render(
+        request,
+        "market/seller/group_settings.html",
+        {"form": form, "group": group, "may_change_promptpay": may_change_promptpay},
+        status=400 if form.errors else 200,
     )
 
 

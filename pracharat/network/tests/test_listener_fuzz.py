@@ -121,8 +121,11 @@ def test_fuzzed_datagrams_never_stop_the_listener(khlong_mem_nas):
             77,
         )
         sock.sendto(fresh, (host, port))
+        # A fuzzed packet's answer may still be on its way (a loaded machine): skip those.
         answer = decode(sock.recv(4096))
-        assert answer.code == 5 and answer.identifier == 77
+        while answer.identifier != 77:
+            answer = decode(sock.recv(4096))
+        assert answer.code == 5
         stats = thread.server.stats
         assert stats.internal_errors == 0
         assert stats.handler_errors == 0, "a signed but odd packet broke a database batch"

@@ -143,6 +143,12 @@ def test_a_class_that_raised_use_is_in_the_evidence(geography):
     assert row.class_raised_use
     assert row.cost_per_learner == Decimal("4000.00")
     assert any("การอบรมได้ผล" in th and "training works" in en for th, en in row.evidence)
+    # one rule decides both the flag and the sentence: 8/2 a day is 4×, short of a factor of 5
+    strict = worth.review(
+        "65", PERIOD, worth.Thresholds(raised_factor=5), point_pk=point.pk
+    ).points[0]
+    assert not strict.class_raised_use
+    assert not any("การอบรมได้ผล" in th for th, _ in strict.evidence)
 
 
 def test_an_idle_point_in_an_active_village_is_promoted_and_a_contract_end_hands_over(truth):

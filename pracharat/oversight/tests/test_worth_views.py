@@ -126,3 +126,46 @@ def test_the_page_and_the_api_take_the_same_threshold_limits(client, truth, phit
     assert client.get(api + "&hand_over_days=4000").status_code == 422
     assert client.get(page + "&well_used_daily_users=12").status_code == 200
     assert client.get(api + "&well_used_daily_users=12").status_code == 200
+
+
+def test_open_data_is_computed_once_then_read_from_the_cache_until_a_rollup(client, truth):
+    """The first anonymous request computes the review; the second reads the shared cache
+    (only the area's name is looked up); a rollup run makes a new answer."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pracharat.network import rollups
+    from pracharat.network.models import AccountingSession
+
+    url = reverse("oversight:worth_open", args=["65", "csv"]) + Q
+    with CaptureQueriesContext(connection) as first:
+        before = list(csv.DictReader(io.StringIO(_body(client.get(url)))))
+    assert any("network_dailyusage" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as second:
+        again = list(csv.DictReader(io.StringIO(_body(client.get(url)))))
+    assert again == before
+    assert len(second.captured_queries) <= 2
+    assert not any("network_dailyusage" in q["sql"] for q in second.captured_queries)
+
+    # a session on a point of the province, rolled up: the open data show it
+    point = truth[0].point
+    started = rollups.local_midnight(dt.date(2025, 3, 3)) + dt.timedelta(hours=9)
+    ended = started + dt.timedelta(hours=1)
+    AccountingSession.objects.create(
+        session_key="worth-open-new",
+        service_point=point,
+        area_code=point.area_code,
+        user_hash="user-new",
+        started_at=started,
+        updated_at=ended,
+        stopped_at=ended,
+        ended_at=ended,
+        session_time=3600,
+        output_octets=1000,
+        status="closed",
+    )
+    rollups.rollup_range(dt.date(2025, 3, 3), dt.date(2025, 3, 3), {point.pk})
+    after = list(csv.DictReader(io.StringIO(_body(client.get(url)))))
+    assert sum(int(r["sessions"]) for r in after) != sum(int(r["sessions"]) for r in before)

@@ -1,0 +1,65 @@
+"""The search terms page: provincial officers and staff list, add and remove the synonym and
+broader-term entries the search reads (``SearchSynonym``); a change shows in every worker's
+results at once (``actions.add_search_terms`` / ``remove_search_terms``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pracharat.core.errors import DomainError, add_to_form
+from pracharat.geo.models import Province
+from pracharat.market import actions
+from pracharat.market.forms import SearchTermsForm
+from pracharat.market.models import SearchSynonym
+
+
+def _require_officer(request) -> None:
+    if not actions.may_keep_search_terms(request.user):
+        raise PermissionDenied(_("Only provincial officers and staff may change the search terms."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search_terms(request):
+    _require_officer(request)
+    form = SearchTermsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = actions.add_search_terms(
+                form.cleaned_data["names"], form.cleaned_data["kinds"], actor=request.user
+            )
+        except (DomainError, ValidationError) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Added: %(names)s.") % {"names": entry.names})
+            return redirect("market:search_terms")
+    entries = SearchSynonym.objects.order_by("-updated", "-pk")
+    removable = set(SearchSynonym.objects.kept_by(request.user).values_list("pk", flat=True))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    codes = {entry.area_code[:2] for entry in page if entry.area_code}
+    provinces = {p.code: p.name for p in Province.objects.filter(code__in=codes)}
+    for entry in page:  # the province the officer's area lies in
+        entry.kept_for = provinces.get(entry.area_code[:2], entry.area_code)
+        entry.removable = entry.pk in removable
+    return render(
+        request,
+        "market/search_terms.html",
+        {"form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def search_terms_remove(request, pk: int):
+    _require_officer(request)
+    entry = get_object_or_404(SearchSynonym.objects.kept_by(request.user), pk=pk)
+    actions.remove_search_terms(entry, actor=request.user)
+    messages.success(request, _("Removed: %(names)s.") % {"names": entry.names})
+    return redirect("market:search_terms")
