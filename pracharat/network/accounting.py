@@ -20,6 +20,7 @@ Each changed session marks the (point, day) pairs it spans for :mod:`.rollups`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -365,13 +366,32 @@ def apply_events(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
     writer inserted one of the same sessions meanwhile."""
     for attempt in (1, 2):
         try:
-            with transaction.atomic():
+            with _pipelined(events), transaction.atomic():
                 return _apply(events)
         except IntegrityError:
             if attempt == 2:
                 raise
             logger.info("accounting batch raced another writer; retrying")
     raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def _pipelined(events: Sequence[SessionEvent | NasEvent]):
+    """On PostgreSQL, a batch of session reports runs in psycopg's pipeline mode: the writes
+    that need no answer (the upsert, the rollup marks, the two liveness updates) and the
+    COMMIT go out together, so the batch costs two round trips (lock + read, then the rest)
+    instead of one per statement. A batch holding an Accounting-On/Off is not pipelined (its
+    UPDATE's row count is read back); nor is one inside an open transaction (a test's)."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or any(isinstance(event, NasEvent) for event in events)
+    ):
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
 
 
 # PostgreSQL advisory lock key taken by every accounting batch: shared by batches of session
@@ -399,13 +419,14 @@ def _serialise(events: Sequence[SessionEvent | NasEvent]) -> None:
 def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
     _serialise(events)
     result = ApplyResult()
-    marks: set[tuple[int, date]] = set()
+    marks: set[tuple[int, date]] = set()  # days of sessions closed by a NAS reboot
     seen_points: dict[int, datetime] = {}
     seen_nas: dict[int, datetime] = {}
     pending: list[SessionEvent] = []
     for event in events:
         if isinstance(event, NasEvent):
-            result.add(_apply_sessions(pending, marks))
+            if pending:
+                result.add(_apply_sessions(pending))
             pending = []
             result.closed_by_nas += _close_nas_sessions(event, marks)
             seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
@@ -415,83 +436,78 @@ def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
             seen_points[point] = max(event.at, seen_points.get(point, event.at))
             if event.nas_id:
                 seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
-    result.add(_apply_sessions(pending, marks))
-    _insert_values(
-        f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day)",
-        "",
-        ["bigint", "date"],
-        [(point, connection.ops.adapt_datefield_value(day)) for point, day in sorted(marks)],
+    # The last sessions, the marks and the liveness together: on PostgreSQL one statement.
+    result.add(_apply_sessions(pending, marks, seen_points, seen_nas))
+    return result
+
+
+def _fresh(event: SessionEvent) -> SimpleNamespace:
+    return SimpleNamespace(
+        session_key=event.session_key,
+        bucket=None,
+        service_point_id=event.service_point_id,
+        area_code=event.area_code,
+        acct_session_id="",
+        nas_id=None,
+        user_hash="",
+        calling_station_hash="",
+        started_at=None,
+        updated_at=None,
+        stopped_at=None,
+        ended_at=None,
+        input_octets=0,
+        output_octets=0,
+        session_time=0,
+        terminate_cause="",
+        status=SessionStatus.OPEN,
     )
-    result.marks = len(marks)
-    _touch(seen_points, seen_nas)
-    return result
 
 
-def _apply_sessions(events: list[SessionEvent], marks: set[tuple[int, date]]) -> ApplyResult:
-    result = ApplyResult()
-    if not events:
-        return result
-    by_key: dict[str, list[SessionEvent]] = {}
+def merged_batch(events: Iterable[SessionEvent]) -> list[SimpleNamespace]:
+    """The batch's reports folded per session onto fresh rows (no read: the upsert merges
+    them with the stored row, monotonically, in SQL), in session_key order so two writers
+    in flight take row locks in the same order (no deadlock). A session whose start is near
+    a month's edge gets the bucket its row already has (one indexed read, for those few)."""
+    by_key: dict[str, SimpleNamespace] = {}
     for event in events:
-        by_key.setdefault(event.session_key, []).append(event)
-    existing: dict[str, SimpleNamespace] = {}
-    keys = list(by_key)
-    columns = ("session_key", "bucket", "service_point_id", "area_code", *_MERGED_FIELDS)
-    for offset in range(0, len(keys), 500):
-        # No row locks needed: the upsert merges monotonically in SQL against the row as it is
-        # then, so a concurrent writer's newer figures are never overwritten.
-        rows = AccountingSession.objects.filter(
-            session_key__in=keys[offset : offset + 500]
-        ).values_list(*columns)
-        existing.update(
-            {row[0]: SimpleNamespace(**dict(zip(columns, row, strict=True))) for row in rows}
-        )
-    to_create: list[SimpleNamespace] = []
-    to_update: list[SimpleNamespace] = []
-    for key, group in by_key.items():
-        session = existing.get(key)
-        first = group[0]
+        session = by_key.get(event.session_key)
         if session is None:
-            session = SimpleNamespace(
-                session_key=key,
-                bucket=None,
-                service_point_id=first.service_point_id,
-                area_code=first.area_code,
-                acct_session_id="",
-                nas_id=None,
-                user_hash="",
-                calling_station_hash="",
-                started_at=None,
-                updated_at=None,
-                stopped_at=None,
-                ended_at=None,
-                input_octets=0,
-                output_octets=0,
-                session_time=0,
-                terminate_cause="",
-                status=SessionStatus.OPEN,
-            )
-            before = None
-        else:
-            before = _snapshot(session)
-        for event in group:
-            merge(session, event)
-        if session.bucket is None:
-            session.bucket = partitions.bucket_of(session.started_at)
-        if before is None:
-            to_create.append(session)
-        elif _snapshot(session) != before:
-            to_update.append(session)
-        else:
-            result.unchanged += 1
-            continue
-        for day in local_days(session.started_at, session.ended_at):
-            marks.add((session.service_point_id, day))
-    # Sorted, so two writers in flight take row locks in the same order (no deadlock).
-    _upsert_sessions(sorted(to_create + to_update, key=lambda s: s.session_key))
-    result.created = len(to_create)
-    result.updated = len(to_update)
+            session = by_key[event.session_key] = _fresh(event)
+        merge(session, event)
+    near = [key for key, s in by_key.items() if partitions.near_edge(s.started_at)]
+    stored = partitions.buckets_near_edges(near)
+    for key, session in by_key.items():
+        session.bucket = stored.get(key) or partitions.bucket_of(session.started_at)
+    return [by_key[key] for key in sorted(by_key)]
+
+
+def _apply_sessions(
+    events: list[SessionEvent],
+    marks: set[tuple[int, date]] | None = None,
+    seen_points: dict[int, datetime] | None = None,
+    seen_nas: dict[int, datetime] | None = None,
+) -> ApplyResult:
+    """Upsert the batch's sessions, mark the (point, day) pairs of those that changed (the
+    stored row's span: an earlier stored start counts), add ``marks``, and record liveness.
+    Unchanged rows are not rewritten (a retransmitted batch writes nothing)."""
+    if not (events or marks or seen_points or seen_nas):
+        return ApplyResult()
+    rows = [session_row(s) for s in merged_batch(events)]
+    if connection.vendor == "postgresql":
+        return _write_postgresql(rows, marks or set(), seen_points or {}, seen_nas or {})
+    result = _upsert_sqlite(rows, marks or set())
+    _touch(seen_points or {}, seen_nas or {})
     return result
+
+
+def _liveness(seen_points: dict[int, datetime], seen_nas: dict[int, datetime]):
+    """Newest report per NAS and per point, never in the future (a NAS whose clock runs
+    ahead must not make a point look alive in the future)."""
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    nas = [(pk, adapt(min(at, now))) for pk, at in sorted(seen_nas.items())]
+    points = [(pk, adapt(min(at, now))) for pk, at in sorted(seen_points.items())]
+    return nas, points
 
 
 def _close_nas_sessions(event: NasEvent, marks: set[tuple[int, date]]) -> int:
@@ -514,43 +530,25 @@ def _close_nas_sessions(event: NasEvent, marks: set[tuple[int, date]]) -> int:
     return closed
 
 
+# Liveness: the newest report per NAS and per point, never moving backwards.
+_NAS_SET = "last_seen = v.at"
+_NAS_WHERE = "(t.last_seen IS NULL OR t.last_seen < v.at)"
+_POINT_SET = (
+    "last_seen = CASE WHEN t.last_seen IS NULL OR t.last_seen < v.at THEN v.at "
+    "ELSE t.last_seen END, last_traffic = v.at"
+)
+_POINT_WHERE = "(t.last_traffic IS NULL OR t.last_traffic < v.at)"
+
+
 def _touch(seen_points: dict[int, datetime], seen_nas: dict[int, datetime]) -> None:
-    """Liveness: the newest report per point and per NAS (never moving backwards), each as
-    one UPDATE … FROM (VALUES …) statement."""
-    now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    # A NAS whose clock runs ahead must not make a point look alive in the future.
-    if seen_nas:
-        _update_from_values(
-            Nas._meta.db_table,
-            "last_seen = v.at",
-            "(t.last_seen IS NULL OR t.last_seen < v.at)",
-            [(pk, adapt(min(at, now))) for pk, at in sorted(seen_nas.items())],
-        )
-    if seen_points:
-        _update_from_values(
-            ServicePoint._meta.db_table,
-            "last_seen = CASE WHEN t.last_seen IS NULL OR t.last_seen < v.at THEN v.at "
-            "ELSE t.last_seen END, last_traffic = v.at",
-            "(t.last_traffic IS NULL OR t.last_traffic < v.at)",
-            [(pk, adapt(min(at, now))) for pk, at in sorted(seen_points.items())],
-        )
+    """Liveness as UPDATE … FROM (VALUES …) statements (SQLite; PostgreSQL does it inside
+    the batch's one statement, :func:`_write_postgresql`)."""
+    nas, points = _liveness(seen_points, seen_nas)
+    _update_from_values(Nas._meta.db_table, _NAS_SET, _NAS_WHERE, nas)
+    _update_from_values(ServicePoint._meta.db_table, _POINT_SET, _POINT_WHERE, points)
 
 
 def _update_from_values(table: str, assignments: str, condition: str, rows: list) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        # Two array parameters instead of 2 × N: a short, cacheable statement.
-        ids, times = zip(*rows, strict=True)
-        sql = (
-            f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - a model's table
-            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) "
-            f"WHERE t.id = v.id AND {condition}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(ids), list(times)])
-        return
     for offset in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[offset : offset + CHUNK_ROWS]
         sql = (
@@ -627,8 +625,21 @@ _UPSERT_TYPES = [
 
 
 def _upsert_parts() -> tuple[str, str]:
+    """The session upsert's head and ``ON CONFLICT`` tail. The tail merges the batch's row
+    (``excluded``, already merged from the batch's reports) into the stored one exactly as
+    :func:`merge` would fold the same reports into it, and rewrites the row only if that
+    changes it (so ``RETURNING`` yields only changed rows)."""
     table = AccountingSession._meta.db_table
-    big, small = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    pg = connection.vendor == "postgresql"
+    big, small = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
+    updated = f"{big}(COALESCE(t.updated_at, excluded.updated_at), excluded.updated_at)"
+    # merge(): once stopped, the session ends at its latest report (a late Interim with a newer
+    # clock than the Stop moves the stop with it).
+    stopped = (
+        "CASE WHEN t.stopped_at IS NULL AND excluded.stopped_at IS NULL THEN NULL "
+        f"ELSE {big}(COALESCE(t.stopped_at, excluded.stopped_at), "
+        f"COALESCE(excluded.stopped_at, t.stopped_at), {updated}) END"
+    )
     merged = {
         "acct_session_id": "CASE WHEN t.acct_session_id = '' THEN excluded.acct_session_id "
         "ELSE t.acct_session_id END",
@@ -637,10 +648,9 @@ def _upsert_parts() -> tuple[str, str]:
         "calling_station_hash": "CASE WHEN t.calling_station_hash = '' "
         "THEN excluded.calling_station_hash ELSE t.calling_station_hash END",
         "started_at": f"{small}(t.started_at, excluded.started_at)",
-        "updated_at": f"{big}(t.updated_at, excluded.updated_at)",
-        "stopped_at": f"{big}(COALESCE(t.stopped_at, excluded.stopped_at), "
-        "COALESCE(excluded.stopped_at, t.stopped_at))",
-        "ended_at": f"{big}(t.ended_at, excluded.ended_at)",
+        "updated_at": updated,
+        "stopped_at": stopped,
+        "ended_at": f"COALESCE({stopped}, {updated})",
         "input_octets": f"{big}(t.input_octets, excluded.input_octets)",
         "output_octets": f"{big}(t.output_octets, excluded.output_octets)",
         "session_time": f"{big}(t.session_time, excluded.session_time)",
@@ -649,22 +659,138 @@ def _upsert_parts() -> tuple[str, str]:
         "status": "CASE WHEN t.status = 'closed' OR excluded.status = 'closed' THEN 'closed' "
         "ELSE 'open' END",
     }
+    distinct = "IS DISTINCT FROM" if pg else "IS NOT"
     columns = ", ".join(SESSION_COLUMNS)
     updates = ", ".join(f"{name} = {expr}" for name, expr in merged.items())
+    changed = " OR ".join(f"t.{name} {distinct} {expr}" for name, expr in merged.items())
     return (
         f"INSERT INTO {table} AS t ({columns})",
-        f"ON CONFLICT (session_key, bucket) DO UPDATE SET {updates}",
+        f"ON CONFLICT (session_key, bucket) DO UPDATE SET {updates} WHERE {changed}",
     )
 
 
-def _upsert_sessions(sessions: list[AccountingSession]) -> None:
+_BATCH_SQL: dict[str, str] = {}
+
+
+def _batch_sql() -> str:
+    """PostgreSQL: a batch's whole write in one statement (data-modifying CTEs): the session
+    upsert, the rollup marks of the changed sessions (from the rows as stored: an earlier
+    stored start counts), the marks of sessions a NAS reboot closed, and both liveness
+    updates. Every parameter is an array (``unnest``), so the text never changes: psycopg
+    binds it server-side and prepares it once per connection."""
+    sql = _BATCH_SQL.get("sql")
+    if sql is None:
+        head, tail = _upsert_parts()
+        table = AccountingSession._meta.db_table
+        arrays = ", ".join(f"%s::{t}[]" for t in _UPSERT_TYPES)
+        columns = ", ".join(SESSION_COLUMNS)
+        sql = (
+            # New rows take the id proposed in i (updated ones keep theirs): that tells them
+            # apart (xmax cannot be read from a partitioned table).
+            f"WITH i AS (SELECT nextval((SELECT pg_get_serial_sequence('{table}', 'id'))"  # noqa: S608
+            f"::regclass) AS id, u.* FROM unnest({arrays}) AS u({columns})),"
+            f" s AS ({head.replace(' (', ' (id, ', 1)} SELECT * FROM i {tail}"
+            " RETURNING t.id, t.session_key, t.service_point_id, t.started_at, t.ended_at),"
+            " d AS (SELECT service_point_id AS point, (started_at AT TIME ZONE %s)::date AS first,"
+            " (GREATEST(started_at, ended_at) AT TIME ZONE %s)::date AS last FROM s),"
+            f" m AS (INSERT INTO {RollupMark._meta.db_table} (service_point_id, day)"
+            " SELECT point, last - g FROM d, generate_series(0, LEAST(last - first, %s)) AS g"
+            " UNION SELECT * FROM unnest(%s::bigint[], %s::date[]) RETURNING 1),"
+            f" n AS (UPDATE {Nas._meta.db_table} AS t SET {_NAS_SET}"
+            " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)"
+            f" WHERE t.id = v.id AND {_NAS_WHERE}),"
+            f" p AS (UPDATE {ServicePoint._meta.db_table} AS t SET {_POINT_SET}"
+            " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)"
+            f" WHERE t.id = v.id AND {_POINT_WHERE})"
+            " SELECT count(*) FILTER (WHERE s.id = i.id), count(*), (SELECT count(*) FROM m)"
+            " FROM s JOIN i ON i.session_key = s.session_key"
+        )
+        _BATCH_SQL["sql"] = sql
+    return sql
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+
+
+def _server_bound_cursor():
+    """A Django cursor (so it is logged and its errors wrapped like any other) over a psycopg
+    cursor that binds parameters server-side (Django's default client-side binding would spell
+    every array out as a literal)."""
+    import psycopg
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+
+
+def _write_postgresql(
+    rows: list[tuple],
+    marks: set[tuple[int, date]],
+    seen_points: dict[int, datetime],
+    seen_nas: dict[int, datetime],
+) -> ApplyResult:
+    nas, points = _liveness(seen_points, seen_nas)
+    tz = timezone.get_current_timezone_name()
+    params = [
+        *_columns(rows, len(SESSION_COLUMNS)),
+        tz,
+        tz,
+        MAX_SESSION_DAYS - 1,
+        *_columns(sorted(marks), 2),
+        *_columns(nas, 2),
+        *_columns(points, 2),
+    ]
+    with _server_bound_cursor() as cursor:
+        cursor.execute(_batch_sql(), params)
+        created, changed, marked = cursor.fetchone()
+    return ApplyResult(
+        created=created,
+        updated=changed - created,
+        unchanged=len(rows) - changed,
+        marks=marked,
+    )
+
+
+def _upsert_sqlite(rows: list[tuple], marks: set[tuple[int, date]]) -> ApplyResult:
+    """SQLite (in process, one writer): the upsert in chunks of multi-row VALUES, returning
+    the changed rows; new ones are those past the largest id before (ids only grow)."""
+    result = ApplyResult()
     head, tail = _upsert_parts()
+    table = AccountingSession._meta.db_table
+    placeholders = "(" + ", ".join(["%s"] * len(SESSION_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - a model's
+        last_id = cursor.fetchone()[0]
+        for offset in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[offset : offset + CHUNK_ROWS]
+            cursor.execute(
+                f"{head} VALUES {', '.join([placeholders] * len(chunk))} {tail}"
+                " RETURNING id, service_point_id, started_at, ended_at",
+                [value for row in chunk for value in row],
+            )
+            for pk, point, started, ended in cursor.fetchall():
+                if pk > last_id:
+                    result.created += 1
+                else:
+                    result.updated += 1
+                for day in local_days(_stored_time(started), _stored_time(ended)):
+                    marks.add((point, day))
+    result.unchanged = len(rows) - result.created - result.updated
     _insert_values(
-        head,
-        tail,
-        _UPSERT_TYPES,
-        [session_row(s) for s in sessions],
+        f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day)",
+        "",
+        ["bigint", "date"],
+        [(point, connection.ops.adapt_datefield_value(day)) for point, day in sorted(marks)],
     )
+    result.marks = len(marks)
+    return result
+
+
+def _stored_time(value) -> datetime:
+    """A datetime as SQLite returns it to a raw cursor (text, UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def session_row(s: AccountingSession) -> tuple:

@@ -250,10 +250,13 @@ def test_apply_events_rolls_back_the_whole_batch_on_error(khlong_mem_nas, monkey
     events, _ = events_from_requests([request("Start")], directory)
     from pracharat.network import accounting
 
+    written = accounting._apply
+
     def boom(*args, **kwargs):
+        written(*args, **kwargs)  # the whole batch written, then the commit cannot happen
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(accounting, "_touch", boom)
+    monkeypatch.setattr(accounting, "_apply", boom)
     with pytest.raises(RuntimeError):
         apply_events(events)
     assert not AccountingSession.objects.exists()
@@ -264,3 +267,149 @@ def test_apply_events_rolls_back_the_whole_batch_on_error(khlong_mem_nas, monkey
 def test_nul_characters_in_ids_do_not_break_the_batch(store):
     store([request("Start", session="abc\x00def")])
     assert only_session().acct_session_id == "abcdef"
+
+
+def test_the_stored_rows_earlier_start_marks_its_days(store, khlong_mem_point):
+    """A later batch knows only its own reports (no read before the write): the marks come
+    from the row as stored, so an Interim whose own estimate starts today still marks the
+    day the stored Start began."""
+    store([request("Start", at=T0)])
+    RollupMark.objects.all().delete()
+    two_days_on = T0 + timedelta(days=2)
+    store([request("Interim-Update", at=two_days_on, Acct_Session_Time=60)])
+    days = sorted(RollupMark.objects.values_list("day", flat=True).distinct())
+    assert [str(d) for d in days] == ["2026-11-24", "2026-11-25", "2026-11-26"]
+    assert only_session().started_at == T0
+
+
+def test_batches_count_new_changed_and_unchanged_sessions(store):
+    start, other = request("Start"), request("Start", session="s2", user="other")
+    first = apply_events(events_from_requests([start, other], store.directory)[0])
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
+    again = apply_events(events_from_requests([start, other], store.directory)[0])
+    assert (again.created, again.updated, again.unchanged, again.marks) == (0, 0, 2, 0)
+    interim = request("Interim-Update", at=T0 + timedelta(minutes=5), Acct_Session_Time=300)
+    third = apply_events(events_from_requests([interim, other], store.directory)[0])
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
+
+
+MERGED = (
+    "acct_session_id",
+    "nas_id",
+    "user_hash",
+    "calling_station_hash",
+    "started_at",
+    "updated_at",
+    "stopped_at",
+    "ended_at",
+    "input_octets",
+    "output_octets",
+    "session_time",
+    "terminate_cause",
+    "status",
+)
+
+
+def test_the_sql_merge_with_the_stored_row_is_the_python_merge(store):
+    """Whatever the split into batches and the order, the stored row is what ``merge`` makes
+    of all the reports at once: the upsert merges stored and new exactly as ``merge`` does
+    (a Stop closes for good, a late Interim with a newer clock moves the stop, the last
+    cause wins, counters only grow)."""
+    import random
+
+    from pracharat.network.accounting import _fresh, merge
+
+    reports = [
+        ("Start", 0, {}),
+        ("Interim-Update", 5, {"Acct_Session_Time": 300, "Acct_Output_Octets": 50}),
+        ("Interim-Update", 9, {"Acct_Session_Time": 540, "Acct_Output_Octets": 40}),
+        (
+            "Stop",
+            10,
+            {"Acct_Session_Time": 600, "Acct_Output_Octets": 90, "Acct_Terminate_Cause": 1},
+        ),
+        ("Interim-Update", 12, {"Acct_Session_Time": 610, "Acct_Input_Octets": 7}),
+    ]
+    rng = random.Random(11)
+    for trial in range(12):
+        key = f"m{trial}"
+        packets = [
+            request(kind, at=T0 + timedelta(minutes=m), session=key, **extra)
+            for kind, m, extra in reports
+        ]
+        rng.shuffle(packets)
+        cuts = sorted(rng.sample(range(1, len(packets)), rng.randint(0, 3)))
+        for lo, hi in zip([0, *cuts], [*cuts, len(packets)], strict=True):
+            store(packets[lo:hi])
+        events, _ = events_from_requests(packets, store.directory)
+        expected = _fresh(events[0])
+        for event in events:
+            merge(expected, event)
+        stored = AccountingSession.objects.get(acct_session_id=key)
+        for name in MERGED:
+            assert getattr(stored, name) == getattr(expected, name), (trial, name)
+        assert stored.stopped_at == T0 + timedelta(minutes=12)  # the late Interim's clock
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
+    """On PostgreSQL a batch of session reports costs the advisory lock and one statement
+    (upsert, rollup marks and both liveness updates), then COMMIT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one statement per batch is PostgreSQL's (data-modifying CTEs)")
+    directory = NasDirectory()
+    directory.refresh()
+    handler = RequestHandler(directory)
+    batch = [request("Start", session=f"q{n}", user=f"u{n}") for n in range(50)]
+    batch += [
+        request("Interim-Update", session=f"q{n}", user=f"u{n}", at=T0 + timedelta(hours=25))
+        for n in range(0, 50, 2)
+    ]
+    handler([request("Start", session="warm-up")])  # the connection's own set-up aside
+    with CaptureQueriesContext(connection) as queries:
+        handler(batch)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 4, statements
+    begin, lock, write, commit = statements
+    assert (begin, commit) == ("BEGIN", "COMMIT")
+    assert lock.startswith("SELECT pg_advisory_xact_lock_shared(")
+    assert write.startswith("WITH i AS (")
+    assert AccountingSession.objects.count() == 51
+    assert (handler.totals.created, handler.totals.updated) == (51, 0)
+    days = {str(d) for d in RollupMark.objects.values_list("day", flat=True)}
+    assert days == {"2026-11-24", "2026-11-25"}
+    assert ServicePoint.objects.get().last_traffic == T0 + timedelta(hours=25)
+    khlong_mem_nas.refresh_from_db()
+    assert khlong_mem_nas.last_seen == T0 + timedelta(hours=25)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_thread_keeps_its_connection_from_batch_to_batch(khlong_mem_nas):
+    """The listener's writer threads store batch after batch on one connection (SQLite's
+    CONN_MAX_AGE of 0 must not reopen it, and reset its pragmas, for every batch)."""
+    import threading
+
+    from django.db import connection
+
+    directory = NasDirectory()
+    directory.refresh()
+    handler = RequestHandler(directory)
+    seen: list = []  # the raw connections themselves, so none is freed and its id reused
+
+    def writer() -> None:
+        try:
+            for n in range(3):
+                handler([request("Start", session=f"c{n}", user=f"u{n}")])
+                seen.append(connection.connection)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join()
+    assert len(seen) == 3 and seen[0] is not None
+    assert all(raw is seen[0] for raw in seen)
+    assert AccountingSession.objects.count() == 3
