@@ -50,6 +50,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.network_accounting import _arg, free_port
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
@@ -60,18 +62,6 @@ NAS_IDENTIFIER = "bench-nas-01"  # what the reference's gen_packets.py sends
 DEFAULT_HARNESS = ROOT.parent / "shared" / "bench" / "freeradius-accounting"
 FR_DB = "pracharat_bench_fr"
 PR_DB = "pracharat_bench_vs_fr"
-
-
-def _arg(argv, name, default):
-    if name in argv:
-        return type(default)(argv[argv.index(name) + 1])
-    return default
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start_packet(session_id: str, identifier: int) -> bytes:

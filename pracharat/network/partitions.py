@@ -185,15 +185,11 @@ def maintain(now: datetime | None = None) -> dict:
     return result
 
 
-def convert(schema_editor) -> None:
-    """Turn the plain session table into a partitioned one with the same columns, keys,
-    indexes and foreign keys (the migration ``0008_session_partitions``; PostgreSQL only).
-    Existing rows are copied into partitions of their months."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    cursor = schema_editor.connection.cursor()
+def _definitions(cursor) -> tuple[list[tuple[str, str]], list[str]]:
+    """The session table's unique and foreign-key constraints (name, definition) and its other
+    indexes (CREATE INDEX statements), to make again on the table that replaces it."""
     cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint"
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE conrelid = to_regclass(%s) AND contype IN ('u', 'f')",
         [TABLE],
     )
@@ -203,7 +199,17 @@ def convert(schema_editor) -> None:
         " (SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(%s))",
         [TABLE, TABLE],
     )
-    indexes = [row[0] for row in cursor.fetchall()]
+    return constraints, [row[0] for row in cursor.fetchall()]
+
+
+def convert(schema_editor) -> None:
+    """Turn the plain session table into a partitioned one with the same columns, keys,
+    indexes and foreign keys (the migration ``0008_session_partitions``; PostgreSQL only).
+    Existing rows are copied into partitions of their months."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    cursor = schema_editor.connection.cursor()
+    constraints, indexes = _definitions(cursor)
     cursor.execute(f"SELECT DISTINCT bucket FROM {TABLE}")
     existing = {row[0] for row in cursor.fetchall()}
     this_month = bucket_of(timezone.now())
@@ -228,7 +234,7 @@ def convert(schema_editor) -> None:
     )
     cursor.execute(f"DROP TABLE {old}")
     cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id, bucket)")
-    for name, definition, _kind in constraints:
+    for name, definition in constraints:
         cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {definition}")
     for definition in indexes:
         cursor.execute(definition.replace(f" ON public.{TABLE} ", f" ON {TABLE} "))
@@ -243,18 +249,7 @@ def unconvert(schema_editor) -> None:
     row = cursor.fetchone()
     if not row or row[0] != "p":
         return
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = to_regclass(%s) AND contype IN ('u', 'f')",
-        [TABLE],
-    )
-    constraints = cursor.fetchall()
-    cursor.execute(
-        "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN"
-        " (SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(%s))",
-        [TABLE, TABLE],
-    )
-    indexes = [row[0] for row in cursor.fetchall()]
+    constraints, indexes = _definitions(cursor)
     old = f"{TABLE}_partitioned"
     cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {old}")
     cursor.execute(
