@@ -727,6 +727,29 @@ class UploadForm(forms.Form):
         return "check" in self.data
 
 
+def import_page(
+    request,
+    template_name: str,
+    *,
+    run: Callable[..., Any],
+    columns: Sequence[Column],
+    template_url: str,
+    context: Mapping[str, Any] | None = None,
+):
+    """A web import's page: the upload form, and on POST ``run(file, dry_run=)`` (which checks
+    every line first and imports nothing if one fails), then the page with the result
+    (:func:`page_context` plus ``context``); 400 when the file had errors."""
+    from django.shortcuts import render
+
+    form = UploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = run(form.cleaned_data["file"], dry_run=form.checking_only())
+    page = page_context(form, result, columns, template_url) | dict(context or {})
+    status = 400 if result is not None and not result.ok else 200
+    return render(request, template_name, page, status=status)
+
+
 def page_context(form, result, columns: Sequence[Column], template_url: str) -> dict:
     """What ``core/_table_import.html`` shows: the form, the result, each column's header,
     key and whether it is required, and the template file links (``template_url`` ends in

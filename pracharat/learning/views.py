@@ -7,6 +7,7 @@ queryset, and render; rights are the actions' (``learning.actions``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
 from django.contrib import messages
@@ -769,23 +770,14 @@ def centre_import(request):
         areas = imports.import_areas_for(request.user)
     except DomainError as exc:
         raise PermissionDenied(exc.message) from None
-    form = tables.UploadForm(
-        request.POST if request.method == "POST" else None, request.FILES or None
+    return tables.import_page(
+        request,
+        "learning/import.html",
+        run=functools.partial(imports.import_centres, areas=areas, max_rows=imports.WEB_MAX_ROWS),
+        columns=imports.COLUMNS,
+        template_url=reverse("learning:import_template", args=["csv"]),
+        context={"areas": areas},
     )
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = imports.import_centres(
-            form.cleaned_data["file"],
-            areas=areas,
-            dry_run=form.checking_only(),
-            max_rows=imports.WEB_MAX_ROWS,
-        )
-    context = tables.page_context(
-        form, result, imports.COLUMNS, reverse("learning:import_template", args=["csv"])
-    )
-    context["areas"] = areas
-    status = 400 if result is not None and not result.ok else 200
-    return render(request, "learning/import.html", context, status=status)
 
 
 @login_required

@@ -5,6 +5,8 @@ charts from ``charts``."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -502,22 +504,14 @@ def point_import(request):
     """Points from a CSV or XLSX file, into the officer's areas only: every line is checked
     first; on any error nothing is imported and each error is listed with its line."""
     areas = imports.import_areas_for(request.user)
-    form = tables.UploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = imports.import_points(
-            form.cleaned_data["file"],
-            areas=areas,
-            dry_run=form.checking_only(),
-            max_rows=imports.WEB_MAX_ROWS,
-        )
-    context = tables.page_context(
-        form, result, imports.POINT_COLUMNS, reverse("network:point_import_template", args=["csv"])
+    return tables.import_page(
+        request,
+        "network/point_import.html",
+        run=functools.partial(imports.import_points, areas=areas, max_rows=imports.WEB_MAX_ROWS),
+        columns=imports.POINT_COLUMNS,
+        template_url=reverse("network:point_import_template", args=["csv"]),
+        context={"areas": areas, "max_rows": imports.WEB_MAX_ROWS},
     )
-    context["areas"] = areas
-    context["max_rows"] = imports.WEB_MAX_ROWS
-    status = 400 if result is not None and not result.ok else 200
-    return render(request, "network/point_import.html", context, status=status)
 
 
 @login_required

@@ -4,6 +4,7 @@ and GeoJSON). The computation is :mod:`pracharat.oversight.worth`."""
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal
 
@@ -321,22 +322,16 @@ def population_import(request):
     into the officer's areas only (a provincial officer their province): every line is checked
     first; on any error nothing is imported and each error is listed with its line."""
     areas = imports.import_areas_for(request.user)
-    form = tables.UploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = imports.import_population(
-            form.cleaned_data["file"],
-            areas=areas,
-            dry_run=form.checking_only(),
-            max_rows=imports.WEB_MAX_ROWS,
-        )
-    context = tables.page_context(
-        form, result, imports.COLUMNS, reverse("oversight:worth_population_template", args=["csv"])
+    return tables.import_page(
+        request,
+        "oversight/worth_population_import.html",
+        run=functools.partial(
+            imports.import_population, areas=areas, max_rows=imports.WEB_MAX_ROWS
+        ),
+        columns=imports.COLUMNS,
+        template_url=reverse("oversight:worth_population_template", args=["csv"]),
+        context={"areas": areas, "max_rows": imports.WEB_MAX_ROWS},
     )
-    context["areas"] = areas
-    context["max_rows"] = imports.WEB_MAX_ROWS
-    status = 400 if result is not None and not result.ok else 200
-    return render(request, "oversight/worth_population_import.html", context, status=status)
 
 
 @login_required
