@@ -38,6 +38,8 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pracharat.core.lib.thaidate import month_start, next_month
+
 logger = logging.getLogger(__name__)
 
 AHEAD = 2  # months made ahead of the current one
@@ -48,17 +50,12 @@ DEFAULT = f"{TABLE}_default"
 
 def bucket_of(started_at: datetime) -> date:
     """The first day of the local month ``started_at`` falls in."""
-    return timezone.localtime(started_at).date().replace(day=1)
+    return month_start(timezone.localtime(started_at).date())
 
 
 def near_edge(started_at: datetime) -> bool:
     """Whether another estimate of this start (within :data:`EDGE`) could be in another month."""
     return bucket_of(started_at - EDGE) != bucket_of(started_at + EDGE)
-
-
-def next_month(day: date, months: int = 1) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def partition_name(month: date) -> str:
@@ -172,7 +169,7 @@ def maintain(now: datetime | None = None) -> dict:
     if partitioned():
         this_month = bucket_of(now)
         for n in range(AHEAD + 1):
-            month = next_month(this_month, n)
+            month = month_start(this_month, -n)
             if create_month(month):
                 result["made"].append(f"{month:%Y-%m}")
         gone = expired_months(now)
@@ -202,42 +199,55 @@ def _definitions(cursor) -> tuple[list[tuple[str, str]], list[str]]:
     return constraints, [row[0] for row in cursor.fetchall()]
 
 
-def convert(schema_editor) -> None:
-    """Turn the plain session table into a partitioned one with the same columns, keys,
-    indexes and foreign keys (the migration ``0008_session_partitions``; PostgreSQL only).
-    Existing rows are copied into partitions of their months."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    cursor = schema_editor.connection.cursor()
+def _replace_table(cursor, *, months: list[date] | None) -> None:
+    """The session table made again with the same columns, rows, keys, indexes and foreign
+    keys: partitioned by month into ``months`` (and a DEFAULT partition), or plain when
+    ``months`` is None."""
     constraints, indexes = _definitions(cursor)
-    cursor.execute(f"SELECT DISTINCT bucket FROM {TABLE}")
-    existing = {row[0] for row in cursor.fetchall()}
-    this_month = bucket_of(timezone.now())
-    wanted = sorted(existing | {next_month(this_month, n) for n in range(AHEAD + 1)})
-    old = f"{TABLE}_unpartitioned"
+    old = f"{TABLE}_old"
+    partition_by = "" if months is None else " PARTITION BY RANGE (bucket)"
     cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {old}")
     cursor.execute(
         f"CREATE TABLE {TABLE} (LIKE {old} INCLUDING DEFAULTS INCLUDING IDENTITY"
-        " INCLUDING STORAGE) PARTITION BY RANGE (bucket)"
+        f" INCLUDING STORAGE){partition_by}"
     )
-    cursor.execute(f"CREATE TABLE {DEFAULT} PARTITION OF {TABLE} DEFAULT")
-    for month in wanted:
-        cursor.execute(
-            f"CREATE TABLE {partition_name(month)} PARTITION OF {TABLE}"
-            " FOR VALUES FROM (%s) TO (%s)",
-            [month, next_month(month)],
-        )
+    if months is not None:
+        cursor.execute(f"CREATE TABLE {DEFAULT} PARTITION OF {TABLE} DEFAULT")
+        for month in months:
+            cursor.execute(
+                f"CREATE TABLE {partition_name(month)} PARTITION OF {TABLE}"
+                " FOR VALUES FROM (%s) TO (%s)",
+                [month, next_month(month)],
+            )
     cursor.execute(f"INSERT INTO {TABLE} OVERRIDING SYSTEM VALUE SELECT * FROM {old}")
     cursor.execute(
         f"SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'),"
         f" GREATEST((SELECT max(id) FROM {TABLE}), 1), (SELECT max(id) IS NOT NULL FROM {TABLE}))"
     )
-    cursor.execute(f"DROP TABLE {old}")
-    cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id, bucket)")
+    cursor.execute(f"DROP TABLE {old} CASCADE")
+    # A partitioned table's primary key must hold its partition key.
+    key = "id" if months is None else "id, bucket"
+    cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY ({key})")
     for name, definition in constraints:
         cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {definition}")
     for definition in indexes:
+        definition = definition.replace(f" ON ONLY public.{TABLE} ", f" ON {TABLE} ")
         cursor.execute(definition.replace(f" ON public.{TABLE} ", f" ON {TABLE} "))
+
+
+def convert(schema_editor) -> None:
+    """Turn the plain session table into a partitioned one (the migration
+    ``0008_session_partitions``; PostgreSQL only). Existing rows are copied into partitions of
+    their months; this month's and the next ``AHEAD`` are made too."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    cursor = schema_editor.connection.cursor()
+    cursor.execute(f"SELECT DISTINCT bucket FROM {TABLE}")
+    existing = {row[0] for row in cursor.fetchall()}
+    this_month = bucket_of(timezone.now())
+    _replace_table(
+        cursor, months=sorted(existing | {month_start(this_month, -n) for n in range(AHEAD + 1)})
+    )
 
 
 def unconvert(schema_editor) -> None:
@@ -247,22 +257,5 @@ def unconvert(schema_editor) -> None:
     cursor = schema_editor.connection.cursor()
     cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
     row = cursor.fetchone()
-    if not row or row[0] != "p":
-        return
-    constraints, indexes = _definitions(cursor)
-    old = f"{TABLE}_partitioned"
-    cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {old}")
-    cursor.execute(
-        f"CREATE TABLE {TABLE} (LIKE {old} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING STORAGE)"
-    )
-    cursor.execute(f"INSERT INTO {TABLE} OVERRIDING SYSTEM VALUE SELECT * FROM {old}")
-    cursor.execute(
-        f"SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'),"
-        f" GREATEST((SELECT max(id) FROM {TABLE}), 1), (SELECT max(id) IS NOT NULL FROM {TABLE}))"
-    )
-    cursor.execute(f"DROP TABLE {old} CASCADE")
-    cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id)")
-    for name, definition in constraints:
-        cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {definition}")
-    for definition in indexes:
-        cursor.execute(definition.replace(f" ON public.{TABLE} ", f" ON {TABLE} "))
+    if row and row[0] == "p":
+        _replace_table(cursor, months=None)
