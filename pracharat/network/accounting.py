@@ -20,7 +20,6 @@ Each changed session marks the (point, day) pairs it spans for :mod:`.rollups`.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -293,26 +292,6 @@ def events_from_requests(
 
 # -- merging ------------------------------------------------------------------------------
 
-_MERGED_FIELDS = (
-    "acct_session_id",
-    "nas_id",
-    "user_hash",
-    "calling_station_hash",
-    "started_at",
-    "updated_at",
-    "stopped_at",
-    "ended_at",
-    "input_octets",
-    "output_octets",
-    "session_time",
-    "terminate_cause",
-    "status",
-)
-
-
-def _snapshot(session) -> tuple:
-    return tuple(getattr(session, name) for name in _MERGED_FIELDS)
-
 
 def event_start(event: SessionEvent) -> datetime:
     """When the session began, as this report tells it."""
@@ -366,32 +345,13 @@ def apply_events(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
     writer inserted one of the same sessions meanwhile."""
     for attempt in (1, 2):
         try:
-            with _pipelined(events), transaction.atomic():
+            with transaction.atomic():
                 return _apply(events)
         except IntegrityError:
             if attempt == 2:
                 raise
             logger.info("accounting batch raced another writer; retrying")
     raise AssertionError("unreachable")
-
-
-@contextlib.contextmanager
-def _pipelined(events: Sequence[SessionEvent | NasEvent]):
-    """On PostgreSQL, a batch of session reports runs in psycopg's pipeline mode: the writes
-    that need no answer (the upsert, the rollup marks, the two liveness updates) and the
-    COMMIT go out together, so the batch costs two round trips (lock + read, then the rest)
-    instead of one per statement. A batch holding an Accounting-On/Off is not pipelined (its
-    UPDATE's row count is read back); nor is one inside an open transaction (a test's)."""
-    if (
-        connection.vendor != "postgresql"
-        or connection.in_atomic_block
-        or any(isinstance(event, NasEvent) for event in events)
-    ):
-        yield
-        return
-    connection.ensure_connection()
-    with connection.connection.pipeline():
-        yield
 
 
 # PostgreSQL advisory lock key taken by every accounting batch: shared by batches of session
@@ -557,23 +517,6 @@ def _update_from_values(table: str, assignments: str, condition: str, rows: list
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [value for pair in chunk for value in pair])
-
-
-def _insert_values(sql_head: str, sql_tail: str, types: list[str], rows: list[tuple]) -> None:
-    """Insert many rows in one statement. PostgreSQL gets one array per column through
-    ``unnest`` (a short statement whatever the number of rows, so the driver need not rewrite
-    thousands of placeholders); SQLite, in process, runs the one-row statement per row."""
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{t}[]" for t in types)
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            sql = f"{sql_head} SELECT * FROM unnest({arrays}) {sql_tail}"  # noqa: S608
-            cursor.execute(sql, columns)
-        else:
-            marks = ", ".join(["%s"] * len(types))
-            cursor.executemany(f"{sql_head} VALUES ({marks}) {sql_tail}", rows)
 
 
 CHUNK_ROWS = 500
@@ -775,13 +718,11 @@ def _upsert_sqlite(rows: list[tuple], marks: set[tuple[int, date]]) -> ApplyResu
                     result.updated += 1
                 for day in local_days(_stored_time(started), _stored_time(ended)):
                     marks.add((point, day))
+        mark = f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day) VALUES (%s, %s)"  # noqa: S608
+        cursor.executemany(
+            mark, [(point, connection.ops.adapt_datefield_value(d)) for point, d in sorted(marks)]
+        )
     result.unchanged = len(rows) - result.created - result.updated
-    _insert_values(
-        f"INSERT INTO {RollupMark._meta.db_table} (service_point_id, day)",
-        "",
-        ["bigint", "date"],
-        [(point, connection.ops.adapt_datefield_value(day)) for point, day in sorted(marks)],
-    )
     result.marks = len(marks)
     return result
 
