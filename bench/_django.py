@@ -31,6 +31,24 @@ def setup(database_url: str | None = None, var_dir: str | None = None) -> str:
     return connection.vendor
 
 
+def fresh_database(base: str, name: str) -> str:
+    """An empty PostgreSQL database ``name`` on the server at ``base``
+    (``postgresql://user@host:port``), dropped first if it was there; returns its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{base}/{name}"
+
+
+def drop_database(base: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
     """Run ``fn`` ``repeat`` times; p50/p95/max in milliseconds."""
     samples = []

@@ -35,6 +35,8 @@ import time
 from collections import deque
 from pathlib import Path
 
+from bench._django import drop_database, fresh_database
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
@@ -297,9 +299,7 @@ def run_freeradius(pg_base: str, packets: int, window: int, sockets: int) -> dic
     from pracharat.network.radius import encode_accounting_request
 
     dbname = "radius_bench"
-    with psycopg.connect(f"{pg_base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {dbname}")
-        conn.execute(f"CREATE DATABASE {dbname}")
+    fresh_database(pg_base, dbname)
     schema = (RADDB / "mods-config/sql/main/postgresql/schema.sql").read_text()
     with psycopg.connect(f"{pg_base}/{dbname}", autocommit=True) as conn:
         conn.execute(schema)
@@ -342,8 +342,7 @@ def run_freeradius(pg_base: str, packets: int, window: int, sockets: int) -> dic
             "SELECT count(*) FROM radacct WHERE acctsessionid LIKE 'bench-%' "
             "AND acctstoptime IS NOT NULL"
         ).fetchone()[0]
-    with psycopg.connect(f"{pg_base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {dbname}")
+    drop_database(pg_base, dbname)
     shutil.rmtree(tmp, ignore_errors=True)
     result.update(target="FreeRADIUS 3.2.1 + rlm_sql (postgresql)", sessions=total, closed=closed)
     return result
@@ -381,18 +380,13 @@ def main(argv: list[str]) -> None:
         print(json.dumps(results[-1]), flush=True)
     results.append(_child("", packets, window, sockets))
     print(json.dumps(results[-1]), flush=True)
-    import psycopg
-
     dbname = "pracharat_bench_accounting"
-    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {dbname}")
-        conn.execute(f"CREATE DATABASE {dbname}")
+    fresh_database(pg, dbname)
     try:
         results.append(_child(f"{pg}/{dbname}", packets, window, sockets))
         print(json.dumps(results[-1]), flush=True)
     finally:
-        with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        drop_database(pg, dbname)
     print()
     print(
         "| target | packets | seconds | answered/s | sessions (closed) | retransmits | unanswered |"

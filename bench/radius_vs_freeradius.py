@@ -50,6 +50,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._django import drop_database, fresh_database
 from bench.network_accounting import _arg, free_port
 
 HERE = Path(__file__).resolve().parent
@@ -138,9 +139,7 @@ class FreeRadius(Target):
 
         self.name = "FreeRADIUS 3.2 + rlm_sql → PostgreSQL"
         self.pg = pg
-        with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {FR_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {FR_DB}")
+        fresh_database(pg, FR_DB)
         schema = (RADDB / "mods-config/sql/main/postgresql/schema.sql").read_text()
         with psycopg.connect(f"{pg}/{FR_DB}", autocommit=True) as conn:
             conn.execute(schema)
@@ -231,11 +230,9 @@ class FreeRadius(Target):
         return _verdict(len(rows), good, count)
 
     def stop(self) -> None:
-        import psycopg
 
         super().stop()
-        with psycopg.connect(f"{self.pg}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {FR_DB} WITH (FORCE)")
+        drop_database(self.pg, FR_DB)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -264,7 +261,6 @@ print('TABLES ' + json.dumps([AccountingSession._meta.db_table, RollupMark._meta
 
 class Pracharat(Target):
     def __init__(self, pg: str | None, radius_args: list[str]) -> None:
-        import psycopg
 
         self.pg = pg
         self.var = tempfile.mkdtemp(prefix="pracharat-vs-fr-var-")
@@ -272,10 +268,7 @@ class Pracharat(Target):
         self.env.pop("DATABASE_URL", None)
         if pg:
             self.name = "pracharat radius → PostgreSQL"
-            with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {PR_DB} WITH (FORCE)")
-                conn.execute(f"CREATE DATABASE {PR_DB}")
-            self.env["DATABASE_URL"] = f"{pg}/{PR_DB}"
+            self.env["DATABASE_URL"] = fresh_database(pg, PR_DB)
         else:
             self.name = "pracharat radius → SQLite"
         code = SETUP % {"ident": NAS_IDENTIFIER, "secret": SECRET}
@@ -367,12 +360,10 @@ class Pracharat(Target):
         return found
 
     def stop(self) -> None:
-        import psycopg
 
         super().stop()
         if self.pg:
-            with psycopg.connect(f"{self.pg}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {PR_DB} WITH (FORCE)")
+            drop_database(self.pg, PR_DB)
         shutil.rmtree(self.var, ignore_errors=True)
 
 
