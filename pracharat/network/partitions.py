@@ -161,8 +161,7 @@ def maintain(now: datetime | None = None) -> dict:
     """The periodic job: this month's and the next ``AHEAD`` months' partitions made, expired
     months dropped (their pending rollups brought up to date first, as the purge does), then the
     batched purge of what is left (the default partition; the whole table on SQLite)."""
-    from pracharat.network import retention, rollups
-    from pracharat.network.models import RollupMark
+    from pracharat.network import retention
 
     now = now or timezone.now()
     result = {"made": [], "dropped": []}
@@ -173,8 +172,8 @@ def maintain(now: datetime | None = None) -> dict:
             if create_month(month):
                 result["made"].append(f"{month:%Y-%m}")
         gone = expired_months(now)
-        if gone and RollupMark.objects.filter(day__lt=retention.first_kept_day(now)).exists():
-            rollups.rollup_pending(frozen_before=None)
+        if gone:
+            retention.roll_up_expiring(now)
         for month in gone:
             drop_month(month)
             result["dropped"].append(f"{month:%Y-%m}")

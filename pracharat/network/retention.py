@@ -82,19 +82,23 @@ def _delete_batch(now: datetime | None, batch: int) -> int:
         return cursor.rowcount
 
 
+def roll_up_expiring(now: datetime | None = None) -> int:
+    """The pending rollups of the days about to lose their sessions, done before they go (by
+    a purge or a dropped partition); returns the point-days rolled up."""
+    from pracharat.network import rollups
+
+    if not RollupMark.objects.filter(day__lt=first_kept_day(now)).exists():
+        return 0
+    return rollups.rollup_pending(frozen_before=None).point_days
+
+
 def purge_expired_sessions(*, now: datetime | None = None, batch: int | None = None) -> dict:
     """Delete the sessions past retention, ``batch`` rows per transaction
     (``ACCOUNTING_PURGE_BATCH``). Idempotent; the periodic job and `pracharat
     purge_accounting` call it. Returns the counts."""
-    from pracharat.network import rollups
-
     batch = batch or settings.ACCOUNTING_PURGE_BATCH
     kept_from = first_kept_day(now)
-    # The days about to lose their sessions: their pending rollups first.
-    old_marks = RollupMark.objects.filter(day__lt=kept_from)
-    rolled = 0
-    if old_marks.exists():
-        rolled = rollups.rollup_pending(frozen_before=None).point_days
+    rolled = roll_up_expiring(now)
     deleted = batches = 0
     while True:
         with transaction.atomic():
