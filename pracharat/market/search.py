@@ -18,8 +18,6 @@ are no signals; ``reindex_all`` rebuilds it (``pracharat reindex_products``).
 from __future__ import annotations
 
 import hashlib
-import secrets
-import time
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -28,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Expression, F, FloatField, Lookup, Value
 from django.db.models.expressions import Col, RawSQL
 
+from pracharat.core.generations import Generation
 from pracharat.market.lib import forgive, thaisearch
 from pracharat.market.models import (
     Category,
@@ -235,19 +234,12 @@ def _load_vocabulary() -> list[str]:
     return list(SearchWord.objects.values_list("word", flat=True))
 
 
-_SYNONYMS_KEY = "market:search:synonyms"
-
-
-def _synonyms_version() -> int:
-    version = cache.get(_SYNONYMS_KEY)
-    if version is None:
-        cache.add(_SYNONYMS_KEY, int(time.time() * 1000), None)
-        version = cache.get(_SYNONYMS_KEY, 0)
-    return version
+_SYNONYMS = Generation("market:search:synonyms")
+_synonyms_version = _SYNONYMS.current
 
 
 def _synonyms_changed_now() -> None:
-    cache.set(_SYNONYMS_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
+    _SYNONYMS.bump()
     invalidate_cache()  # cached rankings and plans were made with the old lists
 
 
@@ -417,21 +409,13 @@ RESULT_CAP = 1000
 #: Ranked results are cached (per query and filters) this long; any product index write
 #: starts a new generation, so edits show at once. Popular one-word queries repeat a lot.
 CACHE_SECONDS = 300
-_GENERATION_KEY = "market:search:generation"
-
-
-def _generation() -> int:
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        generation = int(time.time() * 1000)
-        cache.add(_GENERATION_KEY, generation, None)
-        generation = cache.get(_GENERATION_KEY, generation)
-    return generation
+_GENERATION = Generation("market:search:generation")
+_generation = _GENERATION.current
 
 
 def invalidate_cache() -> None:
     """Drop every cached ranking (called after any index write, and again on commit)."""
-    cache.set(_GENERATION_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
+    _GENERATION.bump()
 
 
 def _ranked_ids(q: Plan, filtered, key_parts: tuple) -> tuple[list[int], bool]:

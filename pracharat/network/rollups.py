@@ -22,19 +22,17 @@ year 2569 = Oct 2025 - Sep 2026) come from ``core.lib.thaidate``.
 from __future__ import annotations
 
 import logging
-import secrets
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from pracharat.core.generations import Generation
 from pracharat.core.lib import thaidate
 from pracharat.core.models import area_q
 from pracharat.network.accounting import MAX_SESSION_DAYS
@@ -280,21 +278,17 @@ def recompute_days(days: dict[date, set[int] | None]) -> RollupResult:
 
 #: A number that changes whenever any rollup is rewritten; readers that cache answers computed
 #: from the rollups (the worth review's open data) put it in their cache keys.
-_GENERATION_KEY = "network:rollups:generation"
+_GENERATION = Generation("network:rollups:generation")
 
 
 def generation() -> int:
     """The rollups' current generation (shared by every worker through the platform cache)."""
-    value = cache.get(_GENERATION_KEY)
-    if value is None:
-        cache.add(_GENERATION_KEY, int(time.time() * 1000), None)
-        value = cache.get(_GENERATION_KEY, 0)
-    return value
+    return _GENERATION.current()
 
 
 def rollups_changed() -> None:
     """Start a new generation: answers cached from the old rollups are no longer read."""
-    cache.set(_GENERATION_KEY, int(time.time() * 1000) + secrets.randbelow(1000), None)
+    _GENERATION.bump()
 
 
 def recompute_months(month: date, points: set[int]) -> int:

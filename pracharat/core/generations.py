@@ -1,0 +1,37 @@
+"""Generations: a number shared by every worker through the platform cache, for keys of
+cached answers. Readers put ``Generation.current()`` in their keys; a write that makes those
+answers stale calls ``bump()``, and from then on every worker asks for new keys.
+
+A bump only ever increases the number (``cache.incr``), so no generation is handed out twice
+and no stale answer can be read again. When the cache has lost the key (evicted, or a new
+cache), it starts again from the clock in microseconds, far above any number the earlier
+counting reached.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+
+def _start() -> int:
+    return time.time_ns() // 1000
+
+
+class Generation:
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def current(self) -> int:
+        value = cache.get(self.key)
+        if value is None:
+            cache.add(self.key, _start(), None)
+            value = cache.get(self.key, 0)
+        return value
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not in the cache: any fresh start is newer than what was read
+            cache.add(self.key, _start(), None)

@@ -1,0 +1,31 @@
+"""Generations: shared numbers for cache keys that never hand out the same number twice."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from pracharat.core.generations import Generation
+
+
+def test_a_bump_always_gives_a_number_never_seen_before():
+    generation = Generation("test:generation:bumps")
+    cache.delete(generation.key)
+    seen = [generation.current()]
+    assert generation.current() == seen[0]  # stable until bumped
+    for _ in range(500):
+        generation.bump()
+        seen.append(generation.current())
+    assert seen == sorted(seen) and len(set(seen)) == len(seen)
+
+
+def test_a_lost_key_starts_again_above_every_number_counted_before():
+    generation = Generation("test:generation:lost")
+    cache.delete(generation.key)
+    for _ in range(50):
+        generation.bump()
+    last = generation.current()
+    cache.delete(generation.key)  # evicted
+    generation.bump()  # a bump of a missing key starts afresh
+    assert generation.current() > last
+    cache.delete(generation.key)
+    assert generation.current() > last
