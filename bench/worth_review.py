@@ -1,9 +1,12 @@
 """The worth review at national size: 44,000 points, 2,222 centres, a fiscal year of rollups.
 
 ``python -m bench worth_review [DATABASE_URL] [--points N] [--days D] [--centres C]
-[--repeat R]`` builds a scratch database as ``bench.network_dashboards`` does (N simulated
-points on real sub-districts all over Thailand, D days of ``DailyUsage`` by one INSERT …
-SELECT, the monthly and area rows by GROUP BY; no raw sessions), gives every point a cost
+[--repeat R] [--reuse]`` builds a scratch database as ``bench.network_dashboards`` does (N
+simulated points on real sub-districts all over Thailand, a period's ``DailyUsage`` by one
+INSERT … SELECT, the monthly and area rows by GROUP BY; no raw sessions). The period is the
+review's default, the last full fiscal year (whole months: the review reads the monthly
+rollup), or with ``--days D`` the D days ending today (partial months at both ends: the review
+reads daily rows for those). It gives every point a cost
 history (a rate from 2018, a new one half-way through the period for a third of them), makes
 C centres (every twentieth linked to a point) and a village population for every point's
 village, then times :func:`pracharat.oversight.worth.review` for the country and for
@@ -24,18 +27,29 @@ from bench.network_dashboards import _arg
 from bench.network_dashboards import build as build_network
 
 
-def build_worth(days: int, centres: int) -> dict[str, float]:
+def bench_period(argv: list[str]):
+    from django.utils import timezone
+
+    from pracharat.core.numbers import Period
+    from pracharat.oversight.worth import last_full_fiscal_year
+
+    if "--days" in argv:
+        end = timezone.localdate()
+        return Period(end - dt.timedelta(days=_arg(argv, "--days", 365) - 1), end)
+    return last_full_fiscal_year()
+
+
+def build_worth(period, centres: int) -> dict[str, float]:
     from decimal import Decimal
 
     from django.db import transaction
-    from django.utils import timezone
 
     from pracharat.learning.models import Centre
     from pracharat.network.models import PointCost, ServicePoint
     from pracharat.oversight.models import VillagePopulation
 
     started = time.perf_counter()
-    middle = timezone.localdate() - dt.timedelta(days=days // 2)
+    middle = period.start + dt.timedelta(days=period.days // 2)
     points = list(ServicePoint.objects.order_by("pk").values_list("pk", "village_id"))
     with transaction.atomic():
         costs = [
@@ -69,18 +83,14 @@ def build_worth(days: int, centres: int) -> dict[str, float]:
     return {"seconds": time.perf_counter() - started, "costs": len(costs)}
 
 
-def measure(days: int, repeat: int) -> tuple[list, list]:
+def measure(period, repeat: int) -> tuple[list, list]:
     from django.db import connection
     from django.test import Client
-    from django.utils import timezone
 
     from pracharat.accounts.models import User
-    from pracharat.core.numbers import Period
     from pracharat.network.models import ServicePoint
     from pracharat.oversight import worth
 
-    end = timezone.localdate()
-    period = Period(end - dt.timedelta(days=days - 1), end)
     computed = []
     for code in ("", "65"):
         executed = []
@@ -115,7 +125,6 @@ def measure(days: int, repeat: int) -> tuple[list, list]:
 def main(argv: list[str]) -> None:
     database_url = argv[0] if argv and not argv[0].startswith("--") else None
     points = _arg(argv, "--points", 44_000)
-    days = _arg(argv, "--days", 365)
     centres = _arg(argv, "--centres", 2_222)
     repeat = _arg(argv, "--repeat", 5)
     if "--reuse" in argv:  # the database a previous run built (PostgreSQL keeps it)
@@ -126,22 +135,24 @@ def main(argv: list[str]) -> None:
         if database_url:
             os.environ["DATABASE_URL"] = database_url
         django.setup()
-        print("worth_review, reused database", flush=True)
+        period = bench_period(argv)
+        print(f"worth_review, reused database, {period.start} – {period.end}", flush=True)
     else:
         vendor = _django.setup(database_url)
-        print(f"worth_review on {vendor}: {points} points × {days} days, {centres} centres",
-              flush=True)  # fmt: skip
-        timings = build_network(points, days)
+        period = bench_period(argv)
+        print(f"worth_review on {vendor}: {points} points × {period.days} days "
+              f"({period.start} – {period.end}), {centres} centres", flush=True)  # fmt: skip
+        timings = build_network(points, period.days, period.start)
         print(
             f"build: points {timings['points']:.1f} s, daily rows {timings['daily_rows']:,} "
             f"in {timings['daily']:.1f} s, area rows {timings['area_rows']:,} "
             f"in {timings['derived']:.1f} s",
             flush=True,
         )
-        extra = build_worth(days, centres)
+        extra = build_worth(period, centres)
         print(f"costs, populations, centres: {extra['costs']:,} rates in {extra['seconds']:.1f} s",
               flush=True)  # fmt: skip
-    computed, pages = measure(days, repeat)
+    computed, pages = measure(period, repeat)
     print("| review of | points | centres | queries | seconds | classes |")
     print("| --- | --- | --- | --- | --- | --- |")
     for code, n, c, queries, seconds, counts in computed:

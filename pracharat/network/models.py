@@ -419,7 +419,8 @@ class DailyUsage(UsageTotals):
 
 class MonthlyUsage(UsageTotals):
     """One point's usage in one calendar month (``month`` is its first day). ``user_days`` is
-    the sum of daily users: distinct people cannot be added across days."""
+    the sum of daily users: distinct people cannot be added across days; ``max_daily_users``
+    is the most users of one of its days (a lower bound of the month's distinct users)."""
 
     service_point = models.ForeignKey(
         ServicePoint, on_delete=models.CASCADE, related_name="monthly_usage", db_index=False
@@ -429,6 +430,7 @@ class MonthlyUsage(UsageTotals):
     user_days = models.PositiveIntegerField(_("user-days"), default=0)
     active_days = models.PositiveSmallIntegerField(_("days with use"), default=0)
     peak_concurrent = models.PositiveIntegerField(_("peak concurrent users"), default=0)
+    max_daily_users = models.PositiveIntegerField(_("users on the busiest day"), default=0)
 
     objects = MonthlyUsageQuerySet.as_manager()
 

@@ -311,6 +311,7 @@ def recompute_months(month: date, points: set[int]) -> int:
                 n_in=Sum("bytes_in"),
                 n_out=Sum("bytes_out"),
                 n_peak=Max("peak_concurrent"),
+                n_max_users=Max("unique_users"),
             )
         )
         rows = [
@@ -325,6 +326,7 @@ def recompute_months(month: date, points: set[int]) -> int:
                 bytes_in=f["n_in"],
                 bytes_out=f["n_out"],
                 peak_concurrent=f["n_peak"],
+                max_daily_users=f["n_max_users"],
             )
             for f in figures
         ]
@@ -347,6 +349,7 @@ def recompute_months(month: date, points: set[int]) -> int:
                     "bytes_in",
                     "bytes_out",
                     "peak_concurrent",
+                    "max_daily_users",
                 ],
             )
         written += len(rows)

@@ -5,10 +5,11 @@ the method, thresholds and biases are written in docs/worth-review.md.
 For every point in service in the area over the period (default: the last full fiscal year):
 
 - cost: the months' rates from the contract's cost history (``network.contracts``);
-- use, from ``DailyUsage`` (one row per point and day with use): sessions, user-days (users
-  summed per day), active days, traffic, session time, peak concurrent users, and
-  ``unique_users``: the most distinct users on one day, a lower bound of the people who used
-  the point in the period (the rollups keep no distinct count across days);
+- use, from the rollups (:func:`usage`: ``MonthlyUsage`` for the whole months, ``DailyUsage``
+  for the days around them): sessions, user-days (users summed per day), active days,
+  traffic, session time, peak concurrent users, and ``unique_users``: the most distinct users
+  on one day, a lower bound of the people who used the point in the period (the rollups keep
+  no distinct count across days);
 - reach: ``unique_users`` as a share of the village's registered population and households
   (``VillagePopulation``, the latest year not after the period's);
 - reliability, by ``network.sla``'s definitions per point: uptime (down time of incidents from
@@ -640,6 +641,84 @@ def _in_period(period: Period, installed: dt.date | None, ends: dt.date | None) 
     return max(0, (last - first).days + 1)
 
 
+def whole_months(period: Period) -> tuple[dt.date, dt.date] | None:
+    """``[first, stop)``: the first days of the calendar months that lie wholly inside
+    ``period`` (``stop`` is the month after the last), or None when there is none."""
+    first = period.start
+    if first.day != 1:
+        first = thaidate.next_month(first)
+    stop = thaidate.month_start(period.end)
+    if period.end + dt.timedelta(days=1) == thaidate.next_month(stop):
+        stop = thaidate.next_month(stop)
+    return (first, stop) if first < stop else None
+
+
+def usage(code: str, period: Period, point_pk: int | None = None) -> dict[int, dict]:
+    """Each point's use over ``period`` in area ``code``: sessions, user-days, days with use,
+    bytes, session seconds, peak concurrent users and ``users`` (the most on one day).
+
+    The months wholly inside the period are read from ``MonthlyUsage`` (12 rows a point for a
+    fiscal year), the days before and after them from ``DailyUsage``: one or two GROUP BY
+    queries, whose figures add up to the daily rows' exactly (sums add, maxima take the max)."""
+    from pracharat.network.models import DailyUsage, MonthlyUsage
+
+    months = whole_months(period)
+    parts = []
+    edge_days = True
+    if months:
+        first, stop = months
+        edge_days = period.start < first or stop <= period.end
+        parts.append(
+            MonthlyUsage.objects.in_area(code)
+            .filter(month__gte=first, month__lt=stop)
+            .order_by()
+            .values("service_point_id")
+            .annotate(
+                sessions=Sum("sessions"),
+                user_days=Sum("user_days"),
+                days=Sum("active_days"),
+                bytes=Sum(F("bytes_in") + F("bytes_out")),
+                seconds=Sum("session_seconds"),
+                peak=Max("peak_concurrent"),
+                users=Max("max_daily_users"),
+            )
+        )
+        edges = Q(day__gte=period.start, day__lt=first) | Q(day__gte=stop, day__lte=period.end)
+    else:
+        edges = Q(day__gte=period.start, day__lte=period.end)
+    if edge_days:
+        parts.append(
+            DailyUsage.objects.in_area(code)
+            .filter(edges)
+            .order_by()
+            .values("service_point_id")
+            .annotate(
+                sessions=Sum("sessions"),
+                user_days=Sum("unique_users"),
+                days=Count("pk"),
+                bytes=Sum(F("bytes_in") + F("bytes_out")),
+                seconds=Sum("session_seconds"),
+                peak=Max("peak_concurrent"),
+                users=Max("unique_users"),
+            )
+        )
+    merged: dict[int, dict] = {}
+    for part in parts:
+        if point_pk is not None:
+            part = part.filter(service_point_id=point_pk)
+        for f in part:
+            pk = f.pop("service_point_id")
+            have = merged.get(pk)
+            if have is None:
+                merged[pk] = f
+                continue
+            for key in ("sessions", "user_days", "days", "bytes", "seconds"):
+                have[key] += f[key]
+            for key in ("peak", "users"):
+                have[key] = max(have[key], f[key])
+    return merged
+
+
 def review(
     code: str = "",
     period: Period | None = None,
@@ -653,7 +732,7 @@ def review(
     from pracharat.learning.models import Centre, Cohort, CohortStatus, Enrolment
     from pracharat.market.models import Order, OrderStatus
     from pracharat.network import contracts, sla
-    from pracharat.network.models import DailyUsage, Incident, MonthlyUsage, ServicePoint
+    from pracharat.network.models import Incident, MonthlyUsage, ServicePoint
     from pracharat.oversight.models import VillagePopulation
     from pracharat.volunteers.models import VolunteerActivity
 
@@ -676,90 +755,46 @@ def review(
     # 1. the points
     rows: dict[int, Row] = {}
     by_village: dict[str, list[Row]] = defaultdict(list)
-    for p in points_qs.select_related("provider").only(
-        "code",
-        "place_name",
-        "village_id",
-        "latitude",
-        "longitude",
-        "programme",
-        "installed_on",
-        "contract_end",
-        "status",
-        "provider__slug",
-        "provider__name_th",
-        "provider__name_en",
-    ):
+    providers: dict[tuple, str] = {}  # the provider's name in the reader's language
+    for (
+        pk, point_code, place, village, lat, lon, programme, installed, contract_end, status,
+        slug, name_th, name_en,
+    ) in points_qs.values_list(
+        "pk", "code", "place_name", "village_id", "latitude", "longitude", "programme",
+        "installed_on", "contract_end", "status",
+        "provider__slug", "provider__name_th", "provider__name_en",
+    ):  # fmt: skip
+        if (name_th, name_en) not in providers:
+            providers[name_th, name_en] = localised(name_th or "", name_en or "")
         row = Row(
             kind="point",
-            pk=p.pk,
-            code=p.code,
-            name=p.place_name,
-            area_code=str(p.village_id),
-            programme=p.programme,
-            provider=p.provider.name if p.provider else "",
-            provider_slug=p.provider.slug if p.provider else "",
-            latitude=p.latitude,
-            longitude=p.longitude,
-            contract_end=p.contract_end,
-            status=p.status,
-            days_in_service=_in_period(period, p.installed_on, p.contract_end),
+            pk=pk,
+            code=point_code,
+            name=place,
+            area_code=str(village),
+            programme=programme,
+            provider=providers[name_th, name_en],
+            provider_slug=slug or "",
+            latitude=lat,
+            longitude=lon,
+            contract_end=contract_end,
+            status=status,
+            days_in_service=_in_period(period, installed, contract_end),
         )
-        rows[p.pk] = row
+        rows[pk] = row
         by_village[row.area_code].append(row)
 
-    # 2. use over the period, from the daily rollup
-    daily = DailyUsage.objects.in_area(code).filter(day__gte=period.start, day__lte=period.end)
-    if point_pk is not None:
-        daily = daily.filter(service_point_id=point_pk)
-    for f in (
-        daily.order_by()
-        .values("service_point_id")
-        .annotate(
-            n_sessions=Sum("sessions"),
-            n_user_days=Sum("unique_users"),
-            n_days=Count("pk"),
-            n_bytes=Sum(F("bytes_in") + F("bytes_out")),
-            n_seconds=Sum("session_seconds"),
-            n_peak=Max("peak_concurrent"),
-            n_users=Max("unique_users"),
-        )
-    ):
-        row = rows.get(f["service_point_id"])
+    # 2, 3. use over the period and the previous one's user-days, from the rollups
+    for pk, f in usage(code, period, point_pk).items():
+        row = rows.get(pk)
         if row is None:
             continue
-        row.sessions, row.user_days, row.active_days = (
-            f["n_sessions"],
-            f["n_user_days"],
-            f["n_days"],
-        )
-        row.bytes, row.session_seconds = f["n_bytes"], f["n_seconds"]
-        row.peak_concurrent, row.unique_users = f["n_peak"], f["n_users"]
-
-    # 3. the previous period's user-days (monthly rollup when it is whole months)
-    whole_months = previous.start.day == 1 and thaidate.next_month(previous.end) == (
-        previous.end + dt.timedelta(days=1)
-    )
-    if whole_months:
-        before = MonthlyUsage.objects.in_area(code).filter(
-            month__gte=previous.start, month__lte=previous.end
-        )
-        before_sum = Sum("user_days")
-    else:
-        before = DailyUsage.objects.in_area(code).filter(
-            day__gte=previous.start, day__lte=previous.end
-        )
-        before_sum = Sum("unique_users")
-    if point_pk is not None:
-        before = before.filter(service_point_id=point_pk)
-    for pk, n in (
-        before.order_by()
-        .values("service_point_id")
-        .annotate(n=before_sum)
-        .values_list("service_point_id", "n")
-    ):
+        row.sessions, row.user_days, row.active_days = f["sessions"], f["user_days"], f["days"]
+        row.bytes, row.session_seconds = f["bytes"], f["seconds"]
+        row.peak_concurrent, row.unique_users = f["peak"], f["users"]
+    for pk, f in usage(code, previous, point_pk).items():
         if pk in rows:
-            rows[pk].previous_user_days = n
+            rows[pk].previous_user_days = f["user_days"]
 
     # 4, 5. costs: the months' rates (two queries)
     for pk, months in contracts.monthly_costs(points_qs, period.start, period.end).items():

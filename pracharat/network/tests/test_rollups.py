@@ -134,3 +134,25 @@ def test_monthly_and_fiscal_year_totals(khlong_mem_point):
     assert [m["month"] for m in months] == [date(2025, 10, 1), date(2026, 9, 1), date(2026, 10, 1)]
     assert rollups.breakdown("65", date(2025, 10, 1), date(2026, 10, 31))[0]["area_code"] == "6506"
     assert rollups.ranked_points("", date(2026, 9, 1))[0].service_point == p
+
+
+def test_a_month_keeps_its_busiest_day_and_the_migration_fills_old_months(khlong_mem_point):
+    """``MonthlyUsage.max_daily_users`` is the most users of one day: written by the rollup,
+    and filled from the days by migration 0009 for months rolled up before it existed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    p = khlong_mem_point
+    for n, day in enumerate((3, 3, 3, 4, 9)):
+        apply_events([event(p, STOP, bangkok(2026, 3, day, 9 + n), f"s{n}", f"u{n}", 60)])
+    rollups.rollup_pending()
+    month = MonthlyUsage.objects.get(service_point=p, month=date(2026, 3, 1))
+    busiest = max(DailyUsage.objects.filter(service_point=p).values_list("unique_users", flat=True))
+    assert busiest > 1 and month.max_daily_users == busiest
+    assert month.user_days == 5
+
+    MonthlyUsage.objects.update(max_daily_users=0)
+    import_module("pracharat.network.migrations.0009_monthly_max_daily_users").fill(apps, None)
+    month.refresh_from_db()
+    assert month.max_daily_users == busiest

@@ -187,3 +187,62 @@ def test_a_fixed_number_of_queries_whatever_the_area(truth, django_assert_max_nu
         worth.review("65", PERIOD)
     with django_assert_max_num_queries(14):
         worth.review("", PERIOD)
+
+
+@pytest.mark.parametrize(
+    "start, end, tables",
+    [
+        (PERIOD.start, PERIOD.end, {"network_monthlyusage"}),  # the fiscal year: months only
+        (
+            dt.date(2024, 10, 17),
+            dt.date(2025, 3, 9),
+            {"network_monthlyusage", "network_dailyusage"},
+        ),
+        (
+            dt.date(2024, 11, 1),
+            dt.date(2025, 2, 14),
+            {"network_monthlyusage", "network_dailyusage"},
+        ),
+        (dt.date(2025, 1, 5), dt.date(2025, 1, 31), {"network_dailyusage"}),  # inside one month
+        (dt.date(2025, 1, 20), dt.date(2025, 2, 10), {"network_dailyusage"}),  # no whole month
+        (dt.date(2025, 2, 1), dt.date(2025, 2, 28), {"network_monthlyusage"}),
+    ],
+)
+def test_usage_from_whole_months_and_edge_days_equals_the_daily_rows(truth, start, end, tables):
+    """The review reads MonthlyUsage for the months wholly inside the period and DailyUsage for
+    the days around them; every figure equals the one GROUP BY over the daily rows."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    period = Period(start, end)
+    with CaptureQueriesContext(connection) as read:
+        got = worth.usage("65", period)
+    assert {t for q in read.captured_queries for t in tables if t in q["sql"]} == tables
+    assert len(read.captured_queries) == len(tables)
+    expected = {
+        f.pop("service_point_id"): f
+        for f in DailyUsage.objects.in_area("65")
+        .filter(day__gte=start, day__lte=end)
+        .order_by()
+        .values("service_point_id")
+        .annotate(
+            sessions=Sum("sessions"),
+            user_days=Sum("unique_users"),
+            days=Count("pk"),
+            bytes=Sum(F("bytes_in") + F("bytes_out")),
+            seconds=Sum("session_seconds"),
+            peak=Max("peak_concurrent"),
+            users=Max("unique_users"),
+        )
+    }
+    assert expected and got == expected
+
+
+def test_whole_months_of_a_period():
+    assert worth.whole_months(PERIOD) == (PERIOD.start, dt.date(2025, 10, 1))
+    assert worth.whole_months(Period(dt.date(2025, 1, 2), dt.date(2025, 2, 27))) is None
+    assert worth.whole_months(Period(dt.date(2024, 12, 31), dt.date(2025, 2, 28))) == (
+        dt.date(2025, 1, 1),
+        dt.date(2025, 3, 1),
+    )
