@@ -27,18 +27,25 @@ from pracharat.core.lib import thaidate
 from pracharat.network.models import PointCost, ServicePoint
 
 
-def _rate_for(
-    history: list[tuple[dt.date, Decimal]], month: dt.date, contract_end
-) -> Decimal | None:
-    """``history`` sorted by date: the month's rate by the module's rule."""
-    if not history or (contract_end is not None and contract_end < month):
-        return None
+def _rates(
+    history: list[tuple[dt.date, Decimal]], months: list[dt.date], contract_end
+) -> dict[dt.date, Decimal]:
+    """``history`` sorted by date, ``months`` ascending first days: each month's rate by the
+    module's rule (months without one are left out)."""
+    if not history:
+        return {}
     dates = [day for day, _cost in history]
-    at = bisect_right(dates, month)
-    if at:
-        return history[at - 1][1]
-    first_day, first_cost = history[0]
-    return first_cost if thaidate.month_start(first_day) == month else None
+    first_month, first_cost = thaidate.month_start(history[0][0]), history[0][1]
+    rates = {}
+    for month in months:
+        if contract_end is not None and contract_end < month:
+            break
+        at = bisect_right(dates, month)
+        if at:
+            rates[month] = history[at - 1][1]
+        elif first_month == month:
+            rates[month] = first_cost
+    return rates
 
 
 def cost_for(point: ServicePoint, month: dt.date) -> Decimal | None:
@@ -46,21 +53,21 @@ def cost_for(point: ServicePoint, month: dt.date) -> Decimal | None:
     history = list(
         point.costs.order_by("effective_from").values_list("effective_from", "monthly_cost")
     )
-    return _rate_for(history, thaidate.month_start(month), point.contract_end)
+    month = thaidate.month_start(month)
+    return _rates(history, [month], point.contract_end).get(month)
 
 
 def monthly_costs(points, first: dt.date, last: dt.date) -> dict[int, dict[dt.date, Decimal]]:
     """``{point id: {month: cost}}`` for every month from ``first``'s to ``last``'s and every
     point of ``points`` (a queryset or ids) that cost something then; two queries."""
-    if hasattr(points, "values_list"):
-        ends = dict(points.values_list("pk", "contract_end"))
-    else:
-        ends = dict(
-            ServicePoint.objects.filter(pk__in=list(points)).values_list("pk", "contract_end")
-        )
+    if not hasattr(points, "values_list"):
+        points = ServicePoint.objects.filter(pk__in=list(points))
+    ends = dict(points.order_by().values_list("pk", "contract_end"))
     histories: dict[int, list] = defaultdict(list)
     rows = (
-        PointCost.objects.filter(service_point_id__in=list(ends), effective_from__lte=last)
+        PointCost.objects.filter(
+            service_point__in=points.order_by().values("pk"), effective_from__lte=last
+        )
         .order_by("service_point_id", "effective_from")
         .values_list("service_point_id", "effective_from", "monthly_cost")
     )
@@ -73,8 +80,7 @@ def monthly_costs(points, first: dt.date, last: dt.date) -> dict[int, dict[dt.da
         month = thaidate.next_month(month)
     result: dict[int, dict[dt.date, Decimal]] = {}
     for pk, history in histories.items():
-        costs = {m: c for m in months if (c := _rate_for(history, m, ends.get(pk))) is not None}
-        if costs:
+        if costs := _rates(history, months, ends.get(pk)):
             result[pk] = costs
     return result
 
