@@ -2,7 +2,13 @@
 
 ``python -m bench radius_vs_freeradius [--rounds 3] [--starts 20000] [--sessions 10000]
 [--pg postgresql://postgres@127.0.0.1:5432] [--harness DIR] [--radius-args "…"]
-[--latency 10000] [--targets freeradius,pg,sqlite]``
+[--radius-args-b "…"] [--latency 10000] [--targets freeradius,pg,sqlite,pg-b,sqlite-b]
+[--db-prefix pracharat_bench] [--port-base 0]``
+
+``pg-b`` / ``sqlite-b`` are the listener once more with ``--radius-args-b`` (e.g.
+``--processes 2``), interleaved in the same rounds. ``--db-prefix`` names the scratch
+PostgreSQL databases (``<prefix>_fr``, ``<prefix>_vs_fr``, ``<prefix>_vs_fr_b``);
+``--port-base`` gives the targets consecutive UDP ports from there (0: any free port).
 
 The load is ``load.sh`` of the FreeRADIUS reference harness (``../shared/bench/
 freeradius-accounting/``, or ``--harness DIR``), run unchanged: FreeRADIUS's own ``radclient``,
@@ -63,6 +69,11 @@ NAS_IDENTIFIER = "bench-nas-01"  # what the reference's gen_packets.py sends
 DEFAULT_HARNESS = ROOT.parent / "shared" / "bench" / "freeradius-accounting"
 FR_DB = "pracharat_bench_fr"
 PR_DB = "pracharat_bench_vs_fr"
+PORTS: list[int] = []  # --port-base: the ports still to hand out, in order
+
+
+def _port() -> int:
+    return PORTS.pop(0) if PORTS else free_port()
 
 
 def _start_packet(session_id: str, identifier: int) -> bytes:
@@ -144,7 +155,7 @@ class FreeRadius(Target):
         with psycopg.connect(f"{pg}/{FR_DB}", autocommit=True) as conn:
             conn.execute(schema)
         self.tmp = Path(tempfile.mkdtemp(prefix="pracharat-vs-freeradius-"))
-        self.port = free_port()
+        self.port = _port()
         raddb = self._config()
         self.log = self.tmp / "log" / "radius.log"
         self.process = subprocess.Popen(
@@ -260,17 +271,19 @@ print('TABLES ' + json.dumps([AccountingSession._meta.db_table, RollupMark._meta
 
 
 class Pracharat(Target):
-    def __init__(self, pg: str | None, radius_args: list[str]) -> None:
+    def __init__(self, pg: str | None, radius_args: list[str], database: str = "") -> None:
 
         self.pg = pg
+        self.database = database or PR_DB
         self.var = tempfile.mkdtemp(prefix="pracharat-vs-fr-var-")
         self.env = dict(os.environ, PRACHARAT_VAR_DIR=self.var)
         self.env.pop("DATABASE_URL", None)
+        command = " ".join(["pracharat radius", *radius_args])
         if pg:
-            self.name = "pracharat radius → PostgreSQL"
-            self.env["DATABASE_URL"] = fresh_database(pg, PR_DB)
+            self.name = f"{command} → PostgreSQL"
+            self.env["DATABASE_URL"] = fresh_database(pg, self.database)
         else:
-            self.name = "pracharat radius → SQLite"
+            self.name = f"{command} → SQLite"
         code = SETUP % {"ident": NAS_IDENTIFIER, "secret": SECRET}
         done = subprocess.run(
             [PYTHON, "-c", code],
@@ -284,7 +297,7 @@ class Pracharat(Target):
         if done.returncode or not line:
             raise RuntimeError(f"set-up failed:\n{done.stdout}\n{done.stderr}")
         self.sessions_table, self.marks_table = json.loads(line[7:])
-        self.port = free_port()
+        self.port = _port()
         self.process = subprocess.Popen(
             [
                 PYTHON,
@@ -363,7 +376,7 @@ class Pracharat(Target):
 
         super().stop()
         if self.pg:
-            drop_database(self.pg, PR_DB)
+            drop_database(self.pg, self.database)
         shutil.rmtree(self.var, ignore_errors=True)
 
 
@@ -483,6 +496,15 @@ def latency_run(target: Target, count: int, prefix: str, in_flight: int = 100) -
 
 
 def main(argv: list[str]) -> None:
+    global FR_DB, PR_DB
+    if "--help" in argv or "-h" in argv:
+        print(__doc__)
+        return
+    prefix = _arg(argv, "--db-prefix", "pracharat_bench")
+    FR_DB, PR_DB = f"{prefix}_fr", f"{prefix}_vs_fr"
+    base = _arg(argv, "--port-base", 0)
+    PORTS[:] = list(range(base, base + 5)) if base else []
+    radius_args_b = shlex.split(_arg(argv, "--radius-args-b", ""))
     rounds = _arg(argv, "--rounds", 3)
     starts = _arg(argv, "--starts", 20_000)
     sessions = _arg(argv, "--sessions", 10_000)
@@ -506,10 +528,15 @@ def main(argv: list[str]) -> None:
                 targets.append(Pracharat(pg, radius_args))
             elif key == "sqlite":
                 targets.append(Pracharat(None, radius_args))
+            elif key == "pg-b":
+                targets.append(Pracharat(pg, radius_args_b, f"{PR_DB}_b"))
+            elif key == "sqlite-b":
+                targets.append(Pracharat(None, radius_args_b))
         print(
             f"{os.cpu_count()} CPUs; load.sh from {harness}: files of 2000, 2 lanes × -p 50; "
             f"{starts} Starts, {sessions} sessions × 3; {rounds} rounds; "
-            f"pracharat radius {' '.join(radius_args) or '(defaults)'}",
+            f"pracharat radius {' '.join(radius_args) or '(defaults)'}"
+            f"{'; and ' + ' '.join(radius_args_b) if radius_args_b else ''}",
             flush=True,
         )
         for t in targets:  # warm-up as run.sh: 4,000 Starts, untimed

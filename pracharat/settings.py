@@ -441,6 +441,9 @@ WEB_GRACEFUL_TIMEOUT = _positive("WEB_GRACEFUL_TIMEOUT", 20)
 WEB_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", 2000)
 WEB_ACCESS_LOG = env_bool("WEB_ACCESS_LOG", True)
 RADIUS_BIND = env_str("RADIUS_BIND", "127.0.0.1:1813")  # host:port of `pracharat radius`
+# `pracharat radius` processes sharing that port (SO_REUSEPORT, under one supervisor); 1: the
+# listener is the process itself. docs/network.md has the measured figures for more.
+RADIUS_PROCESSES = _positive("RADIUS_PROCESSES", 1)
 
 # --- Production health and metrics (pracharat.core.health, core.heartbeat; docs/deploy.md) ---
 # Listeners and workers write a heartbeat row this often; one older than the stale window is

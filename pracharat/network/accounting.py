@@ -57,6 +57,9 @@ MAX_SESSION_DAYS = 31
 CLOCK_TOLERANCE = timedelta(days=2)
 EPOCH_SANITY = datetime(2015, 1, 1, tzinfo=UTC)
 BIGINT_MAX = 2**63 - 1
+# The listener writes a point's and a NAS's last_seen / last_traffic at most this far behind
+# the newest report (:class:`Liveness`); the health checks count in minutes and hours.
+LIVENESS_RESOLUTION = timedelta(seconds=30)
 
 
 @dataclass(slots=True)
@@ -340,13 +343,52 @@ def local_days(start: datetime, end: datetime) -> list[date]:
 # -- applying ------------------------------------------------------------------------------
 
 
-def apply_events(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
+class Liveness:
+    """Which liveness writes a batch still needs (the listener's, per process): a point's or a
+    NAS's ``last_seen`` / ``last_traffic`` is written only once the newest report moved at least
+    ``resolution`` past what this process last committed. Every batch writing the one row of a
+    busy point would serialise all writers on that row's lock (PostgreSQL) for a figure the
+    health checks read in minutes (heartbeats) and hours (silence); so the stored value lags
+    the newest report by less than ``resolution``. Imports and the simulator pass none and
+    write every batch's newest report exactly."""
+
+    def __init__(self, resolution: timedelta) -> None:
+        self.resolution = resolution
+        self._written: dict[tuple[str, int], datetime] = {}
+        self._lock = threading.Lock()
+
+    def due(self, kind: str, seen: dict[int, datetime]) -> dict[int, datetime]:
+        with self._lock:
+            return {
+                pk: at
+                for pk, at in seen.items()
+                if (last := self._written.get((kind, pk))) is None or at - last >= self.resolution
+            }
+
+    def committed(self, kind: str, written: dict[int, datetime]) -> None:
+        with self._lock:
+            if len(self._written) >= 100_000:  # bounded, whatever the number of devices
+                self._written.clear()
+            for pk, at in written.items():
+                last = self._written.get((kind, pk))
+                self._written[(kind, pk)] = at if last is None else max(last, at)
+
+
+def apply_events(
+    events: Sequence[SessionEvent | NasEvent], liveness: Liveness | None = None
+) -> ApplyResult:
     """Store a batch of events in one transaction. Safe to repeat; retried once if another
-    writer inserted one of the same sessions meanwhile."""
+    writer inserted one of the same sessions meanwhile. With ``liveness``, only the liveness
+    writes it finds due are made (and recorded once committed)."""
     for attempt in (1, 2):
         try:
+            touched: list[tuple[str, dict[int, datetime]]] = []
             with transaction.atomic():
-                return _apply(events)
+                result = _apply(events, liveness, touched)
+            if liveness is not None:
+                for kind, written in touched:
+                    liveness.committed(kind, written)
+            return result
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -376,7 +418,11 @@ def _serialise(events: Sequence[SessionEvent | NasEvent]) -> None:
         cursor.execute(f"SELECT {function}(%s)", [ACCOUNTING_LOCK])
 
 
-def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
+def _apply(
+    events: Sequence[SessionEvent | NasEvent],
+    liveness: Liveness | None = None,
+    touched: list | None = None,
+) -> ApplyResult:
     _serialise(events)
     result = ApplyResult()
     marks: set[tuple[int, date]] = set()  # days of sessions closed by a NAS reboot
@@ -396,6 +442,11 @@ def _apply(events: Sequence[SessionEvent | NasEvent]) -> ApplyResult:
             seen_points[point] = max(event.at, seen_points.get(point, event.at))
             if event.nas_id:
                 seen_nas[event.nas_id] = max(event.at, seen_nas.get(event.nas_id, event.at))
+    if liveness is not None:
+        seen_points = liveness.due("point", seen_points)
+        seen_nas = liveness.due("nas", seen_nas)
+        if touched is not None:
+            touched.extend((("point", seen_points), ("nas", seen_nas)))
     # The last sessions, the marks and the liveness together: on PostgreSQL one statement.
     result.add(_apply_sessions(pending, marks, seen_points, seen_nas))
     return result
@@ -786,8 +837,11 @@ class RequestHandler:
     server answers only committed requests). Raises on database errors, so nothing is
     answered and the NAS retransmits."""
 
-    def __init__(self, directory: NasDirectory) -> None:
+    def __init__(
+        self, directory: NasDirectory, liveness_resolution: timedelta = LIVENESS_RESOLUTION
+    ) -> None:
         self.directory = directory
+        self.liveness = Liveness(liveness_resolution)
         self.totals = ApplyResult()
         self._lock = threading.Lock()  # several writer threads may share the handler
 
@@ -802,7 +856,7 @@ class RequestHandler:
                 connection.close()
         durable_sqlite(connection)
         events, skipped = events_from_requests(batch, self.directory)
-        result = apply_events(events)
+        result = apply_events(events, self.liveness)
         result.skipped += skipped
         with self._lock:
             self.totals.add(result)

@@ -12,8 +12,15 @@ runs (``settings.PERIODIC_JOBS``, ``core.jobs``), however many listeners there a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -52,6 +59,7 @@ class ListenerOptions:
     port: int = 1813
     refresh_interval: float = 10.0  # seconds between NAS table reloads
     server: ServerConfig | None = None
+    reuse_port: bool = False  # SO_REUSEPORT: one of several processes on the port (supervise)
 
 
 async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> AccountingServer:
@@ -79,7 +87,7 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
             free.put_nowait(writer)
 
     server = AccountingServer(directory.lookup_secret, handle, config)
-    await server.start(options.host, options.port)
+    await server.start(options.host, options.port, reuse_port=options.reuse_port)
     logger.info("%d RADIUS devices known", len(directory))
 
     async def every(interval: float, job, name: str) -> None:
@@ -154,3 +162,120 @@ class ListenerThread:
         if self._loop is not None and self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout)
+
+
+# -- several listener processes on one port ------------------------------------------------
+
+
+def free_reusable_port(host: str) -> int:
+    """A port for ``--bind host:0`` with several processes: they must all bind the same one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM (a graceful stop) if the supervisor dies, even by kill -9."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Supervisor:
+    """``pracharat radius --processes N``: N listener processes on one UDP port (SO_REUSEPORT),
+    each with its own event loop, NAS table, writers and database connections, so one GIL is
+    no longer the limit. Each child answers only what it has committed, as a single listener
+    does; a child that dies is started again (after ``restart_delay`` seconds, so one that
+    cannot start does not spin); SIGTERM / SIGINT are passed to the children, which store
+    and answer what they have queued, and the supervisor exits once they have."""
+
+    def __init__(
+        self,
+        command: list[str],
+        processes: int,
+        *,
+        restart_delay: float = 1.0,
+        stop_timeout: float = 30.0,
+    ) -> None:
+        self.command = command
+        self.processes = processes
+        self.restart_delay = restart_delay
+        self.stop_timeout = stop_timeout
+        self.children: dict[int, subprocess.Popen] = {}  # slot -> process
+        self.restarts = 0
+        self._stopping = threading.Event()
+
+    def _spawn(self, slot: int) -> None:
+        # our own command line (child_command), not input
+        child = subprocess.Popen(self.command, preexec_fn=_die_with_parent)  # noqa: S603
+        self.children[slot] = child
+        logger.info("RADIUS listener process %d started (pid %d)", slot, child.pid)
+
+    def stop(self, *_args) -> None:
+        self._stopping.set()
+
+    def run(self) -> int:
+        """Start the children and keep them running until SIGTERM / SIGINT; return the exit
+        status (0 when every child stopped cleanly)."""
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self.stop)
+        for slot in range(self.processes):
+            self._spawn(slot)
+        due: dict[int, float] = {}  # slot -> when to start it again
+        while not self._stopping.wait(0.2):
+            for slot, child in list(self.children.items()):
+                if slot in due or child.poll() is None:
+                    continue
+                logger.error(
+                    "RADIUS listener process %d (pid %d) exited with %s; starting it again",
+                    slot,
+                    child.pid,
+                    child.returncode,
+                )
+                due[slot] = time.monotonic() + self.restart_delay
+            for slot, when in list(due.items()):
+                if time.monotonic() >= when:
+                    del due[slot]
+                    self.restarts += 1
+                    self._spawn(slot)
+        return self._stop_children()
+
+    def _stop_children(self) -> int:
+        running = [c for c in self.children.values() if c.poll() is None]
+        for child in running:
+            child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + self.stop_timeout
+        status = 0
+        for child in running:
+            try:
+                child.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.error("RADIUS listener pid %d did not stop; killing it", child.pid)
+                child.kill()
+                child.wait()
+            status = status or (child.returncode != 0)
+        return int(status)
+
+
+def child_command(options: list[str], host: str, port: int) -> list[str]:
+    """The command line of one supervised listener: the supervisor's options, on the resolved
+    port, as one of the processes sharing it."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [
+        sys.executable,
+        "-m",
+        "pracharat",
+        "radius",
+        *options,
+        "--bind",
+        bind,
+        "--processes",
+        "1",
+        "--reuse-port",
+    ]
+
+
+def default_processes() -> int:
+    """``settings.RADIUS_PROCESSES``, read now."""
+    return int(getattr(settings, "RADIUS_PROCESSES", 1))

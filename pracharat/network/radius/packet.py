@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .dictionary import (
+    FIXED_LENGTH,
     MESSAGE_AUTHENTICATOR,
     PROXY_STATE,
     VENDOR_SPECIFIC,
     AttributeDef,
+    AttrType,
     Code,
     attribute,
 )
@@ -86,13 +88,16 @@ class Packet:
 
     def raw_values(self, key: AttributeKey) -> list[bytes]:
         """All raw values of one attribute, in packet order."""
-        number = attribute(key).number
+        number = _number(key)
         return [value for type_, value in self.attributes if type_ == number]
 
     def get_raw(self, key: AttributeKey) -> bytes | None:
         """The first raw value of an attribute, or ``None``."""
-        values = self.raw_values(key)
-        return values[0] if values else None
+        number = _number(key)
+        for type_, value in self.attributes:
+            if type_ == number:
+                return value
+        return None
 
     def get(self, key: AttributeKey, default: Value | None = None) -> Value | None:
         """The first value of an attribute, typed by the dictionary.
@@ -162,6 +167,35 @@ class Packet:
         return encode_packet(self.code, self.identifier, self.authenticator, self.attributes)
 
 
+_NUMBERS: dict[AttributeKey, int] = {}
+
+
+def _number(key: AttributeKey) -> int:
+    """An attribute's number from its number or name (names resolved once: the hot path asks
+    for the same few on every packet)."""
+    number = _NUMBERS.get(key)
+    if number is None:
+        number = attribute(key).number
+        if len(_NUMBERS) < 1024:
+            _NUMBERS[key] = number
+    return number
+
+
+def _size_rules() -> list[int | None]:
+    """Per attribute number: the only valid value size (fixed-size types), -1 when the value
+    needs :func:`validate`'s other checks, ``None`` when any size will do."""
+    rules: list[int | None] = [None] * 256
+    for number in range(1, 256):
+        attr = attribute(number)
+        rules[number] = FIXED_LENGTH.get(attr.type)
+        if attr.type in (AttrType.IPV6PREFIX, AttrType.VSA):
+            rules[number] = -1
+    return rules
+
+
+_SIZE_RULES = _size_rules()
+
+
 def decode(data: bytes) -> Packet:
     """Parse one UDP payload into a :class:`Packet`, validating structure and value sizes.
 
@@ -177,10 +211,12 @@ def decode(data: bytes) -> Packet:
         raise MalformedPacket(f"Length field {length} is outside 20-4096")
     if length > len(data):
         raise MalformedPacket(f"Length field {length} exceeds the {len(data)} octets received")
-    return Packet(code, identifier, authenticator, list(_decode_attributes(data, length)))
+    return Packet(code, identifier, authenticator, _decode_attributes(data, length))
 
 
-def _decode_attributes(data: bytes, end: int) -> Iterator[tuple[int, bytes]]:
+def _decode_attributes(data: bytes, end: int) -> list[tuple[int, bytes]]:
+    attributes: list[tuple[int, bytes]] = []
+    rules = _SIZE_RULES
     offset = HEADER_LENGTH
     while offset < end:
         if end - offset < 2:
@@ -193,11 +229,16 @@ def _decode_attributes(data: bytes, end: int) -> Iterator[tuple[int, bytes]]:
         if offset + attr_length > end:
             raise MalformedPacket(f"attribute {type_} at offset {offset} overruns the packet")
         value = data[offset + 2 : offset + attr_length]
-        reason = validate(attribute(type_), value)
-        if reason is not None:
-            raise MalformedPacket(reason)
-        yield type_, value
+        rule = rules[type_]
+        # The size table says at once whether validate() can object; only then is it asked
+        # (for the reason's text, or for the few types with other checks).
+        if rule is not None and (rule < 0 or rule != attr_length - 2):
+            reason = validate(attribute(type_), value)
+            if reason is not None:
+                raise MalformedPacket(reason)
+        attributes.append((type_, value))
         offset += attr_length
+    return attributes
 
 
 def encode_attribute(key: AttributeKey, value: object) -> tuple[int, bytes]:

@@ -197,10 +197,16 @@ class AccountingServer(asyncio.DatagramProtocol):
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    async def start(self, host: str = "127.0.0.1", port: int = 1813) -> tuple[str, int]:
-        """Bind the UDP socket and start the batch worker; return the bound address."""
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 1813, *, reuse_port: bool = False
+    ) -> tuple[str, int]:
+        """Bind the UDP socket and start the batch worker; return the bound address.
+        ``reuse_port``: SO_REUSEPORT, so several processes share the port (the kernel spreads
+        the datagrams over them by source address and port)."""
         loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: self, local_addr=(host, port))
+        await loop.create_datagram_endpoint(
+            lambda: self, local_addr=(host, port), reuse_port=reuse_port or None
+        )
         self._workers = [
             loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
             for n in range(max(1, self.config.workers))

@@ -404,3 +404,29 @@ def test_a_writer_thread_keeps_its_connection_from_batch_to_batch(khlong_mem_nas
     assert len(seen) == 3 and seen[0] is not None
     assert all(raw is seen[0] for raw in seen)
     assert AccountingSession.objects.count() == 3
+
+
+def test_listener_writes_liveness_at_its_resolution_not_every_batch(store, khlong_mem_point):
+    """A busy point's row is not rewritten by every batch (all writers would queue on its
+    lock); it moves once the newest report is a resolution past the last one written."""
+    step = store.liveness.resolution
+    store([request("Start", session="a")])
+    store([request("Start", session="b", at=T0 + step / 2)])
+    khlong_mem_point.refresh_from_db()
+    assert khlong_mem_point.last_traffic == T0
+    store([request("Start", session="c", at=T0 + step)])
+    khlong_mem_point.refresh_from_db()
+    assert khlong_mem_point.last_traffic == T0 + step
+    nas = Nas.objects.get()
+    assert nas.last_seen == T0 + step
+    assert AccountingSession.objects.count() == 3
+
+
+def test_imports_write_every_batchs_liveness(khlong_mem_point, khlong_mem_nas):
+    directory = NasDirectory()
+    directory.refresh()
+    for n, at in enumerate((T0, T0 + timedelta(seconds=1))):
+        events, _ = events_from_requests([request("Start", session=f"s{n}", at=at)], directory)
+        apply_events(events)
+    khlong_mem_point.refresh_from_db()
+    assert khlong_mem_point.last_traffic == T0 + timedelta(seconds=1)

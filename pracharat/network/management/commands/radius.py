@@ -6,13 +6,17 @@ import asyncio
 import json
 import logging
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from pracharat.core.heartbeat import Beat
 from pracharat.network.listener import (
     ListenerOptions,
+    Supervisor,
+    child_command,
     default_bind,
+    default_processes,
     default_workers,
+    free_reusable_port,
     parse_bind,
     run,
 )
@@ -41,15 +45,45 @@ class Command(BaseCommand):
             help="batches stored at once (default 2 on PostgreSQL, 1 on SQLite)",
         )
 
-    def handle(self, *args, bind, max_batch, max_delay, workers, **options):
+        parser.add_argument(
+            "--processes",
+            type=int,
+            help="listener processes sharing the port (SO_REUSEPORT) under one supervisor "
+            "that restarts a dead one (default RADIUS_PROCESSES, 1)",
+        )
+        parser.add_argument(
+            "--reuse-port",
+            action="store_true",
+            help="bind with SO_REUSEPORT (what each of --processes does; not needed by hand)",
+        )
+
+    def handle(self, *args, bind, max_batch, max_delay, workers, processes, reuse_port, **options):
         logging.basicConfig(
             level=logging.INFO if options["verbosity"] >= 1 else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
         host, port = parse_bind(bind) if bind else default_bind()
+        processes = processes or default_processes()
+        if processes < 1:
+            raise CommandError("--processes must be at least 1")
+        if processes > 1:
+            port = port or free_reusable_port(host)
+            self.stdout.write(
+                f"RADIUS accounting on {host}:{port} in {processes} processes (Ctrl-C stops)"
+            )
+            self.stdout.flush()
+            own = ["--max-batch", str(max_batch), "--max-delay", str(max_delay)]
+            own += ["--workers", str(workers)] if workers else []
+            own += ["-v", str(options["verbosity"])]
+            supervisor = Supervisor(child_command(own, host, port), processes)
+            status = supervisor.run()
+            if status:
+                raise CommandError("a RADIUS listener process did not stop cleanly")
+            return
         opts = ListenerOptions(
             host=host,
             port=port,
+            reuse_port=reuse_port,
             server=ServerConfig(
                 max_batch=max_batch, max_delay=max_delay, workers=workers or default_workers()
             ),
