@@ -249,13 +249,27 @@ def delete_photo(photo: ProductPhoto, *, actor=None) -> None:
 
 
 def may_keep_search_terms(user) -> bool:
-    """Who opens the search-terms page: staff and provincial officers."""
+    """Who opens the search-terms page: staff, provincial officers and the members of a
+    producer group (a member adds and changes their own groups' entries)."""
     from pracharat.accounts.models import Role
     from pracharat.accounts.scoping import has_role
 
     if user is None or not user.is_authenticated:
         return False
-    return user.is_staff or has_role(user, Role.PROVINCIAL_OFFICER)
+    if user.is_staff or user.is_superuser or has_role(user, Role.PROVINCIAL_OFFICER):
+        return True
+    return ProducerGroup.objects.managed_by(user).exists()
+
+
+def may_keep_any_search_terms(user) -> bool:
+    """Staff and provincial officers: entries that belong to no group (a member's own
+    entries always belong to one of their groups)."""
+    from pracharat.accounts.models import Role
+    from pracharat.accounts.scoping import has_role
+
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or has_role(user, Role.PROVINCIAL_OFFICER)
 
 
 def _terms_area(actor) -> str:
@@ -270,13 +284,27 @@ def _terms_area(actor) -> str:
     return codes[0]
 
 
-def add_search_terms(names: str, kinds: str = "", *, actor=None) -> SearchSynonym:
+def _check_terms_group(group, actor) -> None:
+    if actor is None:
+        return
+    if group is None:
+        if not may_keep_any_search_terms(actor):
+            raise NotAllowed(_("Only provincial officers and staff may change the search terms."))
+    elif not ProducerGroup.objects.managed_by(actor).filter(pk=group.pk).exists():
+        raise NotAllowed(_("Only the group's members may change its search terms."))
+
+
+def add_search_terms(
+    names: str, kinds: str = "", *, actor=None, group: ProducerGroup | None = None
+) -> SearchSynonym:
     """Add a synonym / broader-term entry; every worker's search uses it at once (the lists
-    and the shared ranking cache are invalidated, now and on commit). A person must be staff
-    or a provincial officer; the entry is kept for the officer's province."""
-    if actor is not None and not may_keep_search_terms(actor):
-        raise NotAllowed(_("Only provincial officers and staff may change the search terms."))
-    entry = SearchSynonym(names=names, kinds=kinds, area_code=_terms_area(actor))
+    and the shared ranking cache are invalidated, now and on commit). Without ``group`` a
+    person must be staff or a provincial officer (the entry is kept for the officer's
+    province); with it, a member of the group (the entry is kept for the group and its area,
+    whose officers may change it too)."""
+    _check_terms_group(group, actor)
+    area = group.area_code if group is not None else _terms_area(actor)
+    entry = SearchSynonym(names=names, kinds=kinds, area_code=area, group=group)
     entry.full_clean()
     with transaction.atomic():
         entry.save()
@@ -284,10 +312,29 @@ def add_search_terms(names: str, kinds: str = "", *, actor=None) -> SearchSynony
     return entry
 
 
-def remove_search_terms(entry: SearchSynonym, *, actor=None) -> None:
-    """Remove an entry: staff any, a provincial officer only those of their provinces."""
+def change_search_terms(entry: SearchSynonym, names: str, kinds: str = "", *, actor=None):
+    """Change an entry's names and kinds: staff any, an officer their provinces' ones, a
+    group's member their group's ones (``SearchSynonym.objects.kept_by``); the search uses
+    the change at once."""
     if actor is not None and not SearchSynonym.objects.kept_by(actor).filter(pk=entry.pk).exists():
-        raise NotAllowed(_("Only staff or the officers of its province may remove this entry."))
+        raise NotAllowed(
+            _("Only staff, the officers of its province or its group may change this entry.")
+        )
+    entry.names, entry.kinds = names, kinds
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save(update_fields=["names", "kinds", "updated"])
+        search.synonyms_changed()
+    return entry
+
+
+def remove_search_terms(entry: SearchSynonym, *, actor=None) -> None:
+    """Remove an entry: staff any, a provincial officer only those of their provinces, a
+    group's member only their group's."""
+    if actor is not None and not SearchSynonym.objects.kept_by(actor).filter(pk=entry.pk).exists():
+        raise NotAllowed(
+            _("Only staff, the officers of its province or its group may change this entry.")
+        )
     with transaction.atomic():
         entry.delete()
         search.synonyms_changed()

@@ -458,6 +458,19 @@ class SearchTermsForm(forms.Form):
         help_text=_("Narrower names, separated by commas, e.g. หมอนขิด, หมอนอิง."),
     )
 
+    def __init__(self, *args, groups=None, group_required: bool = False, **kwargs):
+        """``groups``: the producer groups the person may add entries for (a ``group``
+        choice appears); ``group_required`` for a member who is no officer."""
+        super().__init__(*args, **kwargs)
+        if groups is not None:
+            self.fields["group"] = forms.ModelChoiceField(
+                queryset=groups,
+                label=_("For the group"),
+                required=group_required,
+                empty_label=None if group_required else _("(the province, not one group)"),
+                help_text=_("The group's members may change the entry later."),
+            )
+
     def _clean_list(self, name: str) -> str:
         terms = _term_list(self.cleaned_data.get(name, ""))
         if len(terms) > MAX_TERMS:

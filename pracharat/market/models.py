@@ -883,7 +883,8 @@ class SearchSynonym(models.Model):
     """Search terms kept as data (by an officer: the search-terms page or the admin): names
     of one thing in Thai and English that find each other (``ผ้าไหม, silk``), and the
     narrower kinds a search for any of them also finds (``ผ้าทอ`` -> ``ผ้าไหม, ผ้าฝ้าย``).
-    Read by ``search.py``; ``area_code`` says who may remove an entry (docs/thai-search.md)."""
+    Read by ``search.py``; ``area_code`` and ``group`` say who may change an entry (a group's
+    members, the officers of its province, staff; docs/thai-search.md)."""
 
     names = models.TextField(
         _("names"),
@@ -903,6 +904,18 @@ class SearchSynonym(models.Model):
         help_text=_(
             "The province whose officer added the entry and may remove it; empty: the "
             "platform's own lists, kept by staff."
+        ),
+    )
+    group = models.ForeignKey(
+        ProducerGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="search_terms",
+        verbose_name=_("producer group"),
+        help_text=_(
+            "The group whose members added the entry and may change it; empty: an officer's "
+            "or the platform's entry."
         ),
     )
     updated = models.DateTimeField(_("updated"), auto_now=True)

@@ -298,9 +298,11 @@ class TrackingEventQuerySet(models.QuerySet):
 
 class SearchSynonymQuerySet(models.QuerySet):
     def kept_by(self, user):
-        """Search-term entries ``user`` may remove: every entry for staff (and a provincial
-        officer of the whole country), else those added for the officer's own provinces --
-        never the platform's own lists (``area_code`` empty) nor another province's."""
+        """Search-term entries ``user`` may change or remove: every entry for staff (and a
+        provincial officer of the whole country); else those added for the officer's own
+        provinces (a group's entries carry its area) and those of the producer groups the
+        user is a member of -- never the platform's own lists (``area_code`` empty and no
+        group) nor another province's or another group's."""
         from pracharat.accounts.models import Role
         from pracharat.accounts.scoping import area_codes_for
 
@@ -312,6 +314,7 @@ class SearchSynonymQuerySet(models.QuerySet):
         if codes is None:
             return self
         codes = [code for code in codes if code]
-        if not codes:
-            return self.none()
-        return self.filter(area_q(codes))
+        own_groups = Q(group__members__user=user)
+        if codes:
+            return self.filter(area_q(codes) | own_groups).distinct()
+        return self.filter(own_groups).distinct()

@@ -60,6 +60,7 @@ urlpatterns = [
     # Officers: the search's synonym and broader-term lists
     path("search-terms/", terms.search_terms, name="search_terms"),
     path("search-terms/<int:pk>/remove/", terms.search_terms_remove, name="search_terms_remove"),
+    path("search-terms/<int:pk>/edit/", terms.search_terms_edit, name="search_terms_edit"),
     # Payment provider and Thailand Post callbacks (HMAC / bearer, no session)
     *webhook_urlpatterns,
 ]

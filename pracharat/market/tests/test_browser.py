@@ -256,3 +256,61 @@ def test_pay_from_one_phone_then_cash_on_delivery_and_the_groups_label(
     assert "ต.ท่าช้าง" in text or "ท่าช้าง" in text
     assert tracking in text and f"เก็บเงิน {cod.total:,.2f} บาท" in text
     seller.context.close()
+
+
+def _submit(page, form: str) -> None:
+    with page.expect_navigation():
+        page.click(f"[data-test={form}] button[type=submit]")
+
+
+def test_order_settings_and_search_terms_fit_360px_and_their_forms_submit(
+    page, browser, chili_group, producer, phitsanulok_officer
+):
+    """The seller's order settings, the search-terms page and a group's own entry being
+    changed: no horizontal scroll at 360 px, and each form saves what was typed."""
+    from pracharat.market.models import SearchSynonym
+
+    settings_url = f"/market/seller/groups/{chili_group.code}/settings/"
+    testing.log_in(page, producer)
+    testing.assert_fits_the_phone(page, [settings_url])
+    page.fill("[data-test=group-settings-form] input[name=payment_hours]", "48")
+    _submit(page, "group-settings-form")
+    chili_group.refresh_from_db()
+    assert chili_group.payment_hours == 48
+    testing.assert_fits_the_phone(page, [settings_url])  # with the saved message
+
+    page.goto("/market/seller/")
+    with page.expect_navigation():
+        page.click("[data-test=seller-search-terms]")  # the seller's menu leads there
+    assert page.url.endswith("/market/search-terms/")
+    testing.assert_fits_the_phone(page, ["/market/search-terms/"])
+    page.fill("[data-test=search-terms-form] input[name=names]", "น้ำพริกตาแดง, jaew")
+    page.select_option("[data-test=search-terms-form] select[name=group]", str(chili_group.pk))
+    _submit(page, "search-terms-form")
+    entry = SearchSynonym.objects.get(names="น้ำพริกตาแดง, jaew")
+    assert entry.group == chili_group
+    testing.assert_fits_the_phone(page, ["/market/search-terms/"])  # with the entry's row
+
+    with page.expect_navigation():
+        page.click(f"[data-test=edit-{entry.pk}]")
+    testing.assert_fits_the_phone(page, [f"/market/search-terms/{entry.pk}/edit/"])
+    page.fill("[data-test=search-terms-edit-form] input[name=kinds]", "น้ำพริกตาแดงสูตรโบราณ")
+    _submit(page, "search-terms-edit-form")
+    entry.refresh_from_db()
+    assert entry.kinds == "น้ำพริกตาแดงสูตรโบราณ"
+
+    officer = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="th-TH",
+        base_url=page.url.split("/market")[0],
+    ).new_page()
+    testing.log_in(officer, phitsanulok_officer)
+    officer.goto("/market/")
+    with officer.expect_navigation():
+        officer.click("[data-test=search-terms-link]")  # the officer's header leads there
+    testing.assert_fits_the_phone(officer, ["/market/search-terms/"])
+    officer.fill("[data-test=search-terms-form] input[name=names]", "หมอน, pillow")
+    with officer.expect_navigation():
+        officer.click("[data-test=search-terms-form] button[type=submit]")
+    assert SearchSynonym.objects.get(names="หมอน, pillow").area_code == "65"
+    officer.context.close()

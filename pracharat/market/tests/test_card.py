@@ -73,3 +73,33 @@ def test_catalogue_queries_do_not_grow_with_the_cards(client, chili_group):
         product = make_product(chili_group, f"น้ำพริกที่ {i}", "10.00")
         actions.add_photo(product, product_photo())
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"category": "food", "province": "65", "min_price": "10", "max_price": "x"}],
+)
+def test_the_catalogue_filters_are_the_markup_django_s_widgets_would_render(data):
+    """``filter_field`` builds the filters' HTML in Python; it says what Django's
+    ``{{ field.label_tag }}{{ field }}`` says (attributes in any order), errors included."""
+    from types import SimpleNamespace
+
+    from django.test.html import parse_html
+
+    from pracharat.market.forms import CatalogueForm
+    from pracharat.market.templatetags.market import filter_field
+
+    categories = [
+        SimpleNamespace(slug="food", name="อาหาร"),
+        SimpleNamespace(slug="x", name="<ผ้า & ทอ>"),
+    ]
+    provinces = [
+        SimpleNamespace(code="65", name="พิษณุโลก"),
+        SimpleNamespace(code="50", name="เชียงใหม่"),
+    ]
+    form = CatalogueForm(data, categories=categories, provinces=provinces)
+    form.is_valid()
+    for name in ("category", "province", "min_price", "max_price"):
+        bound = form[name]
+        assert parse_html(filter_field(bound)) == parse_html(str(bound.label_tag()) + str(bound))
+    assert ("aria-invalid" in filter_field(form["max_price"])) == (data is not None)

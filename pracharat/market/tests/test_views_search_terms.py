@@ -100,12 +100,118 @@ def test_nobody_else_may_open_or_change_the_terms(client, buyer, producer, chili
     entry = SearchSynonym.objects.create(names="หมอน, pillow")
     before = SearchSynonym.objects.count()
     assert client.get(URL).status_code == 302  # to the login page
-    for person in (buyer, producer):
-        client.force_login(person)
-        assert client.get(URL).status_code == 403
-        assert client.post(URL, {"names": "ขยะ, junk"}).status_code == 403
-        assert client.post(_remove_url(entry)).status_code == 403
+    client.force_login(buyer)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"names": "ขยะ, junk"}).status_code == 403
+    assert client.post(_remove_url(entry)).status_code == 403
+    assert client.post(_edit_url(entry), {"names": "ขยะ, junk"}).status_code == 403
+    # a group's member opens the page, but adds only for a group and keeps only its entries
+    client.force_login(producer)
+    assert client.get(URL).status_code == 200
+    assert client.post(URL, {"names": "ขยะ, junk"}).status_code == 400
+    assert client.post(_remove_url(entry)).status_code == 404
+    assert client.post(_edit_url(entry), {"names": "ขยะ, junk"}).status_code == 404
     assert SearchSynonym.objects.count() == before
+    assert SearchSynonym.objects.get(pk=entry.pk).names == "หมอน, pillow"
+
+
+def _edit_url(entry) -> str:
+    return reverse("market:search_terms_edit", args=[entry.pk])
+
+
+@pytest.fixture
+def chili(chili_group):
+    return make_product(chili_group, "น้ำพริกตาแดงสูตรโบราณ", "60.00", category="food")
+
+
+def test_a_group_member_adds_changes_and_removes_their_group_s_entry(
+    client, producer, chili_group, chili
+):
+    client.force_login(producer)
+    assert titles("jaew") == []
+    response = client.post(URL, {"names": "น้ำพริกตาแดง, jaew", "group": chili_group.pk})
+    assert response.status_code == 302
+    entry = SearchSynonym.objects.get(names="น้ำพริกตาแดง, jaew")
+    assert entry.group == chili_group and entry.area_code == chili_group.area_code
+    assert titles("jaew") == ["น้ำพริกตาแดงสูตรโบราณ"]
+    page = client.get(URL).content.decode()
+    assert _edit_url(entry) in page and _remove_url(entry) in page and chili_group.name in page
+
+    assert client.get(_edit_url(entry)).status_code == 200
+    response = client.post(_edit_url(entry), {"names": "น้ำพริกตาแดง, redeye"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.names == "น้ำพริกตาแดง, redeye" and entry.group == chili_group
+    assert titles("jaew") == []  # the change is used at once, the cached ranking too
+    assert titles("redeye") == ["น้ำพริกตาแดงสูตรโบราณ"]
+
+    logged = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SearchSynonym), object_pk=str(entry.pk)
+    )
+    assert client.post(_remove_url(entry)).status_code == 302
+    assert not SearchSynonym.objects.filter(pk=entry.pk).exists()
+    assert [e.action for e in logged.filter(actor=producer).order_by("pk")] == [
+        LogEntry.Action.CREATE,
+        LogEntry.Action.UPDATE,
+        LogEntry.Action.DELETE,
+    ]
+
+
+def test_a_member_keeps_only_their_own_group_s_entries(
+    client, producer, chili_group, weaving_group, phitsanulok_officer, chiangmai_officer
+):
+    other = SearchSynonym.objects.create(
+        names="ผ้าซิ่น, sarong", group=weaving_group, area_code=weaving_group.area_code
+    )
+    client.force_login(producer)
+    # another group is no choice: refused, nothing added
+    response = client.post(URL, {"names": "หมอน, pillow", "group": weaving_group.pk})
+    assert response.status_code == 400
+    assert not SearchSynonym.objects.filter(names="หมอน, pillow").exists()
+    page = client.get(URL).content.decode()
+    assert _edit_url(other) not in page and _remove_url(other) not in page
+    assert client.get(_edit_url(other)).status_code == 404
+    assert client.post(_edit_url(other), {"names": "ขยะ, junk"}).status_code == 404
+    assert client.post(_remove_url(other)).status_code == 404
+    assert SearchSynonym.objects.get(pk=other.pk).names == "ผ้าซิ่น, sarong"
+
+    # the officers of the group's province change it; another province's do not
+    own = SearchSynonym.objects.create(
+        names="แจ่ว, jaew", group=chili_group, area_code=chili_group.area_code
+    )
+    client.force_login(chiangmai_officer)
+    assert client.post(_edit_url(own), {"names": "ขยะ, junk"}).status_code == 404
+    assert client.post(_edit_url(other), {"names": "ผ้าซิ่น, tube skirt"}).status_code == 302
+    client.force_login(phitsanulok_officer)
+    assert client.post(_edit_url(own), {"names": "แจ่ว, jaew, dip"}).status_code == 302
+    assert SearchSynonym.objects.get(pk=own.pk).names == "แจ่ว, jaew, dip"
+    assert SearchSynonym.objects.get(pk=other.pk).names == "ผ้าซิ่น, tube skirt"
+
+
+def test_a_bad_change_keeps_the_entry_and_says_why_in_thai(officer, chili_group):
+    entry = SearchSynonym.objects.create(
+        names="แจ่ว, jaew", group=chili_group, area_code=chili_group.area_code
+    )
+    with translation.override("th"):
+        response = officer.post(_edit_url(entry), {"names": "แจ่ว"}, HTTP_ACCEPT_LANGUAGE="th")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "ใส่ชื่อของสิ่งเดียวกันอย่างน้อยสองชื่อ" in page and "แก้ไขรายการคำค้น" in page
+    assert SearchSynonym.objects.get(pk=entry.pk).names == "แจ่ว, jaew"
+
+
+def test_the_page_is_linked_from_the_seller_s_menu_and_the_officer_s_header(
+    client, producer, chili_group, phitsanulok_officer, buyer
+):
+    client.force_login(producer)
+    assert f'href="{URL}"' in client.get(reverse("market:seller")).content.decode()
+    assert f'href="{URL}"' in client.get(reverse("market:index")).content.decode()
+    client.force_login(phitsanulok_officer)
+    assert f'href="{URL}"' in client.get(reverse("market:index")).content.decode()
+    client.force_login(buyer)
+    assert f'href="{URL}"' not in client.get(reverse("market:index")).content.decode()
+    client.logout()
+    assert f'href="{URL}"' not in client.get(reverse("market:index")).content.decode()
 
 
 @pytest.mark.parametrize(
