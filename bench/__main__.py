@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark module in bench/ (each has ``main(argv) -> None``).
 
-``python -m bench network_radius [ARGS…]`` runs one, passing it ARGS. Each module runs in its
+``python -m bench network_radius [ARGS…]`` runs one, passing it ARGS; ``python -m bench NAME
+--help`` prints that module's docstring (its usage) and runs nothing. Each module runs in its
 own process, so each can configure Django (SQLite or PostgreSQL, its own scratch database) as
 it needs. Figures go to stdout; the write-up with measured numbers is docs/benchmarks.md.
 """
@@ -20,6 +21,11 @@ def main(argv: list[str]) -> int:
         m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_")
     )
     args = argv[1:]
+    if names and ("--help" in args or "-h" in args):
+        import importlib
+
+        print(importlib.import_module(f"bench.{names[0]}").__doc__ or f"bench {names[0]}")
+        return 0
     failed = []
     for name in names:
         print(f"== bench {name}", flush=True)
