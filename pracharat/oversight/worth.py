@@ -653,6 +653,24 @@ def whole_months(period: Period) -> tuple[dt.date, dt.date] | None:
     return (first, stop) if first < stop else None
 
 
+def _per_point(rows, user_days, days, busiest_day: str):
+    """One GROUP BY per point of daily or monthly rollup rows, under the names :func:`usage`
+    returns; the two tables differ only in how user-days, days and a day's users are kept."""
+    return (
+        rows.order_by()
+        .values("service_point_id")
+        .annotate(
+            sessions=Sum("sessions"),
+            user_days=user_days,
+            days=days,
+            bytes=Sum(F("bytes_in") + F("bytes_out")),
+            seconds=Sum("session_seconds"),
+            peak=Max("peak_concurrent"),
+            users=Max(busiest_day),
+        )
+    )
+
+
 def usage(code: str, period: Period, point_pk: int | None = None) -> dict[int, dict]:
     """Each point's use over ``period`` in area ``code``: sessions, user-days, days with use,
     bytes, session seconds, peak concurrent users and ``users`` (the most on one day).
@@ -668,40 +686,14 @@ def usage(code: str, period: Period, point_pk: int | None = None) -> dict[int, d
     if months:
         first, stop = months
         edge_days = period.start < first or stop <= period.end
-        parts.append(
-            MonthlyUsage.objects.in_area(code)
-            .filter(month__gte=first, month__lt=stop)
-            .order_by()
-            .values("service_point_id")
-            .annotate(
-                sessions=Sum("sessions"),
-                user_days=Sum("user_days"),
-                days=Sum("active_days"),
-                bytes=Sum(F("bytes_in") + F("bytes_out")),
-                seconds=Sum("session_seconds"),
-                peak=Max("peak_concurrent"),
-                users=Max("max_daily_users"),
-            )
-        )
+        monthly = MonthlyUsage.objects.in_area(code).filter(month__gte=first, month__lt=stop)
+        parts.append(_per_point(monthly, Sum("user_days"), Sum("active_days"), "max_daily_users"))
         edges = Q(day__gte=period.start, day__lt=first) | Q(day__gte=stop, day__lte=period.end)
     else:
         edges = Q(day__gte=period.start, day__lte=period.end)
     if edge_days:
-        parts.append(
-            DailyUsage.objects.in_area(code)
-            .filter(edges)
-            .order_by()
-            .values("service_point_id")
-            .annotate(
-                sessions=Sum("sessions"),
-                user_days=Sum("unique_users"),
-                days=Count("pk"),
-                bytes=Sum(F("bytes_in") + F("bytes_out")),
-                seconds=Sum("session_seconds"),
-                peak=Max("peak_concurrent"),
-                users=Max("unique_users"),
-            )
-        )
+        daily = DailyUsage.objects.in_area(code).filter(edges)
+        parts.append(_per_point(daily, Sum("unique_users"), Count("pk"), "unique_users"))
     merged: dict[int, dict] = {}
     for part in parts:
         if point_pk is not None:
