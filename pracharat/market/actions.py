@@ -248,19 +248,6 @@ def delete_photo(photo: ProductPhoto, *, actor=None) -> None:
 # --- Search terms -----------------------------------------------------------------------------
 
 
-def may_keep_search_terms(user) -> bool:
-    """Who opens the search-terms page: staff, provincial officers and the members of a
-    producer group (a member adds and changes their own groups' entries)."""
-    from pracharat.accounts.models import Role
-    from pracharat.accounts.scoping import has_role
-
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff or user.is_superuser or has_role(user, Role.PROVINCIAL_OFFICER):
-        return True
-    return ProducerGroup.objects.managed_by(user).exists()
-
-
 def may_keep_any_search_terms(user) -> bool:
     """Staff and provincial officers: entries that belong to no group (a member's own
     entries always belong to one of their groups)."""
@@ -270,6 +257,14 @@ def may_keep_any_search_terms(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.is_staff or user.is_superuser or has_role(user, Role.PROVINCIAL_OFFICER)
+
+
+def may_keep_search_terms(user) -> bool:
+    """Who opens the search-terms page: staff, provincial officers and the members of a
+    producer group (a member adds and changes their own groups' entries)."""
+    if may_keep_any_search_terms(user):
+        return True
+    return user is not None and ProducerGroup.objects.managed_by(user).exists()
 
 
 def _terms_area(actor) -> str:
@@ -312,14 +307,19 @@ def add_search_terms(
     return entry
 
 
-def change_search_terms(entry: SearchSynonym, names: str, kinds: str = "", *, actor=None):
-    """Change an entry's names and kinds: staff any, an officer their provinces' ones, a
-    group's member their group's ones (``SearchSynonym.objects.kept_by``); the search uses
-    the change at once."""
+def _check_kept(entry: SearchSynonym, actor) -> None:
+    """The one scope for changing or removing an entry: ``SearchSynonym.objects.kept_by``."""
     if actor is not None and not SearchSynonym.objects.kept_by(actor).filter(pk=entry.pk).exists():
         raise NotAllowed(
             _("Only staff, the officers of its province or its group may change this entry.")
         )
+
+
+def change_search_terms(entry: SearchSynonym, names: str, kinds: str = "", *, actor=None):
+    """Change an entry's names and kinds: staff any, an officer their provinces' ones, a
+    group's member their group's ones (``SearchSynonym.objects.kept_by``); the search uses
+    the change at once."""
+    _check_kept(entry, actor)
     entry.names, entry.kinds = names, kinds
     entry.full_clean()
     with transaction.atomic():
@@ -331,10 +331,7 @@ def change_search_terms(entry: SearchSynonym, names: str, kinds: str = "", *, ac
 def remove_search_terms(entry: SearchSynonym, *, actor=None) -> None:
     """Remove an entry: staff any, a provincial officer only those of their provinces, a
     group's member only their group's."""
-    if actor is not None and not SearchSynonym.objects.kept_by(actor).filter(pk=entry.pk).exists():
-        raise NotAllowed(
-            _("Only staff, the officers of its province or its group may change this entry.")
-        )
+    _check_kept(entry, actor)
     with transaction.atomic():
         entry.delete()
         search.synonyms_changed()

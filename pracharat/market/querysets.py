@@ -313,8 +313,8 @@ class SearchSynonymQuerySet(models.QuerySet):
         codes = area_codes_for(user, roles={Role.PROVINCIAL_OFFICER})
         if codes is None:
             return self
+        from pracharat.market.models import ProducerGroup
+
         codes = [code for code in codes if code]
-        own_groups = Q(group__members__user=user)
-        if codes:
-            return self.filter(area_q(codes) | own_groups).distinct()
-        return self.filter(own_groups).distinct()
+        own_groups = Q(group__in=ProducerGroup.objects.managed_by(user).values("pk"))
+        return self.filter(area_q(codes) | own_groups if codes else own_groups)
