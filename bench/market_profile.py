@@ -9,7 +9,8 @@ product page of the 5,000th product, the search ``/market/?q=น้ำพริ�
 the same requests with cProfile, printing the top functions by cumulative time per page.
 
 ``--top N`` sets how many rows to print (default 25); ``--page NAME`` restricts to one of
-catalogue, detail, search, trivial. Nothing is listened on; no network.
+catalogue, detail, search, trivial; ``--var-dir DIR`` keeps the scratch SQLite database in DIR
+and reuses it when it is already built there. Nothing is listened on; no network.
 """
 
 from __future__ import annotations
@@ -30,15 +31,21 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--page", default=None)
+    parser.add_argument("--var-dir", default=None)
     args = parser.parse_args(argv)
 
-    vendor = _django.setup(args.database_url)
+    vendor = _django.setup(args.database_url, args.var_dir)
     from django.conf import settings
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
     settings.ALLOWED_HOSTS = ["*"]
-    detail_pk = build(10_000, reference_lists(REFERENCE / "load.py"))
+    from pracharat.market.models import Product
+
+    if Product.objects.filter(sku="TH-04999").exists():  # built before in --var-dir
+        detail_pk = Product.objects.get(sku="TH-04999").pk
+    else:
+        detail_pk = build(10_000, reference_lists(REFERENCE / "load.py"))
     try:
         trivial = reverse("healthz")
     except NoReverseMatch:

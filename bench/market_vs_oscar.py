@@ -15,6 +15,15 @@ The reference is ``../shared/bench/django-oscar/`` used as it is (read its READM
   page and ``/market/?q=น้ำพริก``;
 - prints every run and the medians, and the ratio of ours to oscar's.
 
+Our side requests a spread of URLs, not one (``--spread``, the default; ``--single`` measures
+the reference's three URLs alone, as it measures oscar): each wrk request picks at random
+(wrk's Lua ``request`` hook) among ``spread_paths``: for the catalogue 20 listings (pages
+1-10 of all products, each of the 5 categories' pages 1-2), for the product page 1,000
+different products of the 10,000 (fixed seed), for search ``น้ำพริก`` pages 1-3 and 9 other
+product words of the reference's list. So a cached part helps only as often as real
+visitors would repeat it, and misses (a product page nobody opened since the last write)
+are in the figures.
+
 Both servers run on 127.0.0.1 only, for a fixed time. ``--oscar-search whoosh`` runs the
 reference's Whoosh variant instead of its default (simple) backend.
 """
@@ -127,9 +136,42 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def wrk(url: str, seconds: int) -> str:
+def spread_paths(pks: list[int], words: list[str]) -> dict[str, list[str]]:
+    """The URLs each page's wrk run picks from (see the module's doc)."""
+    rng = random.Random(2569)
+    slugs = ("food", "textiles", "rice", "crafts", "herbal")
+    catalogue = [f"/market/?page={n}" for n in range(1, 11)]
+    catalogue += [f"/market/?category={slug}&page={n}" for slug in slugs for n in (1, 2)]
+    others = [w for w in words if not w.startswith("น้ำพริก")]
+    search = [f"/market/?q={quote('น้ำพริก')}&page={n}" for n in (1, 2, 3)]
+    search += [f"/market/?q={quote(w)}" for w in rng.sample(others, 9)]
+    return {
+        "catalogue": catalogue,
+        "detail": [f"/market/products/{pk}/" for pk in rng.sample(pks, 1000)],
+        "search": search,
+    }
+
+
+def lua_script(paths: list[str], folder: Path) -> Path:
+    """A wrk script that sends each request to one of ``paths`` at random."""
+    script = folder / f"paths-{abs(hash(tuple(paths)))}.lua"
+    listed = ",\n".join('  "' + p.replace('"', '\\"') + '"' for p in paths)
+    script.write_text(
+        "local paths = {\n" + listed + "\n}\n"
+        "local counter = 0\n"
+        "function setup(thread) counter = counter + 1; thread:set('id', counter) end\n"
+        "function init(args) math.randomseed(os.time() * 1000 + (id or 0)) end\n"
+        "function request() return wrk.format('GET', paths[math.random(#paths)]) end\n",
+        encoding="utf-8",
+    )
+    return script
+
+
+def wrk(url: str, seconds: int, script: Path | None = None) -> str:
     done = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "60s", "--latency", url],
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "60s", "--latency"]
+        + (["-s", str(script)] if script else [])
+        + [url],
         capture_output=True,
         text=True,
         check=True,
@@ -137,7 +179,7 @@ def wrk(url: str, seconds: int) -> str:
     return done.stdout
 
 
-def run_ours(port: int, paths: dict[str, str], seconds: int, log: Path) -> dict[str, dict]:
+def run_ours(port: int, paths: dict[str, list[str]], seconds: int, log: Path) -> dict[str, dict]:
     from bench.market_load import _wait
 
     server = subprocess.Popen(
@@ -159,12 +201,19 @@ def run_ours(port: int, paths: dict[str, str], seconds: int, log: Path) -> dict[
     try:
         _wait(port)
         base = f"http://127.0.0.1:{port}"
+
+        def run(page, seconds):
+            urls = paths[page]
+            if len(urls) == 1:
+                return wrk(base + urls[0], seconds)
+            return wrk(base + "/", seconds, lua_script(urls, log.parent))
+
         for page in PAGES:  # warm-up, as bench.sh
-            wrk(base + paths[page], 3)
+            run(page, 3)
             time.sleep(1)
         results = {}
         for page in PAGES:
-            results[page] = parse_wrk(wrk(base + paths[page], seconds))
+            results[page] = parse_wrk(run(page, seconds))
             time.sleep(1)
         return results
     finally:
@@ -228,22 +277,36 @@ def main(argv: list[str]) -> None:
         help="keep the reference's quiet-machine guards on, waiting up to SECONDS for a quiet "
         "machine per measurement, 2 attempts (default 0: guards off)",
     )
+    parser.add_argument(
+        "--single",
+        action="store_true",
+        help="our side on the reference's three URLs alone, not the spread",
+    )
     args = parser.parse_args(argv)
     if not Path(args.anchor, "shop", "db.sqlite3").exists():
         sys.exit(f"no oscar shop in {args.anchor}: run {REFERENCE / 'setup.sh'} first")
 
     _django.setup(None)  # SQLite, as the reference
-    pk = build(10_000, reference_lists(REFERENCE / "load.py"))
+    lists = reference_lists(REFERENCE / "load.py")
+    pk = build(10_000, lists)
     from django.db import connection
 
+    from pracharat.market.models import Product
+
+    pks = sorted(Product.objects.values_list("pk", flat=True))
     connection.close()
-    paths = {
-        "catalogue": "/market/",
-        "detail": f"/market/products/{pk}/",
-        "search": "/market/?q=" + quote("น้ำพริก"),
-    }
+    if args.single:
+        paths = {
+            "catalogue": ["/market/"],
+            "detail": [f"/market/products/{pk}/"],
+            "search": ["/market/?q=" + quote("น้ำพริก")],
+        }
+    else:
+        paths = spread_paths(pks, lists["WORDS"])
     scratch = Path(tempfile.mkdtemp(prefix="pracharat-vs-oscar-"))
-    print(f"ours: 10,000 products, pages {paths}; logs in {scratch}", flush=True)
+    shown = {page: urls[:3] + (["..."] if len(urls) > 3 else []) for page, urls in paths.items()}
+    counts = {page: len(urls) for page, urls in paths.items()}
+    print(f"ours: 10,000 products, URLs {counts}: {shown}; logs in {scratch}", flush=True)
     print(
         f"{'run':>3} {'page':<10} {'side':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'errors':>6}"

@@ -40,7 +40,7 @@ from pracharat.core.lib.images import Picture
 from pracharat.core.lib.phone import PhoneError, normalise_phone
 from pracharat.core.limits import Limit
 from pracharat.core.transitions import Machine, Step
-from pracharat.market import notifications, search
+from pracharat.market import fragments, notifications, search
 from pracharat.market.lib import promptpay, s10
 from pracharat.market.models import (
     DELIVERED_STATUS,
@@ -530,6 +530,7 @@ def _checkout(quantities, buyer, buyer_user, shipping_service, services, pay_by,
             if not taken:
                 left = Product.objects.filter(pk=pid).values_list("stock", flat=True).first() or 0
                 raise OutOfStock(products[pid], left)
+        fragments.changed()  # the stock shown on cards and product pages
 
         by_group: dict[int, list[Product]] = defaultdict(list)
         for pid in quantities:
@@ -987,6 +988,7 @@ def _restock(order: Order) -> None:
         "product_id", "quantity"
     ):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    fragments.changed()
 
 
 #: How many unpaid orders one transaction of ``expire_orders`` takes.

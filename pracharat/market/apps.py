@@ -35,6 +35,7 @@ class MarketConfig(AppConfig):
         from pracharat.market.panels import area_panel  # the web side's area panel
 
         registry.area_panel(area_panel)
+        self._connect_fragments(models)
         from pracharat.market import numbers
 
         registry.area_numbers("market", numbers.area_numbers)
@@ -52,3 +53,29 @@ class MarketConfig(AppConfig):
         audit.register(models.SearchSynonym)
         audit.register(models.Order, personal=ORDER_PERSONAL_FIELDS)
         audit.register(models.Payment, personal=["note"])
+
+    @staticmethod
+    def _connect_fragments(models):
+        """Every save or delete of what the shop window's cached parts show starts a new
+        catalogue generation (``fragments``): through actions, the admin and its inlines
+        alike. Stock changes by conditional UPDATE call ``fragments.changed`` themselves."""
+        from django.db.models.signals import post_delete, post_save
+
+        from pracharat.geo import models as geo
+        from pracharat.market import fragments
+
+        for model in (models.Product, models.ProducerGroup, models.Category):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    fragments.on_listing_write, sender=model, dispatch_uid="market-fragments"
+                )
+        for model in (
+            models.ProductPhoto,
+            models.Rating,
+            geo.Village,
+            geo.SubDistrict,
+            geo.District,
+            geo.Province,
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(fragments.on_write, sender=model, dispatch_uid="market-fragments")

@@ -453,6 +453,39 @@ def _in_given_order(ids: list[int]) -> RawSQL:
     return RawSQL("""instr(%s, ',' || "market_product"."id" || ',')""", (marked,))
 
 
+def _filtered(category, area, min_price, max_price):
+    qs = Product.objects.active()
+    if category:
+        qs = qs.in_category(category)
+    if area:
+        qs = qs.in_area(area)
+    return qs.price_between(min_price, max_price)
+
+
+def _filter_key(category, area, min_price, max_price) -> tuple:
+    category_key = category.pk if isinstance(category, Category) else category
+    return (category_key, area, str(min_price), str(max_price))
+
+
+def ranked_ids(
+    q: str,
+    *,
+    category: Category | str | None = None,
+    area: str | None = None,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+) -> list[int]:
+    """Ids of what ``search_products(q, ...)`` finds, best first, at most ``RESULT_CAP``:
+    the cached ranking when there is one, with no product row read. They are current:
+    every write that changes which products match (a product, its group, a category; see
+    ``fragments``) starts a new ranking generation. ``[]`` when ``q`` has no words."""
+    query = plan(q) if q else None
+    if not query:
+        return []
+    filters = (category, area, min_price, max_price)
+    return _ranked_ids(query, _filtered(*filters), _filter_key(*filters))[0]
+
+
 def search_products(
     q: str = "",
     *,
@@ -475,17 +508,10 @@ def search_products(
       rows themselves are always read fresh (a product taken off sale disappears at once).
     - ``limit``/``offset`` slice the result; leave ``limit`` None to paginate it yourself.
     """
-    qs = Product.objects.active()
-    if category:
-        qs = qs.in_category(category)
-    if area:
-        qs = qs.in_area(area)
-    qs = qs.price_between(min_price, max_price)
+    qs = _filtered(category, area, min_price, max_price)
     query = plan(q) if q else None
     if query:
-        category_key = category.pk if isinstance(category, Category) else category
-        key_parts = (category_key, area, str(min_price), str(max_price))
-        ids, fresh = _ranked_ids(query, qs, key_parts)
+        ids, fresh = _ranked_ids(query, qs, _filter_key(category, area, min_price, max_price))
         qs = Product.objects.active().filter(pk__in=ids).order_by(_in_given_order(ids).asc())
         if fresh:
             qs._known_count = len(ids)

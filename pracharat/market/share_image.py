@@ -1,12 +1,14 @@
 """The 1200x630 picture LINE and Facebook show for a shared product or group page: the
 photo, with the Thai name and the price written under it. Thai is laid out by Pillow's
 raqm layout (HarfBuzz): tone marks and vowels sit where Thai readers expect them, which
-the basic layout gets wrong. Made once per content and kept as a file under
-``MEDIA_ROOT/market/share/`` (public; the name carries a hash of what is drawn)."""
+the basic layout gets wrong. A page names it (``share_image_name``: a hash of what is
+drawn) and the first fetch of ``market:share_picture`` (LINE's or Facebook's crawler) makes
+it, kept as a file under ``MEDIA_ROOT/market/share/``; page views never draw."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -36,15 +38,25 @@ def render(photo_path: str | None, title: str, price: str) -> Image.Image:
     return canvas
 
 
-def share_image_url(kind: str, pk: int, photo, title: str, price: str) -> str:
-    """The public URL of the picture, made now if this content has none yet."""
+def _name(kind: str, pk: int, photo, title: str, price: str) -> tuple[str, str | None]:
     source = photo.path if photo else None
     digest = hashlib.sha256(repr((source, title, price, 1)).encode()).hexdigest()[:16]
-    name = f"market/share/{kind}-{pk}-{digest}.jpg"
+    return f"market/share/{kind}-{pk}-{digest}.jpg", source
+
+
+def share_image_name(kind: str, pk: int, photo, title: str, price: str) -> str:
+    """The file name of the picture of this content (``kind-pk-digest.jpg``), without making
+    it: a page only names it (``market:share_picture``), the first fetch makes it."""
+    return _name(kind, pk, photo, title, price)[0].rsplit("/", 1)[1]
+
+
+def make(kind: str, pk: int, photo, title: str, price: str) -> str:
+    """The storage name of the picture, made now if this content has none yet."""
+    name, source = _name(kind, pk, photo, title, price)
     if not default_storage.exists(name):
         path = Path(default_storage.path(name))
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         render(source, title, price).save(tmp, "JPEG", quality=85, optimize=True)
         tmp.replace(path)
-    return default_storage.url(name)
+    return name

@@ -11,6 +11,9 @@ urlpatterns = [
     # Shop window
     path("", shop.index, name="index"),
     path("products/<int:pk>/", shop.product, name="product"),
+    re_path(
+        r"^share/(?P<name>[a-z]+-\d+-[0-9a-f]{16}\.jpg)$", shop.share_picture, name="share_picture"
+    ),
     path("groups/", shop.groups, name="groups"),
     path("groups/<slug:code>/", shop.group, name="group"),
     path("feed.csv", shop.feed, name="feed"),

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -141,7 +141,7 @@ def filter_field(bound) -> str:
         attrs["id"] = bound.auto_id
     if bound.errors:
         attrs["aria-invalid"] = "true"
-    label = bound.label_tag()
+    label = _label_tag(bound)
     if isinstance(widget, Select):
         chosen = "" if bound.value() is None else str(bound.value())
         options = format_html_join(
@@ -160,13 +160,31 @@ def filter_field(bound) -> str:
     )
 
 
+def _label_tag(bound) -> str:
+    """``bound.label_tag()`` (``<label for="id_q">Search:</label>``) without rendering
+    Django's label template: the catalogue asks for four per page."""
+    contents = bound.label
+    suffix = bound.field.label_suffix
+    if suffix is None:
+        suffix = bound.form.label_suffix
+    if suffix and contents and contents[-1] not in _(":?.!"):
+        contents = format_html("{}{}", contents, suffix)
+    id_ = bound.field.widget.attrs.get("id") or bound.auto_id
+    for_label = bound.field.widget.id_for_label(id_) if id_ else None
+    if not id_:
+        return conditional_escape(contents)
+    if for_label:
+        return format_html('<label for="{}">{}</label>', for_label, contents)
+    return format_html("<label>{}</label>", contents)
+
+
 @register.simple_tag
 def product_card(p, show_village: bool = False) -> str:
     """One product card of a listing (``<li class="product">``), the markup of what was
     ``market/_card.html``, built in Python: the template version cost ~40 template nodes,
     3 ``{% url %}`` and 4 translations per card, ≈ 85 % of the catalogue page's server time
-    (``python -m bench market_profile``). Nothing cached: every field is read from the row
-    as it is now, in the active language, and the card holds nothing of the visitor."""
+    (``python -m bench market_profile``). The card holds nothing of the visitor: the
+    catalogue keeps it in the shared cache per language (``fragments.Parts.cards``)."""
     url = reverse("market:product", args=[p.pk])
     photo = p.first_photo
     if photo:

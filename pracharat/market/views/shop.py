@@ -3,29 +3,37 @@ group pages, and the product feed for other marketplaces."""
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from pracharat.core import tables
-from pracharat.market import pages, reports, share_image
+from pracharat.market import fragments, pages, reports, share_image
 from pracharat.market.forms import AddToCartForm, CatalogueForm
 from pracharat.market.models import ProducerGroup, Product
-from pracharat.market.search import did_you_mean, search_products
+from pracharat.market.search import did_you_mean, ranked_ids
 
 
 @require_GET
 def index(request):
-    form = CatalogueForm(
-        request.GET or None,
-        categories=pages.categories(),
-        provinces=pages.provinces_with_groups(),
+    """The catalogue and the search results. Its parts come from the shared cache
+    (``fragments``: the filter choices, the listing's count and page, the cards), current
+    after any write; the search ranking from ``search.ranked_ids``."""
+    parts = fragments.Parts()
+    categories, provinces = parts.get_or_make(
+        "choices", (), lambda: (pages.categories(), pages.provinces_with_groups())
     )
+    form = CatalogueForm(request.GET or None, categories=categories, provinces=provinces)
     filters = form.filters() if request.GET else {"q": ""}
-    results = search_products(**filters).select_related("group__village")
-    paginator = Paginator(results, pages.PAGE_SIZE)
+    q = filters.get("q", "")
+    ranked = ranked_ids(**filters) if q else None
+    paginator = Paginator(fragments.Listing(filters, ranked, parts), pages.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -35,9 +43,9 @@ def index(request):
         {
             "form": form,
             "page": page,
-            "products": page.object_list,
+            "cards": page.object_list,
             "searching": any(v for k, v in filters.items()),
-            "did_you_mean": did_you_mean(filters.get("q", "")),
+            "did_you_mean": did_you_mean(q),
             "query": query.urlencode(),
         },
     )
@@ -45,32 +53,52 @@ def index(request):
 
 @require_GET
 def product(request, pk: int):
-    item = pages.product_detail(pk, request.user).first()
-    if item is None:
-        raise Http404
+    """A product's page. What it shows of the product (everything but the visitor's CSRF
+    token and header) is one part of the shared cache (``fragments``) while the product is
+    on sale: made from the rows on a miss, current after any write."""
+    parts = fragments.Parts()
+    site = request.build_absolute_uri("/")
+    shown = parts.get("product", pk, site)
+    if shown is None:
+        item = pages.product_detail(pk, request.user).first()
+        if item is None:
+            raise Http404
+        shown = product_parts(request, item)
+        if item.active and item.group.active:  # what anyone may see: the cached part
+            parts.set("product", (pk, site), shown)
+    return render(request, "market/product.html", {"shown": shown})
+
+
+#: Where the product page's cached markup leaves room for the visitor's CSRF token.
+CSRF_SLOT = "<!--csrf-token-->"
+
+
+def product_parts(request, item: Product) -> dict:
+    """The product page's markup of ``item`` without the visitor in it: title, description,
+    the head's Open Graph tags and the body, split where the CSRF token goes."""
     photos = item.photo_list
-    cover = photos[0] if photos else None
-    return render(
-        request,
-        "market/product.html",
-        {
-            "product": item,
-            "group": item.group,
-            "photos": photos,
-            "og_image": request.build_absolute_uri(
-                share_image.share_image_url(
-                    "product",
-                    item.pk,
-                    cover.image if cover else None,
-                    item.title_th,
-                    f"{item.price:,.2f} บาท",
-                )
-            ),
-            "og_url": request.build_absolute_uri(item_url(item)),
-            "form": AddToCartForm(),
-            "ratings": pages.product_ratings(item),
-        },
-    )
+    og_url = request.build_absolute_uri(item_url(item))
+    context = {
+        "product": item,
+        "group": item.group,
+        "photos": photos,
+        "og_image": request.build_absolute_uri(
+            reverse("market:share_picture", args=[_share_name(item)])
+        ),
+        "og_url": og_url,
+        "form": AddToCartForm(),
+        "ratings": pages.product_ratings(item),
+        "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308 (a constant)
+    }
+    return {
+        "title": item.title,
+        "description": Truncator(item.description or item.title).chars(200),
+        "head": render_to_string("market/_product_head.html", context),
+        "body": [
+            mark_safe(part)  # noqa: S308 (split from the rendered, escaped template)
+            for part in render_to_string("market/_product_body.html", context).split(CSRF_SLOT, 1)
+        ],
+    }
 
 
 def item_url(item: Product) -> str:
@@ -94,12 +122,48 @@ def group(request, code: str):
             "ratings": pages.group_ratings(item),
             "og_url": request.build_absolute_uri(reverse("market:group", args=[item.code])),
             "og_image": request.build_absolute_uri(
-                share_image.share_image_url(
-                    "group", item.pk, item.logo or None, item.name_th, item.village.name_th
-                )
+                reverse("market:share_picture", args=[_share_name(item)])
             ),
         },
     )
+
+
+def _share_content(item) -> tuple:
+    """What the share picture of a product or a group draws: kind, pk, photo, name, line."""
+    if isinstance(item, Product):
+        photo = item.first_photo
+        price = f"{item.price:,.2f} บาท"
+        return ("product", item.pk, photo.image if photo else None, item.title_th, price)
+    return ("group", item.pk, item.logo or None, item.name_th, item.village.name_th)
+
+
+def _share_name(item) -> str:
+    return share_image.share_image_name(*_share_content(item))
+
+
+@require_GET
+def share_picture(request, name: str):
+    """The 1200x630 picture of a product or group on sale (og:image), drawn on the first
+    fetch of its current content; an older name is sent on to the current one."""
+    kind, _, rest = name.partition("-")
+    pk = rest.split("-", 1)[0]
+    if not pk.isdigit():
+        raise Http404
+    if kind == "product":
+        item = Product.objects.active().select_related("group").filter(pk=pk).first()
+    elif kind == "group":
+        item = ProducerGroup.objects.active().select_related("village").filter(pk=pk).first()
+    else:
+        item = None
+    if item is None:
+        raise Http404
+    current = _share_name(item)
+    if current != name:
+        return redirect("market:share_picture", current)
+    made = share_image.make(*_share_content(item))
+    response = FileResponse(default_storage.open(made, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET
