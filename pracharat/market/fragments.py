@@ -1,5 +1,6 @@
-"""Parts of the shop window kept in the shared cache: product cards, the catalogue's filter
-choices, a listing's count and page of ids, the product page's own markup.
+"""Parts of the shop window kept in the shared cache: the cards of each listing page, the
+catalogue's filter choices, a listing's count and page of ids, the product page's own markup
+(and, in each worker's memory, the parts it read and each card it made).
 
 Every key carries the **catalogue generation** (``core.generations``), read once per request
 from the platform cache. Every write to what these parts show bumps it, now and again on
