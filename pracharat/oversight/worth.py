@@ -41,9 +41,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from pracharat.core.generations import Generation
 from pracharat.core.i18n import localised
 from pracharat.core.lib import area, thaidate
 from pracharat.core.numbers import Period, period_from_query
@@ -627,12 +629,13 @@ OPEN_METHOD_VERSION = 1
 
 def open_cache_key(code: str, period: Period) -> str:
     """The open data's cache key: area, period, the method's and the default thresholds'
-    version, and the rollups' generation (a rollup run makes a new key)."""
+    version, the rollups' generation (a rollup run makes a new key) and that of the review's
+    other inputs (:data:`REVIEW_INPUTS`)."""
     from pracharat.network import rollups
 
     version = hashlib.sha256(repr((OPEN_METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
     return (
-        f"oversight:worth:open:{version}:{rollups.generation()}:{code or 'th'}:"
+        f"oversight:worth:open:{version}:{rollups.generation()}:{_INPUTS.current()}:{code or 'th'}:"
         f"{period.start.isoformat()}:{period.end.isoformat()}"
     )
 
@@ -648,6 +651,53 @@ def open_aggregates(code: str, period: Period) -> list[dict]:
         groups = aggregates(review(code, period))
         cache.set(key, groups, settings.OVERSIGHT_WORTH_OPEN_MAX_AGE)
     return groups
+
+
+#: What a review reads besides the rollups (which have their own generation): a save or delete
+#: of any of these starts a new generation of cached reviews (``oversight.apps``).
+REVIEW_INPUTS = (
+    "network.ServicePoint",
+    "network.PointCost",
+    "network.Incident",
+    "learning.Centre",
+    "learning.Cohort",
+    "learning.ClassSession",
+    "learning.Enrolment",
+    "learning.Certificate",
+    "volunteers.VolunteerActivity",
+    "market.Order",
+    "oversight.VillagePopulation",
+)
+_INPUTS = Generation("oversight:worth:inputs")
+#: Reviews of more rows than this (the country's 46,000) are computed for each request, not
+#: kept in the cache.
+CACHE_MAX_ROWS = 5000
+
+
+def inputs_changed(**_kwargs) -> None:
+    """A review's input changed: from its commit on, every worker computes reviews again."""
+    transaction.on_commit(_INPUTS.bump)
+
+
+def cached_review(code: str, period: Period, thresholds: Thresholds) -> Review:
+    """:func:`review`, kept in the platform cache (shared by every worker) for the pages, exports
+    and API of one area: the same area, period, thresholds and reader's language read the
+    same answer until a rollup run or a write of a :data:`REVIEW_INPUTS` model, and at most
+    ``OVERSIGHT_WORTH_REVIEW_MAX_AGE`` seconds (a write by a bulk ``update()`` sends no signal;
+    the age bounds it). Sorting, filtering and paging a review so cost no second review."""
+    from pracharat.network import rollups
+
+    wanted = repr((OPEN_METHOD_VERSION, thresholds, code, period, translation.get_language()))
+    key = (
+        f"oversight:worth:review:{rollups.generation()}:{_INPUTS.current()}:"
+        f"{hashlib.sha256(wanted.encode()).hexdigest()[:24]}"
+    )
+    result = cache.get(key)
+    if result is None:
+        result = review(code, period, thresholds)
+        if len(result.rows) <= CACHE_MAX_ROWS:
+            cache.set(key, result, settings.OVERSIGHT_WORTH_REVIEW_MAX_AGE)
+    return result
 
 
 def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:
