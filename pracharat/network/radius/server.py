@@ -32,6 +32,7 @@ import inspect
 import logging
 import signal
 import socket
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
@@ -101,6 +102,10 @@ class ServerConfig:
     secret_cache_ttl: float = 30.0  # 0 disables caching of lookup_secret results
     stop_timeout: float = 10.0  # seconds stop() waits for queued requests to be stored
     drop_log_interval: float = 60.0  # one WARNING per (reason, NAS) per interval
+    # The writers are threads of their own, each calling a plain ``handle`` and sending the
+    # batch's answers itself once it returns, instead of event-loop tasks handing each batch
+    # to a thread and back (two thread switches and a pass of the loop per batch).
+    threaded_writers: bool = False
 
 
 @dataclass(slots=True)
@@ -214,6 +219,13 @@ class AccountingServer(asyncio.DatagramProtocol):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: list[asyncio.Task[None]] = []
         self._closing = False
+        # Threaded writers (ServerConfig.threaded_writers): the queue, the in-flight set, the
+        # reply cache and the answer counters are shared with the writer threads under _lock.
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._threads: list[threading.Thread] = []
+        self._threads_stop = False
+        self.on_writer_exit: Callable[[], None] | None = None  # runs in each writer thread
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -242,10 +254,20 @@ class AccountingServer(asyncio.DatagramProtocol):
             raise
         self._sock = sock
         loop.add_reader(sock.fileno(), self._read_ready)
-        self._workers = [
-            loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
-            for n in range(max(1, self.config.workers))
-        ]
+        if self.config.threaded_writers:
+            if self._handle_is_async:
+                raise ValueError("threaded writers need a plain handle function")
+            self._threads = [
+                threading.Thread(target=self._thread_writer, name=f"radius-writer-{n}", daemon=True)
+                for n in range(max(1, self.config.workers))
+            ]
+            for thread in self._threads:
+                thread.start()
+        else:
+            self._workers = [
+                loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
+                for n in range(max(1, self.config.workers))
+            ]
         logger.info("RADIUS accounting listening on %s:%d", *self.address)
         return self.address
 
@@ -270,10 +292,20 @@ class AccountingServer(asyncio.DatagramProtocol):
         self._closing = True
         try:
             async with asyncio.timeout(self.config.stop_timeout):
-                if self._all_done is not None:
+                if self._threads:
+                    while self._unfinished:
+                        await asyncio.sleep(0.005)
+                elif self._all_done is not None:
                     await self._all_done.wait()
         except TimeoutError:
             logger.warning("stopping with %d accounting requests unstored", len(self._queue))
+        if self._threads:
+            with self._ready:
+                self._threads_stop = True
+                self._ready.notify_all()
+            loop = asyncio.get_running_loop()
+            for thread in self._threads:
+                await loop.run_in_executor(None, thread.join, self.config.stop_timeout)
         for worker in self._workers:
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -350,12 +382,14 @@ class AccountingServer(asyncio.DatagramProtocol):
 
         now = self._clock()
         key: DedupeKey = (host, port, packet.identifier, packet.authenticator)
-        cached = self._replies.get(key, now)
+        with self._lock:
+            cached = self._replies.get(key, now)
+            in_flight = key in self._in_flight
         if cached is not None:
             self.stats.duplicates_answered += 1
             self._send(cached, source)
             return
-        if key in self._in_flight:
+        if in_flight:
             self.stats.duplicates_in_flight += 1
             return
 
@@ -385,11 +419,14 @@ class AccountingServer(asyncio.DatagramProtocol):
             acct_unique_session_id(packet),
             data if len(data) == length else bytes(data[:length]),
         )
-        self._queue.append(_Pending((request, secret, key)))
-        self._unfinished += 1
+        with self._lock:
+            self._queue.append(_Pending((request, secret, key)))
+            self._unfinished += 1
+            self._in_flight.add(key)
+            if self._threads:
+                self._ready.notify()
         if self._all_done is not None:
             self._all_done.clear()
-        self._in_flight.add(key)
         self.stats.accepted += 1
         idle = self._idle
         while idle:
@@ -479,6 +516,86 @@ class AccountingServer(asyncio.DatagramProtocol):
             logger.warning("dropped RADIUS packet from %s: %s (%s)", host, reason, detail)
         else:
             logger.debug("dropped RADIUS packet from %s: %s (%s)", host, reason, detail)
+
+    # -- threaded writers (ServerConfig.threaded_writers) ---------------------------------
+
+    def _thread_writer(self) -> None:
+        try:
+            while True:
+                with self._ready:
+                    while not self._queue and not self._threads_stop:
+                        self._ready.wait()
+                    if not self._queue:
+                        return  # stopping, and nothing left
+                    batch: list[_Pending] = []
+                    self._take(batch)
+                    if self.config.max_delay > 0:
+                        deadline = time.monotonic() + self.config.max_delay
+                        while len(batch) < self.config.max_batch and not self._closing:
+                            remaining = deadline - time.monotonic()
+                            if remaining <= 0:
+                                break
+                            if not self._queue:
+                                self._ready.wait(remaining)
+                            self._take(batch)
+                    if self._queue:  # more than one batch's worth: for another writer
+                        self._ready.notify()
+                try:
+                    self._store_and_answer(batch)
+                except Exception:
+                    self.stats.internal_errors += 1
+                    logger.exception("unexpected error committing a batch")
+                finally:
+                    with self._lock:
+                        discard = self._in_flight.discard
+                        for pending in batch:
+                            discard(pending[2])
+                        self._unfinished -= len(batch)
+        finally:
+            if self.on_writer_exit is not None:
+                try:
+                    self.on_writer_exit()
+                except Exception:
+                    logger.exception("writer clean-up failed")
+
+    def _store_and_answer(self, batch: list[_Pending]) -> None:
+        """In a writer thread: store the batch, then answer it from this thread (the socket is
+        thread-safe; a full send buffer hands the answer to the event loop)."""
+        try:
+            self._handle([pending[0] for pending in batch])
+        except Exception:
+            with self._lock:
+                self.stats.handler_errors += 1
+            logger.exception(
+                "accounting handler failed; %d requests left unanswered for retransmission",
+                len(batch),
+            )
+            return
+        now = self._clock()
+        answers = [
+            (key, accounting_response(request.packet, secret), request.source)
+            for request, secret, key in batch
+        ]
+        # Into the reply cache before the first answer leaves, so that a retransmission
+        # crossing it is answered from the cache, not taken for one still being stored.
+        with self._lock:
+            put, discard = self._replies.put, self._in_flight.discard
+            for key, response, _ in answers:
+                put(key, response, now)
+                discard(key)
+            self.stats.batches += 1
+            self.stats.answered += len(batch)
+        sock, loop = self._sock, self._loop
+        for _, response, source in answers:
+            try:
+                if sock is None:
+                    raise BlockingIOError
+                sock.sendto(response, source)
+            except (BlockingIOError, InterruptedError):
+                if loop is not None:
+                    loop.call_soon_threadsafe(self._send, response, source)
+            except OSError as exc:
+                self.error_received(exc)
 
     # -- batch worker ---------------------------------------------------------------------
 
