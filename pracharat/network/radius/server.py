@@ -13,9 +13,10 @@ The caller supplies two callables:
   no answer retransmits and a failed batch is retried that way.
 
 Flow: decode -> drop malformed / non-accounting -> answer retransmissions from a reply
-cache -> look up the secret -> verify the Request Authenticator -> queue. One worker
-drains the queue in batches (group commit: up to ``max_batch`` requests or ``max_delay``
-seconds), calls ``handle`` once per batch, and only after it returns sends each
+cache -> look up the secret -> verify the Request Authenticator -> queue. Workers (event-loop
+tasks, or with ``ServerConfig.threaded_writers`` threads of their own that answer from there)
+drain the queue in batches (group commit: up to ``max_batch`` requests or ``max_delay``
+seconds), call ``handle`` once per batch, and only after it returns send each
 Accounting-Response. RFC 2866 §2 makes the response the NAS's proof that the record is
 stored; answering earlier could lose accounting data. If ``handle`` fails, nothing is
 answered and the NAS's retransmission gets another chance.
