@@ -522,6 +522,7 @@ class Review:
     previous: Period
     thresholds: Thresholds
     rows: list[Row]
+    _sensitivity: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def points(self) -> list[Row]:
@@ -572,7 +573,9 @@ class Review:
         return total
 
     def sensitivity(self) -> list[dict]:
-        return sensitivity(self.rows, self.thresholds, self.period)
+        if self._sensitivity is None:
+            self._sensitivity = sensitivity(self.rows, self.thresholds, self.period)
+        return self._sensitivity
 
 
 def aggregates(result: Review) -> list[dict]:
@@ -696,6 +699,7 @@ def cached_review(code: str, period: Period, thresholds: Thresholds) -> Review:
     if result is None:
         result = review(code, period, thresholds)
         if len(result.rows) <= CACHE_MAX_ROWS:
+            result.sensitivity()  # kept with it
             cache.set(key, result, settings.OVERSIGHT_WORTH_REVIEW_MAX_AGE)
     return result
 
