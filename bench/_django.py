@@ -64,12 +64,17 @@ def timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
     }
 
 
-def measure_pages(client, urls: list[str], repeat: int) -> list[tuple[str, int, int, dict]]:
+def measure_pages(
+    client, urls: list[str], repeat: int, before: Callable[[], object] | None = None
+) -> list[tuple[str, int, int, dict]]:
     """Each URL fetched once to warm the cache and the database pages, then once more counting
-    its queries, then timed: ``(url, queries, bytes, timed figures)`` per URL."""
+    its queries, then timed: ``(url, queries, bytes, timed figures)`` per URL. ``before`` is
+    called before every request (to empty a cache the page would otherwise read)."""
     from django.db import connection
 
     def read(url: str) -> bytes:
+        if before is not None:
+            before()
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         return b"".join(response.streaming_content) if response.streaming else response.content

@@ -498,6 +498,7 @@ OVERSIGHT_EVIDENCE_PER_UPDATE = _positive("OVERSIGHT_EVIDENCE_PER_UPDATE", 5)
 # The worth review's public open data is cached (shared by every worker) at most this long;
 # any rollup run starts a new answer sooner.
 OVERSIGHT_WORTH_OPEN_MAX_AGE = _positive("OVERSIGHT_WORTH_OPEN_MAX_AGE", 6 * 3600)
+OVERSIGHT_WORTH_REVIEW_MAX_AGE = _positive("OVERSIGHT_WORTH_REVIEW_MAX_AGE", 15 * 60)
 # Reminders before the due date and escalation of overdue actions (idempotent: once per
 # action, due date and stage).
 PERIODIC_JOBS["oversight.action_followup"] = (

@@ -8,6 +8,7 @@ restart from then on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -15,13 +16,17 @@ from django.conf import settings
 
 
 def pdpa_key() -> bytes:
-    """Read at each call (one HMAC), so a changed setting takes effect at once."""
+    """Read at each call, so a changed setting takes effect at once (the derivation from
+    ``SECRET_KEY``, an HMAC, is remembered per secret)."""
     configured = settings.PDPA_HASH_KEY
     if configured:
         return configured.encode()
-    return hmac.new(
-        settings.SECRET_KEY.encode(), b"pracharat.network.pdpa", hashlib.sha256
-    ).digest()
+    return _derived_key(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=8)
+def _derived_key(secret_key: str) -> bytes:
+    return hmac.new(secret_key.encode(), b"pracharat.network.pdpa", hashlib.sha256).digest()
 
 
 def keyed_hash(value: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import dataclasses
 import logging
 import signal
 import socket
@@ -70,23 +71,11 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
     await loop.run_in_executor(background, directory.refresh)
     handler = RequestHandler(directory)
     config = options.server or ServerConfig(workers=default_workers())
-    # One thread (and so one database connection) per batch in flight, closed on the way out.
-    writers = [
-        ThreadPoolExecutor(1, thread_name_prefix=f"radius-writer-{n}")
-        for n in range(max(1, config.workers))
-    ]
-    free: asyncio.Queue[ThreadPoolExecutor] = asyncio.Queue()
-    for writer in writers:
-        free.put_nowait(writer)
-
-    async def handle(batch) -> None:
-        writer = await free.get()
-        try:
-            await loop.run_in_executor(writer, handler, batch)
-        finally:
-            free.put_nowait(writer)
-
-    server = AccountingServer(directory.lookup_secret, handle, config)
+    # One writer thread (and so one database connection) per batch in flight, each storing
+    # and then answering its batches itself; its connection is closed on the way out.
+    config = dataclasses.replace(config, threaded_writers=True)
+    server = AccountingServer(directory.lookup_secret, handler, config)
+    server.on_writer_exit = connections.close_all
     await server.start(options.host, options.port, reuse_port=options.reuse_port)
     logger.info("%d RADIUS devices known", len(directory))
 
@@ -117,9 +106,8 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
         def close() -> None:
             connections.close_all()
 
-        for executor in (*writers, background):
-            await loop.run_in_executor(executor, close)
-            executor.shutdown(wait=True)
+        await loop.run_in_executor(background, close)
+        background.shutdown(wait=True)
     return server
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -50,14 +50,39 @@ DEFAULT = f"{TABLE}_default"
 
 def bucket_of(started_at: datetime) -> date:
     """The first day of the month (in TIME_ZONE, whatever zone a request activated)
-    ``started_at`` falls in. (The default zone is cached; the listener asks this several
-    times per packet, and ``localtime``'s per-thread current zone costs more than the rest.)"""
-    return month_start(started_at.astimezone(timezone.get_default_timezone()).date())
+    ``started_at`` falls in."""
+    return _month_around(started_at)[0]
 
 
 def near_edge(started_at: datetime) -> bool:
     """Whether another estimate of this start (within :data:`EDGE`) could be in another month."""
-    return bucket_of(started_at - EDGE) != bucket_of(started_at + EDGE)
+    if started_at.tzinfo is None:
+        started_at = started_at.astimezone()
+    _month, lower, upper = _month_around(started_at)
+    return started_at - EDGE < lower or started_at + EDGE >= upper
+
+
+# The months last asked about: (zone, month, its first instant, the next month's), the instants
+# in UTC. The listener asks for every session of every batch, nearly always about this month;
+# a comparison with two UTC datetimes costs far less than a conversion to the local zone (and
+# ``localtime``'s per-thread current zone costs more than the rest). A tuple is replaced whole,
+# so writer threads can share it.
+_MONTHS: tuple[tuple[object, date, datetime, datetime], ...] = ()
+
+
+def _month_around(at: datetime) -> tuple[date, datetime, datetime]:
+    global _MONTHS
+    zone = timezone.get_default_timezone()
+    if at.tzinfo is None:  # (naive: as astimezone reads it, the machine's local time)
+        at = at.astimezone()
+    for cached_zone, month, lower, upper in _MONTHS:
+        if cached_zone is zone and lower <= at < upper:
+            return month, lower, upper
+    month = month_start(at.astimezone(zone).date())
+    lower = datetime.combine(month, time.min, zone).astimezone(UTC)
+    upper = datetime.combine(next_month(month), time.min, zone).astimezone(UTC)
+    _MONTHS = ((zone, month, lower, upper), *_MONTHS[:3])
+    return month, lower, upper
 
 
 def partition_name(month: date) -> str:

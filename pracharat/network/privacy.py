@@ -10,10 +10,16 @@ from pracharat.core.privacy import pdpa_key
 from pracharat.network.radius import pseudonymise
 
 
-@functools.lru_cache(maxsize=65_536)
 def pseudonym(value: str | None) -> str:
-    """Keyed hash of a personal identifier; "" for a missing one. Cached: the same people
-    and devices report every few minutes."""
+    """Keyed hash of a personal identifier; "" for a missing one."""
+    return keyed_pseudonym(value, pdpa_key()) if value else ""
+
+
+@functools.lru_cache(maxsize=65_536)
+def keyed_pseudonym(value: str | None, key: bytes) -> str:
+    """:func:`pseudonym` under ``key`` (read once per batch by the listener). Cached by value
+    and key: the same people and devices report every few minutes, and a changed key makes
+    new entries rather than reusing old ones."""
     if not value:
         return ""
-    return pseudonymise(value, pdpa_key())
+    return pseudonymise(value, key)

@@ -153,7 +153,7 @@ def worth_review(request, q: Query[WorthQuery]):
     if not worth.may_review(request.auth, q.area):
         raise NotAllowed(_("You may not read the worth review of this area."))
     period, thresholds = _args(q)
-    result = worth.review(q.area, period, thresholds)
+    result = worth.cached_review(q.area, period, thresholds)
     return _out(result, result.rows)
 
 

@@ -39,3 +39,13 @@ class OversightConfig(AppConfig):
         # time and every province at once.
         registry.area_numbers("oversight", numbers.area_numbers)
         registry.province_numbers("oversight", numbers.by_province)
+        # The worth review's cache: a write of what it reads starts a new generation.
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from pracharat.oversight import worth
+
+        for label in worth.REVIEW_INPUTS:
+            model = apps.get_model(label)
+            post_save.connect(worth.inputs_changed, sender=model, dispatch_uid=f"worth:{label}")
+            post_delete.connect(worth.inputs_changed, sender=model, dispatch_uid=f"worth:{label}")

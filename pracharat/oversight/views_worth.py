@@ -173,7 +173,7 @@ def _review_for(request, code: str):
         raise PermissionDenied
     name = _area_name(code)
     period = period_from(request.GET)
-    result = worth.review(code, period, thresholds_from(request.GET))
+    result = worth.cached_review(code, period, thresholds_from(request.GET))
     return name, result
 
 

@@ -41,9 +41,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from pracharat.core.generations import Generation
 from pracharat.core.i18n import localised
 from pracharat.core.lib import area, thaidate
 from pracharat.core.numbers import Period, period_from_query
@@ -184,7 +186,17 @@ class Row:
     #: Whether use after the first class reached ``raised_factor`` times the use before (set
     #: by :func:`decide` through :func:`raised_use`, the one rule).
     class_raised_use: bool = False
-    evidence: list[tuple[str, str]] = field(default_factory=list)
+    #: The thresholds and period :func:`decide` used, for :attr:`evidence`.
+    decided_by: tuple | None = field(default=None, repr=False, compare=False)
+    _evidence: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def evidence(self) -> list[tuple[str, str]]:
+        """The sentences (Thai, English) that decided the class and the recommendation, written
+        when first read (a page shows a hundred rows' classes, not every row's reasons)."""
+        if self._evidence is None:
+            self._evidence = explain(self, *self.decided_by) if self.decided_by else []
+        return self._evidence
 
     # -- ratios --------------------------------------------------------------------------------
     @property
@@ -261,18 +273,31 @@ class Row:
 
 def classify(row: Row, t: Thresholds) -> str:
     """The row's class under ``t``: broken, then idle, then well used, else under-used."""
+    return _class_of(_measures(row), t)
+
+
+def _measures(row: Row) -> tuple:
+    """What :func:`classify` reads of a row, computed once (the sensitivity table classifies
+    every row twelve times)."""
     if row.kind == "centre":
-        if row.status != "open":
+        return (True, row.status == "open", row.classes, row.learners)
+    return (False, row.uptime, row.active_share, row.daily_users)
+
+
+def _class_of(m: tuple, t: Thresholds) -> str:
+    if m[0]:  # a centre
+        _centre, is_open, classes, learners = m
+        if not is_open:
             return BROKEN
-        if not row.classes:
+        if not classes:
             return IDLE
-        return WELL_USED if row.learners >= t.centre_well_used_learners else UNDER_USED
-    uptime = row.uptime
+        return WELL_USED if learners >= t.centre_well_used_learners else UNDER_USED
+    _centre, uptime, active_share, daily_users = m
     if uptime is not None and uptime < t.broken_uptime:
         return BROKEN
-    if row.active_share < t.idle_active_share:
+    if active_share < t.idle_active_share:
         return IDLE
-    if row.daily_users >= t.well_used_daily_users:
+    if daily_users >= t.well_used_daily_users:
         return WELL_USED
     return UNDER_USED
 
@@ -295,16 +320,38 @@ def raised_use(row: Row, t: Thresholds) -> bool:
 
 
 def decide(row: Row, t: Thresholds, period: Period) -> None:
-    """Set the row's class, recommendation and the sentences that decided them."""
+    """Set the row's class and recommendation (its :attr:`Row.evidence` says why)."""
     row.klass = classify(row, t)
     row.class_raised_use = raised_use(row, t)
-    say = row.evidence = []
+    row.decided_by, row._evidence = (t, period), None
+    row.recommendation = _recommendation(row, t, period)
+
+
+def _recommendation(row: Row, t: Thresholds, period: Period) -> str:
+    if row.klass == BROKEN:
+        return REPAIR
     if row.kind == "centre":
-        _decide_centre(row, t, say)
-        return
+        return {IDLE: HAND_OVER, WELL_USED: KEEP}.get(row.klass, PROMOTE)
+    if row.klass == IDLE:
+        return PROMOTE if row.community else RELOCATE
+    if row.klass == WELL_USED:
+        return HAND_OVER if _contract_ends_soon(row, t, period) else KEEP
+    return PROMOTE
+
+
+def _contract_ends_soon(row: Row, t: Thresholds, period: Period) -> bool:
+    ends = row.contract_end
+    return ends is not None and period.end <= ends <= period.end + dt.timedelta(t.hand_over_days)
+
+
+def explain(row: Row, t: Thresholds, period: Period) -> list[tuple[str, str]]:
+    """The sentences (Thai, English) behind the class and recommendation :func:`decide` set."""
+    say: list[tuple[str, str]] = []
+    if row.kind == "centre":
+        _explain_centre(row, t, say)
+        return say
     uptime = row.uptime if row.uptime is not None else 100.0
     if row.klass == BROKEN:
-        row.recommendation = REPAIR
         say.append(
             (
                 f"ใช้งานได้ {_n(uptime, 1)}% ของเวลา (ต่ำกว่าเกณฑ์ {_n(t.broken_uptime, 1)}%) "
@@ -315,7 +362,7 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 f"{row.incidents} incidents, {row.sla_missed} past the provider's SLA.",
             )
         )
-        return
+        return say
     share = row.active_share
     if row.klass == IDLE:
         say.append(
@@ -326,8 +373,7 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 f"({_n(share, 1)}%, below the threshold of {_n(t.idle_active_share, 1)}%).",
             )
         )
-        if row.community:
-            row.recommendation = PROMOTE
+        if row.recommendation == PROMOTE:
             say.append(
                 (
                     f"หมู่บ้านมีกิจกรรม (อบรม {row.classes} รุ่น กิจกรรมอาสา {row.activities} ครั้ง "
@@ -338,7 +384,6 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 )
             )
         else:
-            row.recommendation = RELOCATE
             say.append(
                 (
                     "ไม่มีการอบรม กิจกรรมอาสา หรือการขายออนไลน์ในหมู่บ้านในช่วงนี้ ควรพิจารณาย้ายไปที่ที่มีผู้ใช้",
@@ -346,7 +391,7 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                     "consider moving it where people would use it.",
                 )
             )
-        return
+        return say
     daily = row.daily_users
     if row.klass == WELL_USED:
         say.append(
@@ -358,9 +403,8 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 f"{row.days_in_service} days.",
             )
         )
-        ends = row.contract_end
-        if ends is not None and period.end <= ends <= period.end + dt.timedelta(t.hand_over_days):
-            row.recommendation = HAND_OVER
+        if row.recommendation == HAND_OVER:
+            ends = row.contract_end
             say.append(
                 (
                     f"สัญญาสิ้นสุด {thaidate.thai_date(ends)} และชุมชนใช้งานดี "
@@ -369,10 +413,7 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                     "well: hand it over to the local government rather than renew it.",
                 )
             )
-        else:
-            row.recommendation = KEEP
     else:
-        row.recommendation = PROMOTE
         say.append(
             (
                 f"ผู้ใช้เฉลี่ย {_n(daily, 1)} คนต่อวัน ต่ำกว่าเกณฑ์ใช้งานดี "
@@ -403,14 +444,13 @@ def decide(row: Row, t: Thresholds, period: Period) -> None:
                 + ("; training works here." if risen else "."),
             )
         )
+    return say
 
 
-def _decide_centre(row: Row, t: Thresholds, say: list) -> None:
+def _explain_centre(row: Row, t: Thresholds, say: list) -> None:
     if row.klass == BROKEN:
-        row.recommendation = REPAIR
         say.append(("ศูนย์ปิดให้บริการ", "The centre is closed."))
     elif row.klass == IDLE:
-        row.recommendation = HAND_OVER
         say.append(
             (
                 "ไม่มีการอบรมที่ศูนย์ในช่วงนี้ ควรส่งมอบให้องค์กรปกครองส่วนท้องถิ่นใช้ประโยชน์",
@@ -418,7 +458,6 @@ def _decide_centre(row: Row, t: Thresholds, say: list) -> None:
             )
         )
     else:
-        row.recommendation = KEEP if row.klass == WELL_USED else PROMOTE
         say.append(
             (
                 f"อบรม {row.classes} รุ่น ผู้เรียน {row.learners} คน "
@@ -483,6 +522,7 @@ class Review:
     previous: Period
     thresholds: Thresholds
     rows: list[Row]
+    _sensitivity: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def points(self) -> list[Row]:
@@ -533,7 +573,9 @@ class Review:
         return total
 
     def sensitivity(self) -> list[dict]:
-        return sensitivity(self.rows, self.thresholds, self.period)
+        if self._sensitivity is None:
+            self._sensitivity = sensitivity(self.rows, self.thresholds, self.period)
+        return self._sensitivity
 
 
 def aggregates(result: Review) -> list[dict]:
@@ -590,12 +632,13 @@ OPEN_METHOD_VERSION = 1
 
 def open_cache_key(code: str, period: Period) -> str:
     """The open data's cache key: area, period, the method's and the default thresholds'
-    version, and the rollups' generation (a rollup run makes a new key)."""
+    version, the rollups' generation (a rollup run makes a new key) and that of the review's
+    other inputs (:data:`REVIEW_INPUTS`)."""
     from pracharat.network import rollups
 
     version = hashlib.sha256(repr((OPEN_METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
     return (
-        f"oversight:worth:open:{version}:{rollups.generation()}:{code or 'th'}:"
+        f"oversight:worth:open:{version}:{rollups.generation()}:{_INPUTS.current()}:{code or 'th'}:"
         f"{period.start.isoformat()}:{period.end.isoformat()}"
     )
 
@@ -613,22 +656,72 @@ def open_aggregates(code: str, period: Period) -> list[dict]:
     return groups
 
 
+#: What a review reads besides the rollups (which have their own generation): a save or delete
+#: of any of these starts a new generation of cached reviews (``oversight.apps``).
+REVIEW_INPUTS = (
+    "network.ServicePoint",
+    "network.PointCost",
+    "network.Incident",
+    "learning.Centre",
+    "learning.Cohort",
+    "learning.ClassSession",
+    "learning.Enrolment",
+    "learning.Certificate",
+    "volunteers.VolunteerActivity",
+    "market.Order",
+    "oversight.VillagePopulation",
+)
+_INPUTS = Generation("oversight:worth:inputs")
+#: Reviews of more rows than this (the country's 46,000) are computed for each request, not
+#: kept in the cache.
+CACHE_MAX_ROWS = 5000
+
+
+def inputs_changed(**_kwargs) -> None:
+    """A review's input changed: from its commit on, every worker computes reviews again."""
+    transaction.on_commit(_INPUTS.bump)
+
+
+def cached_review(code: str, period: Period, thresholds: Thresholds) -> Review:
+    """:func:`review`, kept in the platform cache (shared by every worker) for the pages, exports
+    and API of one area: the same area, period, thresholds and reader's language read the
+    same answer until a rollup run or a write of a :data:`REVIEW_INPUTS` model, and at most
+    ``OVERSIGHT_WORTH_REVIEW_MAX_AGE`` seconds (a write by a bulk ``update()`` sends no signal;
+    the age bounds it). Sorting, filtering and paging a review so cost no second review."""
+    from pracharat.network import rollups
+
+    wanted = repr((OPEN_METHOD_VERSION, thresholds, code, period, translation.get_language()))
+    key = (
+        f"oversight:worth:review:{rollups.generation()}:{_INPUTS.current()}:"
+        f"{hashlib.sha256(wanted.encode()).hexdigest()[:24]}"
+    )
+    result = cache.get(key)
+    if result is None:
+        result = review(code, period, thresholds)
+        if len(result.rows) <= CACHE_MAX_ROWS:
+            result.sensitivity()  # kept with it
+            cache.set(key, result, settings.OVERSIGHT_WORTH_REVIEW_MAX_AGE)
+    return result
+
+
 def sensitivity(rows: list[Row], base: Thresholds, period: Period) -> list[dict]:
     """For each deciding threshold moved by −20 % and +20 %: how many rows change class, and
     the points' counts per class then."""
     table = []
-    current = {id(r): classify(r, base) for r in rows}
+    measures = [_measures(r) for r in rows]
+    points = [not m[0] for m in measures]
+    current = [_class_of(m, base) for m in measures]
     for name in SENSITIVE:
         for factor in (0.8, 1.2):
             moved = base.moved(name, factor)
-            classes = {id(r): classify(r, moved) for r in rows}
-            counts = Counter(classes[id(r)] for r in rows if r.kind == "point")
+            classes = [_class_of(m, moved) for m in measures]
+            counts = Counter(k for k, point in zip(classes, points, strict=True) if point)
             table.append(
                 {
                     "threshold": name,
                     "factor": factor,
                     "value": getattr(moved, name),
-                    "changed": sum(1 for r in rows if classes[id(r)] != current[id(r)]),
+                    "changed": sum(1 for a, b in zip(classes, current, strict=True) if a != b),
                     "counts": {k: counts.get(k, 0) for k in CLASSES},
                 }
             )
@@ -788,8 +881,11 @@ def review(
         if pk in rows:
             rows[pk].previous_user_days = f["user_days"]
 
-    # 4, 5. costs: the months' rates (two queries)
-    for pk, months in contracts.monthly_costs(points_qs, period.start, period.end).items():
+    # 4. costs: the months' rates (one query: the contract ends are the points' own)
+    ends = {pk: r.contract_end for pk, r in rows.items()}
+    for pk, months in contracts.monthly_costs(
+        points_qs, period.start, period.end, ends=ends
+    ).items():
         if pk in rows:
             rows[pk].cost = sum(months.values(), Decimal(0))
             rows[pk].months_costed = len(months)

@@ -85,6 +85,22 @@ class Packet:
     identifier: int
     authenticator: bytes
     attributes: list[tuple[int, bytes]] = field(default_factory=list)
+    # The first raw value of each attribute number, as :func:`decode` found them (the hot path
+    # reads a dozen attributes of every packet: one dict lookup each instead of a scan).
+    # Built on first use for a packet made by hand; not part of equality.
+    _first: dict[int, bytes] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def first(self) -> dict[int, bytes]:
+        """Attribute number -> its first raw value (read-only by convention)."""
+        first = self._first
+        if first is None:
+            first = {}
+            for type_, value in self.attributes:
+                if type_ not in first:
+                    first[type_] = value
+            self._first = first
+        return first
 
     def raw_values(self, key: AttributeKey) -> list[bytes]:
         """All raw values of one attribute, in packet order."""
@@ -93,11 +109,7 @@ class Packet:
 
     def get_raw(self, key: AttributeKey) -> bytes | None:
         """The first raw value of an attribute, or ``None``."""
-        number = _number(key)
-        for type_, value in self.attributes:
-            if type_ == number:
-                return value
-        return None
+        return self.first.get(_number(key))
 
     def get(self, key: AttributeKey, default: Value | None = None) -> Value | None:
         """The first value of an attribute, typed by the dictionary.
@@ -211,34 +223,42 @@ def decode(data: bytes) -> Packet:
         raise MalformedPacket(f"Length field {length} is outside 20-4096")
     if length > len(data):
         raise MalformedPacket(f"Length field {length} exceeds the {len(data)} octets received")
-    return Packet(code, identifier, authenticator, _decode_attributes(data, length))
-
-
-def _decode_attributes(data: bytes, end: int) -> list[tuple[int, bytes]]:
     attributes: list[tuple[int, bytes]] = []
+    first: dict[int, bytes] = {}
+    append = attributes.append
     rules = _SIZE_RULES
     offset = HEADER_LENGTH
-    while offset < end:
-        if end - offset < 2:
+    # The packet path's hottest loop: one comparison decides that an attribute is well formed;
+    # only a bad one goes to _malformed for its reason.
+    while offset < length:
+        if length - offset < 2:
             raise MalformedPacket(f"attribute header truncated at offset {offset}")
-        type_, attr_length = data[offset], data[offset + 1]
-        if type_ == 0:
-            raise MalformedPacket(f"attribute type 0 (reserved) at offset {offset}")
-        if attr_length < 2:
-            raise MalformedPacket(f"attribute {type_} has length {attr_length} < 2")
-        if offset + attr_length > end:
-            raise MalformedPacket(f"attribute {type_} at offset {offset} overruns the packet")
-        value = data[offset + 2 : offset + attr_length]
+        type_ = data[offset]
+        attr_length = data[offset + 1]
+        end = offset + attr_length
+        if type_ == 0 or attr_length < 2 or end > length:
+            raise _malformed(type_, attr_length, offset)
+        value = data[offset + 2 : end]
         rule = rules[type_]
         # The size table says at once whether validate() can object; only then is it asked
         # (for the reason's text, or for the few types with other checks).
-        if rule is not None and (rule < 0 or rule != attr_length - 2):
+        if rule is not None and rule != attr_length - 2:
             reason = validate(attribute(type_), value)
             if reason is not None:
                 raise MalformedPacket(reason)
-        attributes.append((type_, value))
-        offset += attr_length
-    return attributes
+        append((type_, value))
+        if type_ not in first:
+            first[type_] = value
+        offset = end
+    return Packet(code, identifier, authenticator, attributes, first)
+
+
+def _malformed(type_: int, attr_length: int, offset: int) -> MalformedPacket:
+    if type_ == 0:
+        return MalformedPacket(f"attribute type 0 (reserved) at offset {offset}")
+    if attr_length < 2:
+        return MalformedPacket(f"attribute {type_} has length {attr_length} < 2")
+    return MalformedPacket(f"attribute {type_} at offset {offset} overruns the packet")
 
 
 def encode_attribute(key: AttributeKey, value: object) -> tuple[int, bytes]:
@@ -328,12 +348,13 @@ def verify_decoded_request(packet: Packet, raw: bytes, secret: bytes) -> bool:
     ``raw`` (the server's hot path decodes each datagram once)."""
     if not secret or packet.code != Code.ACCOUNTING_REQUEST:
         return False
-    body = bytes(raw[HEADER_LENGTH : _length(raw)])
-    header = bytes(raw[:4])
-    expected = _md5(header, _ZERO_AUTHENTICATOR, body, secret)
-    if not hmac.compare_digest(expected, packet.authenticator):
+    digest = hashlib.md5(raw[:4], usedforsecurity=False)  # RFC 2866 §3 mandates MD5
+    digest.update(_ZERO_AUTHENTICATOR)
+    digest.update(raw[HEADER_LENGTH : _length(raw)])
+    digest.update(secret)
+    if not hmac.compare_digest(digest.digest(), packet.authenticator):
         return False
-    return _message_authenticator_ok(packet, secret)
+    return MESSAGE_AUTHENTICATOR not in packet.first or _message_authenticator_ok(packet, secret)
 
 
 def _message_authenticator_ok(packet: Packet, secret: bytes) -> bool:
@@ -364,12 +385,23 @@ def accounting_response(request: Packet | bytes, secret: bytes) -> bytes:
     """
     _require_secret(secret)
     packet = decode(request) if isinstance(request, bytes | bytearray) else request
+    if PROXY_STATE not in packet.first:
+        # The usual answer: the 20-octet header alone (one per stored request, so no encoder).
+        header = _RESPONSE_HEADERS[packet.identifier]
+        return header + _md5(header, packet.authenticator, secret)
     proxy_state = [(PROXY_STATE, value) for value in packet.raw_values(PROXY_STATE)]
     unsigned = encode_packet(
         Code.ACCOUNTING_RESPONSE, packet.identifier, packet.authenticator, proxy_state
     )
     authenticator = _md5(unsigned, secret)
     return unsigned[:4] + authenticator + unsigned[HEADER_LENGTH:]
+
+
+# Code 5, each Identifier, Length 20: an Accounting-Response without attributes.
+_RESPONSE_HEADERS = [
+    bytes((Code.ACCOUNTING_RESPONSE, identifier)) + HEADER_LENGTH.to_bytes(2, "big")
+    for identifier in range(256)
+]
 
 
 def verify_status_server(packet: Packet, secret: bytes) -> bool:

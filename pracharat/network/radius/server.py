@@ -13,9 +13,10 @@ The caller supplies two callables:
   no answer retransmits and a failed batch is retried that way.
 
 Flow: decode -> drop malformed / non-accounting -> answer retransmissions from a reply
-cache -> look up the secret -> verify the Request Authenticator -> queue. One worker
-drains the queue in batches (group commit: up to ``max_batch`` requests or ``max_delay``
-seconds), calls ``handle`` once per batch, and only after it returns sends each
+cache -> look up the secret -> verify the Request Authenticator -> queue. Workers (event-loop
+tasks, or with ``ServerConfig.threaded_writers`` threads of their own that answer from there)
+drain the queue in batches (group commit: up to ``max_batch`` requests or ``max_delay``
+seconds), call ``handle`` once per batch, and only after it returns send each
 Accounting-Response. RFC 2866 §2 makes the response the NAS's proof that the record is
 stored; answering earlier could lose accounting data. If ``handle`` fails, nothing is
 answered and the NAS's retransmission gets another chance.
@@ -31,8 +32,10 @@ import dataclasses
 import inspect
 import logging
 import signal
+import socket
+import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +54,8 @@ from .packet import (
 from .session_key import acct_unique_session_id
 
 logger = logging.getLogger(__name__)
+
+NAS_IDENTIFIER = 32  # RFC 2865 §5.32
 
 #: Source address, identifier and authenticator: what a retransmission repeats
 #: (RFC 2865 §3 "Identifier"; RFC 5080 §2.2.2 duplicate detection).
@@ -98,6 +103,10 @@ class ServerConfig:
     secret_cache_ttl: float = 30.0  # 0 disables caching of lookup_secret results
     stop_timeout: float = 10.0  # seconds stop() waits for queued requests to be stored
     drop_log_interval: float = 60.0  # one WARNING per (reason, NAS) per interval
+    # The writers are threads of their own, each calling a plain ``handle`` and sending the
+    # batch's answers itself once it returns, instead of event-loop tasks handing each batch
+    # to a thread and back (two thread switches and a pass of the loop per batch).
+    threaded_writers: bool = False
 
 
 @dataclass(slots=True)
@@ -126,11 +135,21 @@ class ServerStats:
         return dataclasses.asdict(self)
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    request: AccountingRequest
-    secret: bytes
-    key: DedupeKey
+class _Pending(tuple):
+    """A verified request waiting to be stored: (request, secret, dedupe key). A tuple, made
+    once per packet on the hot path."""
+
+    __slots__ = ()
+    request = property(lambda self: self[0])
+    secret = property(lambda self: self[1])
+    key = property(lambda self: self[2])
+
+
+#: Datagrams read per wakeup at most (then the loop runs the workers' callbacks).
+READ_BURST = 256
+#: The receive buffer: RADIUS packets are at most 4,096 octets (RFC 2865 §3); the octets of a
+#: longer datagram past that are padding beyond any valid Length anyway.
+RECEIVE_SIZE = 8192
 
 
 def _is_coroutine_callable(fn: object) -> bool:
@@ -190,10 +209,24 @@ class AccountingServer(asyncio.DatagramProtocol):
         self._in_flight: set[DedupeKey] = set()
         self._secrets: dict[tuple[str, str | None], tuple[float, bytes | None]] = {}
         self._last_drop_log: dict[tuple[str, str], float] = {}
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue(self.config.queue_size)
+        # Verified requests waiting for a writer, and the writers waiting for requests.
+        self._queue: deque[_Pending] = deque()
+        self._unfinished = 0  # queued or being stored
+        self._all_done: asyncio.Event | None = None
+        self._idle: deque[asyncio.Future[None]] = deque()
         self._transport: asyncio.DatagramTransport | None = None
+        self._sock: socket.socket | None = None
+        self._unsent: deque[tuple[bytes, tuple[str, int]]] = deque()  # socket buffer was full
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: list[asyncio.Task[None]] = []
         self._closing = False
+        # Threaded writers (ServerConfig.threaded_writers): the queue, the in-flight set, the
+        # reply cache and the answer counters are shared with the writer threads under _lock.
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._threads: list[threading.Thread] = []
+        self._threads_stop = False
+        self.on_writer_exit: Callable[[], None] | None = None  # runs in each writer thread
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -203,22 +236,50 @@ class AccountingServer(asyncio.DatagramProtocol):
         """Bind the UDP socket and start the batch worker; return the bound address.
         ``reuse_port``: SO_REUSEPORT, so several processes share the port (the kernel spreads
         the datagrams over them by source address and port)."""
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(
-            lambda: self, local_addr=(host, port), reuse_port=reuse_port or None
-        )
-        self._workers = [
-            loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
-            for n in range(max(1, self.config.workers))
-        ]
+        loop = self._loop = asyncio.get_running_loop()
+        self._all_done = asyncio.Event()
+        self._all_done.set()
+        # A plain non-blocking socket read in a loop (every datagram that is ready, per
+        # wakeup) rather than asyncio's datagram transport, which costs a pass of the event
+        # loop per datagram: under load that pass was a good part of a packet's CPU.
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+        family, _, proto, _, address = infos[0]
+        sock = socket.socket(family, socket.SOCK_DGRAM, proto)
+        try:
+            if reuse_port:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.setblocking(False)
+            sock.bind(address)
+        except OSError:
+            sock.close()
+            raise
+        self._sock = sock
+        loop.add_reader(sock.fileno(), self._read_ready)
+        if self.config.threaded_writers:
+            if self._handle_is_async:
+                raise ValueError("threaded writers need a plain handle function")
+            self._threads = [
+                threading.Thread(target=self._thread_writer, name=f"radius-writer-{n}", daemon=True)
+                for n in range(max(1, self.config.workers))
+            ]
+            for thread in self._threads:
+                thread.start()
+        else:
+            self._workers = [
+                loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
+                for n in range(max(1, self.config.workers))
+            ]
         logger.info("RADIUS accounting listening on %s:%d", *self.address)
         return self.address
 
     @property
     def address(self) -> tuple[str, int]:
-        if self._transport is None:
+        if self._sock is not None:
+            host, port = self._sock.getsockname()[:2]
+        elif self._transport is not None:
+            host, port = self._transport.get_extra_info("sockname")[:2]
+        else:
             raise RuntimeError("server is not started")
-        host, port = self._transport.get_extra_info("sockname")[:2]
         return host, port
 
     async def stop(self) -> None:
@@ -232,15 +293,31 @@ class AccountingServer(asyncio.DatagramProtocol):
         self._closing = True
         try:
             async with asyncio.timeout(self.config.stop_timeout):
-                await self._queue.join()
+                if self._threads:
+                    while self._unfinished:
+                        await asyncio.sleep(0.005)
+                elif self._all_done is not None:
+                    await self._all_done.wait()
         except TimeoutError:
-            logger.warning("stopping with %d accounting requests unstored", self._queue.qsize())
+            logger.warning("stopping with %d accounting requests unstored", len(self._queue))
+        if self._threads:
+            with self._ready:
+                self._threads_stop = True
+                self._ready.notify_all()
+            loop = asyncio.get_running_loop()
+            for thread in self._threads:
+                await loop.run_in_executor(None, thread.join, self.config.stop_timeout)
         for worker in self._workers:
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
         if self._transport is not None:
             self._transport.close()
+        if self._sock is not None and self._loop is not None:
+            self._loop.remove_reader(self._sock.fileno())
+            if self._unsent:
+                self._loop.remove_writer(self._sock.fileno())
+            self._sock.close()
         logger.info("RADIUS accounting stopped: %s", self.stats.as_dict())
 
     def forget_secrets(self) -> None:
@@ -266,6 +343,23 @@ class AccountingServer(asyncio.DatagramProtocol):
         # ICMP errors from earlier sendto() calls, e.g. a NAS that went away.
         logger.debug("UDP error: %s", exc)
 
+    def _read_ready(self) -> None:
+        """Every datagram waiting on the socket (up to READ_BURST), one after the other."""
+        sock = self._sock
+        if sock is None:
+            return
+        recvfrom = sock.recvfrom
+        received = self.datagram_received
+        for _ in range(READ_BURST):
+            try:
+                data, addr = recvfrom(RECEIVE_SIZE)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                self.error_received(exc)
+                continue
+            received(data, addr)
+
     # -- receive path (event loop) --------------------------------------------------------
 
     def _receive(self, data: bytes, source: tuple[str, int]) -> None:
@@ -289,17 +383,22 @@ class AccountingServer(asyncio.DatagramProtocol):
 
         now = self._clock()
         key: DedupeKey = (host, port, packet.identifier, packet.authenticator)
-        cached = self._replies.get(key, now)
+        with self._lock:
+            cached = self._replies.get(key, now)
+            in_flight = key in self._in_flight
         if cached is not None:
             self.stats.duplicates_answered += 1
             self._send(cached, source)
             return
-        if key in self._in_flight:
+        if in_flight:
             self.stats.duplicates_in_flight += 1
             return
 
-        nas_identifier = packet.get("NAS-Identifier")
-        secret = self._secret_for(host, nas_identifier if isinstance(nas_identifier, str) else None)
+        raw_identifier = packet.first.get(NAS_IDENTIFIER)
+        nas_identifier = (
+            raw_identifier.decode("utf-8", "replace") if raw_identifier is not None else None
+        )
+        secret = self._secret_for(host, nas_identifier)
         if not secret:
             self.stats.unknown_nas += 1
             self._log_drop("unknown NAS", host, f"NAS-Identifier {nas_identifier!r}")
@@ -309,21 +408,33 @@ class AccountingServer(asyncio.DatagramProtocol):
             self._log_drop("bad authenticator", host, "shared secret mismatch?")
             return
 
-        request = AccountingRequest(
-            packet=packet,
-            source=source,
-            received_at=datetime.now(UTC),
-            session_key=acct_unique_session_id(packet),
-            raw=bytes(data[: int.from_bytes(data[2:4], "big")]),
-        )
-        try:
-            self._queue.put_nowait(_Pending(request, secret, key))
-        except asyncio.QueueFull:
+        if len(self._queue) >= self.config.queue_size:
             self.stats.overloaded += 1
-            self._log_drop("overloaded", host, f"{self._queue.qsize()} requests queued")
+            self._log_drop("overloaded", host, f"{len(self._queue)} requests queued")
             return
-        self._in_flight.add(key)
+        length = (data[2] << 8) | data[3]
+        request = AccountingRequest(
+            packet,
+            source,
+            datetime.now(UTC),
+            acct_unique_session_id(packet),
+            data if len(data) == length else bytes(data[:length]),
+        )
+        with self._lock:
+            self._queue.append(_Pending((request, secret, key)))
+            self._unfinished += 1
+            self._in_flight.add(key)
+            if self._threads:
+                self._ready.notify()
+        if self._all_done is not None:
+            self._all_done.clear()
         self.stats.accepted += 1
+        idle = self._idle
+        while idle:
+            waiter = idle.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                break
 
     def _status(self, packet: Packet, host: str, source: tuple[str, int]) -> None:
         """RFC 5997: answered at once from the event loop (it asks whether this server is alive,
@@ -363,8 +474,37 @@ class AccountingServer(asyncio.DatagramProtocol):
         return secret
 
     def _send(self, response: bytes, destination: tuple[str, int]) -> None:
-        if self._transport is not None and not self._transport.is_closing():
-            self._transport.sendto(response, destination)
+        sock = self._sock
+        if sock is None:
+            if self._transport is not None and not self._transport.is_closing():
+                self._transport.sendto(response, destination)
+            return
+        if self._unsent:  # keep the order: after what is already waiting
+            self._unsent.append((response, destination))
+            return
+        try:
+            sock.sendto(response, destination)
+        except (BlockingIOError, InterruptedError):
+            self._unsent.append((response, destination))
+            if self._loop is not None:
+                self._loop.add_writer(sock.fileno(), self._write_ready)
+        except OSError as exc:
+            self.error_received(exc)
+
+    def _write_ready(self) -> None:
+        """The socket's send buffer has room again: send what waited (UDP rarely needs this)."""
+        sock = self._sock
+        while self._unsent and sock is not None:
+            response, destination = self._unsent[0]
+            try:
+                sock.sendto(response, destination)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                self.error_received(exc)
+            self._unsent.popleft()
+        if sock is not None and self._loop is not None:
+            self._loop.remove_writer(sock.fileno())
 
     def _log_drop(self, reason: str, host: str, detail: str) -> None:
         """Log drops, at most one WARNING per reason and NAS per interval (floods happen)."""
@@ -378,6 +518,86 @@ class AccountingServer(asyncio.DatagramProtocol):
         else:
             logger.debug("dropped RADIUS packet from %s: %s (%s)", host, reason, detail)
 
+    # -- threaded writers (ServerConfig.threaded_writers) ---------------------------------
+
+    def _thread_writer(self) -> None:
+        try:
+            while True:
+                with self._ready:
+                    while not self._queue and not self._threads_stop:
+                        self._ready.wait()
+                    if not self._queue:
+                        return  # stopping, and nothing left
+                    batch: list[_Pending] = []
+                    self._take(batch)
+                    if self.config.max_delay > 0:
+                        deadline = time.monotonic() + self.config.max_delay
+                        while len(batch) < self.config.max_batch and not self._closing:
+                            remaining = deadline - time.monotonic()
+                            if remaining <= 0:
+                                break
+                            if not self._queue:
+                                self._ready.wait(remaining)
+                            self._take(batch)
+                    if self._queue:  # more than one batch's worth: for another writer
+                        self._ready.notify()
+                try:
+                    self._store_and_answer(batch)
+                except Exception:
+                    self.stats.internal_errors += 1
+                    logger.exception("unexpected error committing a batch")
+                finally:
+                    with self._lock:
+                        discard = self._in_flight.discard
+                        for pending in batch:
+                            discard(pending[2])
+                        self._unfinished -= len(batch)
+        finally:
+            if self.on_writer_exit is not None:
+                try:
+                    self.on_writer_exit()
+                except Exception:
+                    logger.exception("writer clean-up failed")
+
+    def _store_and_answer(self, batch: list[_Pending]) -> None:
+        """In a writer thread: store the batch, then answer it from this thread (the socket is
+        thread-safe; a full send buffer hands the answer to the event loop)."""
+        try:
+            self._handle([pending[0] for pending in batch])
+        except Exception:
+            with self._lock:
+                self.stats.handler_errors += 1
+            logger.exception(
+                "accounting handler failed; %d requests left unanswered for retransmission",
+                len(batch),
+            )
+            return
+        now = self._clock()
+        answers = [
+            (key, accounting_response(request.packet, secret), request.source)
+            for request, secret, key in batch
+        ]
+        # Into the reply cache before the first answer leaves, so that a retransmission
+        # crossing it is answered from the cache, not taken for one still being stored.
+        with self._lock:
+            put, discard = self._replies.put, self._in_flight.discard
+            for key, response, _ in answers:
+                put(key, response, now)
+                discard(key)
+            self.stats.batches += 1
+            self.stats.answered += len(batch)
+        sock, loop = self._sock, self._loop
+        for _, response, source in answers:
+            try:
+                if sock is None:
+                    raise BlockingIOError
+                sock.sendto(response, source)
+            except (BlockingIOError, InterruptedError):
+                if loop is not None:
+                    loop.call_soon_threadsafe(self._send, response, source)
+            except OSError as exc:
+                self.error_received(exc)
+
     # -- batch worker ---------------------------------------------------------------------
 
     async def _run_worker(self) -> None:
@@ -389,30 +609,63 @@ class AccountingServer(asyncio.DatagramProtocol):
                 self.stats.internal_errors += 1
                 logger.exception("unexpected error committing a batch")
             finally:
+                discard = self._in_flight.discard
                 for pending in batch:
-                    self._in_flight.discard(pending.key)
-                    self._queue.task_done()
+                    discard(pending[2])
+                self._unfinished -= len(batch)
+                if self._unfinished == 0 and self._all_done is not None:
+                    self._all_done.set()
+
+    async def _wait_for_requests(self, timeout: float | None = None) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._idle.append(waiter)
+        try:
+            if timeout is None:
+                await waiter
+            else:
+                async with asyncio.timeout(timeout):
+                    await waiter
+        finally:
+            if not waiter.done():
+                waiter.cancel()
+            with contextlib.suppress(ValueError):
+                self._idle.remove(waiter)
+
+    def _take(self, batch: list[_Pending]) -> None:
+        queue, room = self._queue, self.config.max_batch - len(batch)
+        while queue and room > 0:
+            batch.append(queue.popleft())
+            room -= 1
 
     async def _next_batch(self) -> list[_Pending]:
-        """Wait for one request, then gather more for up to ``max_delay`` seconds."""
-        batch = [await self._queue.get()]
-        deadline = asyncio.get_running_loop().time() + self.config.max_delay
-        while len(batch) < self.config.max_batch:
-            if not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-                continue
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0 or self._closing:
-                break
-            try:
-                async with asyncio.timeout(remaining):
-                    batch.append(await self._queue.get())
-            except TimeoutError:
-                break
+        """Wait for one request, take what is queued, and gather more for up to ``max_delay``
+        seconds (0: none)."""
+        while not self._queue:
+            await self._wait_for_requests()
+        batch: list[_Pending] = []
+        self._take(batch)
+        if self.config.max_delay > 0:
+            deadline = asyncio.get_running_loop().time() + self.config.max_delay
+            while len(batch) < self.config.max_batch and not self._closing:
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    break
+                if not self._queue:
+                    try:
+                        await self._wait_for_requests(remaining)
+                    except TimeoutError:
+                        break
+                self._take(batch)
+        if self._queue:  # more than one batch's worth: wake another writer for the rest
+            while self._idle:
+                waiter = self._idle.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    break
         return batch
 
     async def _commit(self, batch: list[_Pending]) -> None:
-        requests = [pending.request for pending in batch]
+        requests = [pending[0] for pending in batch]
         try:
             if self._handle_is_async:
                 await self._handle(requests)  # type: ignore[misc]
@@ -427,11 +680,12 @@ class AccountingServer(asyncio.DatagramProtocol):
             return
         self.stats.batches += 1
         now = self._clock()
-        for pending in batch:
-            response = accounting_response(pending.request.packet, pending.secret)
-            self._replies.put(pending.key, response, now)
-            self._send(response, pending.request.source)
-            self.stats.answered += 1
+        put, send = self._replies.put, self._send
+        for request, secret, key in batch:
+            response = accounting_response(request.packet, secret)
+            put(key, response, now)
+            send(response, request.source)
+        self.stats.answered += len(batch)
 
 
 async def serve(

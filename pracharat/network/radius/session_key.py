@@ -47,21 +47,37 @@ def acct_unique_session_id(packet: Packet, *, class_prefix: bytes = DEFAULT_CLAS
     * the Class branch needs the first Class to start with exactly ``class_prefix``
       followed by 32 hex digits (either case, kept as sent).
     """
-    class_id = _class_id(packet.get_raw("Class"), class_prefix)
+    first = packet.first
+    class_id = _class_id(first.get(_CLASS), class_prefix)
     if class_id is not None:
-        parts = [class_id, _string(packet, "Acct-Session-Id")]
+        data = class_id + b"," + _string(first.get(_ACCT_SESSION_ID))
     else:
-        parts = [
-            _string(packet, "User-Name"),
-            _string(packet, "Acct-Session-Id"),
-            _address(packet),
-            _string(packet, "NAS-Identifier"),
-            _string(packet, "NAS-Port-Id"),
-            _integer(packet, "NAS-Port"),
-        ]
-    data = b",".join(parts).split(b"\0", 1)[0]
+        ipv6 = first.get(_NAS_IPV6_ADDRESS)
+        if ipv6 is not None:
+            address = socket.inet_ntop(socket.AF_INET6, ipv6).encode()
+        else:
+            ipv4 = first.get(_NAS_IP_ADDRESS)
+            address = socket.inet_ntop(socket.AF_INET, ipv4).encode() if ipv4 is not None else b""
+        port = first.get(_NAS_PORT)
+        data = b",".join(
+            (
+                _string(first.get(_USER_NAME)),
+                _string(first.get(_ACCT_SESSION_ID)),
+                address,
+                _string(first.get(_NAS_IDENTIFIER)),
+                _string(first.get(_NAS_PORT_ID)),
+                str(int.from_bytes(port, "big")).encode() if port is not None else b"",
+            )
+        )
+    if b"\0" in data:
+        data = data.split(b"\0", 1)[0]
     # FreeRADIUS compatibility, not a security control: the key only has to be stable.
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+# Attribute numbers (RFC 2865 §5, RFC 2866 §5.5, RFC 2869 §5.17, RFC 3162 §2.1).
+_USER_NAME, _NAS_IP_ADDRESS, _NAS_PORT, _CLASS, _NAS_IDENTIFIER = 1, 4, 5, 25, 32
+_ACCT_SESSION_ID, _NAS_PORT_ID, _NAS_IPV6_ADDRESS = 44, 87, 95
 
 
 def _class_id(value: bytes | None, prefix: bytes) -> bytes | None:
@@ -71,22 +87,10 @@ def _class_id(value: bytes | None, prefix: bytes) -> bytes | None:
     return match.group() if match else None
 
 
-def _string(packet: Packet, name: str) -> bytes:
-    raw = packet.get_raw(name) or b""
+def _string(raw: bytes | None) -> bytes:
+    if raw is None:
+        return b""
     return raw[:-1] if raw.endswith(b"\0") else raw
-
-
-def _address(packet: Packet) -> bytes:
-    ipv6 = packet.get_raw("NAS-IPv6-Address")
-    if ipv6 is not None:
-        return socket.inet_ntop(socket.AF_INET6, ipv6).encode()
-    ipv4 = packet.get_raw("NAS-IP-Address")
-    return socket.inet_ntop(socket.AF_INET, ipv4).encode() if ipv4 is not None else b""
-
-
-def _integer(packet: Packet, name: str) -> bytes:
-    raw = packet.get_raw(name)
-    return str(int.from_bytes(raw, "big")).encode() if raw is not None else b""
 
 
 # MAC address spellings seen in Calling-Station-Id (RFC 3580 §3.21 recommends the

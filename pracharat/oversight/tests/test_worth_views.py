@@ -169,3 +169,41 @@ def test_open_data_is_computed_once_then_read_from_the_cache_until_a_rollup(clie
     rollups.rollup_range(dt.date(2025, 3, 3), dt.date(2025, 3, 3), {point.pk})
     after = list(csv.DictReader(io.StringIO(_body(client.get(url)))))
     assert sum(int(r["sessions"]) for r in after) != sum(int(r["sessions"]) for r in before)
+
+
+def test_a_review_is_computed_once_for_its_pages_and_files_then_again_after_a_write(
+    client, truth, phitsanulok_officer, django_capture_on_commit_callbacks
+):
+    """Sorting, paging and exporting one review read the shared cache; a committed write of
+    something the review reads (here an outage) makes the next request compute it again."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pracharat.oversight.tests.worth_fixtures import at, outage
+
+    client.force_login(phitsanulok_officer)
+    page = reverse("oversight:worth", args=["65"]) + Q
+    csv_url = reverse("oversight:worth_file", args=["65", "csv"]) + Q
+    api = "/api/v1/oversight/worth-review?area=65&start=2024-10-01&end=2025-09-30"
+
+    def reads_usage(queries) -> bool:
+        return any("network_monthlyusage" in q["sql"] for q in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(page).status_code == 200
+    assert reads_usage(first)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(page + "&sort=-cost&page=1").status_code == 200
+        assert len(list(csv.reader(io.StringIO(_body(client.get(csv_url)))))) == 1 + len(truth)
+        before = {r["code"]: r for r in client.get(api).json()["rows"]}
+    assert not reads_usage(again)
+
+    point = next(t.point for t in truth if t.klass == "well_used")
+    with django_capture_on_commit_callbacks(execute=True):
+        outage(point, at(dt.date(2025, 2, 3)), 5)
+    with CaptureQueriesContext(connection) as after_write:
+        after = {r["code"]: r for r in client.get(api).json()["rows"]}
+    assert reads_usage(after_write)
+    assert after[point.code]["incidents"] == before[point.code]["incidents"] + 1
