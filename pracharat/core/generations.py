@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def _start() -> int:
@@ -35,3 +36,10 @@ class Generation:
             cache.incr(self.key)
         except ValueError:  # not in the cache: any fresh start is newer than what was read
             cache.add(self.key, _start(), None)
+
+    def bump_for_write(self) -> None:
+        """After a write that makes the answers stale: a new number now (the writer's own reads
+        in its transaction) and again when the transaction commits (an answer another worker
+        computed meanwhile, from the data before the commit, is then not read)."""
+        self.bump()
+        transaction.on_commit(self.bump)

@@ -33,8 +33,7 @@ SECONDS = 3600
 
 def changed() -> None:
     """After any write to what a listing or a product page shows (see the module's doc)."""
-    CATALOGUE.bump()
-    transaction.on_commit(CATALOGUE.bump)
+    CATALOGUE.bump_for_write()
 
 
 def changed_search_too() -> None:

@@ -41,7 +41,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone, translation
 
@@ -678,8 +677,8 @@ CACHE_MAX_ROWS = 5000
 
 
 def inputs_changed(**_kwargs) -> None:
-    """A review's input changed: from its commit on, every worker computes reviews again."""
-    transaction.on_commit(_INPUTS.bump)
+    """A review's input changed: every worker computes reviews again."""
+    _INPUTS.bump_for_write()
 
 
 def cached_review(code: str, period: Period, thresholds: Thresholds) -> Review:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.cache import cache
 
 from pracharat.core.generations import Generation
@@ -29,3 +30,16 @@ def test_a_lost_key_starts_again_above_every_number_counted_before():
     assert generation.current() > last
     cache.delete(generation.key)
     assert generation.current() > last
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bump_for_write_bumps_now_and_again_when_the_write_commits():
+    from django.db import transaction
+
+    g = Generation("test:bump-for-write")
+    start = g.current()
+    with transaction.atomic():
+        g.bump_for_write()
+        inside = g.current()
+        assert inside > start  # the writer's own reads see a new number at once
+    assert g.current() > inside  # and readers of the old data meanwhile are not read again
