@@ -134,9 +134,8 @@ def measure(period, repeat: int) -> tuple[list, list]:
     # request after a new generation), sorting, paging and exporting it then read it (warm).
     fresh = _django.measure_pages(client, urls[:2], repeat, before=worth.inputs_changed)
     warm = _django.measure_pages(client, urls, repeat)
-    pages = [(f"{url}` (review computed)", *rest) for url, *rest in fresh] + [
-        (f"{url}`" + (" (review cached)" if i < 2 else ""), *rest)
-        for i, (url, *rest) in enumerate(warm)
+    pages = [(url, " (review computed)", *rest) for url, *rest in fresh] + [
+        (url, " (review cached)" if i < 2 else "", *rest) for i, (url, *rest) in enumerate(warm)
     ]
     return computed, pages
 
@@ -178,9 +177,9 @@ def main(argv: list[str]) -> None:
         print(f"| {code} | {n:,} | {c:,} | {queries} | {seconds:.1f} | {counts} |", flush=True)
     print("| URL | queries | body | p50 | p95 | max |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for url, queries, size, f in pages:
+    for url, note, queries, size, f in pages:
         print(
-            f"| `{url} | {queries} | {size / 1024:.1f} KB | {f['p50']:.0f} ms | "
+            f"| `{url}`{note} | {queries} | {size / 1024:.1f} KB | {f['p50']:.0f} ms | "
             f"{f['p95']:.0f} ms | {f['max']:.0f} ms |",
             flush=True,
         )

@@ -624,27 +624,32 @@ def aggregates(result: Review) -> list[dict]:
     return out
 
 
-#: Bump when the method changes what the open aggregates hold (their cached answers are then
-#: not read again); the default thresholds are part of the key on their own.
-OPEN_METHOD_VERSION = 1
+#: Bump when the method changes what a review or the open aggregates hold (their cached
+#: answers are then not read again); thresholds are part of the keys on their own.
+METHOD_VERSION = 1
+
+
+def _data_generation() -> str:
+    """The generation of what a review reads, for the keys of cached reviews and open data:
+    the rollups' (a rollup run) and that of the other inputs (:data:`REVIEW_INPUTS`)."""
+    from pracharat.network import rollups
+
+    return f"{rollups.generation()}:{_INPUTS.current()}"
 
 
 def open_cache_key(code: str, period: Period) -> str:
     """The open data's cache key: area, period, the method's and the default thresholds'
-    version, the rollups' generation (a rollup run makes a new key) and that of the review's
-    other inputs (:data:`REVIEW_INPUTS`)."""
-    from pracharat.network import rollups
-
-    version = hashlib.sha256(repr((OPEN_METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
+    version and the data's generation (:func:`_data_generation`)."""
+    version = hashlib.sha256(repr((METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
     return (
-        f"oversight:worth:open:{version}:{rollups.generation()}:{_INPUTS.current()}:{code or 'th'}:"
+        f"oversight:worth:open:{version}:{_data_generation()}:{code or 'th'}:"
         f"{period.start.isoformat()}:{period.end.isoformat()}"
     )
 
 
 def open_aggregates(code: str, period: Period) -> list[dict]:
     """:func:`aggregates` of the review of ``code`` over ``period`` by default thresholds,
-    from the platform cache (shared by every worker) when an answer of the same rollups'
+    from the platform cache (shared by every worker) when an answer of the same data
     generation and at most ``OVERSIGHT_WORTH_OPEN_MAX_AGE`` seconds old is there; else computed
     and stored. The public reads only these, never a review of its own."""
     key = open_cache_key(code, period)
@@ -687,11 +692,9 @@ def cached_review(code: str, period: Period, thresholds: Thresholds) -> Review:
     same answer until a rollup run or a write of a :data:`REVIEW_INPUTS` model, and at most
     ``OVERSIGHT_WORTH_REVIEW_MAX_AGE`` seconds (a write by a bulk ``update()`` sends no signal;
     the age bounds it). Sorting, filtering and paging a review so cost no second review."""
-    from pracharat.network import rollups
-
-    wanted = repr((OPEN_METHOD_VERSION, thresholds, code, period, translation.get_language()))
+    wanted = repr((METHOD_VERSION, thresholds, code, period, translation.get_language()))
     key = (
-        f"oversight:worth:review:{rollups.generation()}:{_INPUTS.current()}:"
+        f"oversight:worth:review:{_data_generation()}:"
         f"{hashlib.sha256(wanted.encode()).hexdigest()[:24]}"
     )
     result = cache.get(key)

@@ -40,14 +40,15 @@ def worth_rows(rows, period) -> str:
     ``floatformat`` writes them (half up; grouped by the language's separator for the cost),
     labels looked up once per class."""
     dates = f"?start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
+    # one reverse() for the page: a placeholder id, replaced by each row's
     point = reverse("oversight:worth_point", args=[2**62])
     decimal, thousand = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
-    labels: dict[str, str] = {}
+    labels: dict[tuple, str] = {}
 
     def label(fn, key):
-        if key not in labels:
-            labels[key] = fn(key) if key else ""
-        return labels[key]
+        if (fn, key) not in labels:
+            labels[fn, key] = fn(key) if key else ""
+        return labels[fn, key]
 
     def one_place(value) -> str:
         return str(Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP)).replace(".", decimal)
