@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import get_language
 
 from pracharat.core.generations import Generation
@@ -42,7 +41,6 @@ def changed_search_too() -> None:
 
     changed()
     search.invalidate_cache()
-    transaction.on_commit(search.invalidate_cache)
 
 
 def on_write(sender, **kwargs) -> None:

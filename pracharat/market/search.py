@@ -11,8 +11,9 @@ Ranking: title matches first (every query word in the title: an FTS5 ``{title}``
 filter, a tsquery of 'A'-weighted lexemes), then the rest; within each, BM25 on SQLite (title
 weighted 4x the body, set in the table's ``rank`` config), ``ts_rank`` on PostgreSQL over the
 same weighting ('A' title, 'B' body); ties go to the newest product. The index is written
-by explicit calls (``index_product``) from ``actions`` -- there
-are no signals; ``reindex_all`` rebuilds it (``pracharat reindex_products``).
+by explicit calls (``index_product``) from ``actions``, never by signals (the cached rankings
+are also dropped by the market's model signals, ``fragments``); ``reindex_all`` rebuilds it
+(``pracharat reindex_products``).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def index_product(product: Product) -> None:
     if not updated:
         ProductIndex.objects.create(product=product, title=title, body=body)
     add_words([title])
-    _invalidate_now_and_on_commit()
+    invalidate_cache()
 
 
 def add_words(titles: Iterable[str]) -> None:
@@ -76,13 +77,6 @@ def add_words(titles: Iterable[str]) -> None:
     SearchWord.objects.bulk_create(
         [SearchWord(word=w) for w in sorted(words)], batch_size=1000, ignore_conflicts=True
     )
-
-
-def _invalidate_now_and_on_commit() -> None:
-    # Now, so this request sees its own write; on commit, so a ranking computed by another
-    # request from the pre-commit data is not kept either.
-    invalidate_cache()
-    transaction.on_commit(invalidate_cache)
 
 
 def index_products(products: Iterable[Product], batch_size: int = 1000) -> int:
@@ -95,14 +89,14 @@ def index_products(products: Iterable[Product], batch_size: int = 1000) -> int:
         ProductIndex.objects.filter(product_id__in=ids[start : start + batch_size]).delete()
     ProductIndex.objects.bulk_create(rows, batch_size=batch_size)
     add_words(row.title for row in rows)
-    _invalidate_now_and_on_commit()
+    invalidate_cache()
     return len(rows)
 
 
 def reindex_all(batch_size: int = 1000) -> int:
     """Rebuild the whole index, e.g. after upgrading pythainlp/nlpo3 (new dictionaries)."""
     ProductIndex.objects.all().delete()
-    _invalidate_now_and_on_commit()
+    invalidate_cache()
     count = 0
     qs = Product.objects.select_related("group", "category").order_by("pk")
     batch: list[Product] = []
@@ -414,8 +408,8 @@ _generation = _GENERATION.current
 
 
 def invalidate_cache() -> None:
-    """Drop every cached ranking (called after any index write, and again on commit)."""
-    _GENERATION.bump()
+    """Drop every cached ranking, after any index write (now and again on commit)."""
+    _GENERATION.bump_for_write()
 
 
 def _ranked_ids(q: Plan, filtered, key_parts: tuple) -> tuple[list[int], bool]:

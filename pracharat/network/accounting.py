@@ -225,7 +225,7 @@ def events_from_requests(
     devices: dict[tuple[str, bytes | None], NasEntry | None] = {}  # a batch has few NAS
     for request in requests:
         found = request.packet.first
-        device = (request.source[0], found.get(_NAS_IDENTIFIER))
+        device = (request.nas_ip, found.get(_NAS_IDENTIFIER))
         if device in devices:
             entry = devices[device]
         else:

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from pracharat.accounts.models import Agency, AgencyKind
 from pracharat.geo.models import Province, SubDistrict, Village
-from pracharat.network.accounting import SESSION_COLUMNS, session_row
+from pracharat.network.accounting import SESSION_COLUMNS, session_rows
 from pracharat.network.models import (
     AccountingSession,
     Nas,
@@ -461,7 +461,7 @@ def insert_sessions(rows: list[AccountingSession]) -> int:
     columns = ", ".join(connection.ops.quote_name(c) for c in SESSION_COLUMNS)
     marks = ", ".join(["%s"] * len(SESSION_COLUMNS))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
-    params = [session_row(r) for r in rows]
+    params = session_rows(rows)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)

@@ -157,10 +157,11 @@ def share_picture(request, name: str):
         item = None
     if item is None:
         raise Http404
-    current = _share_name(item)
+    content = _share_content(item)
+    current = share_image.share_image_name(*content)
     if current != name:
         return redirect("market:share_picture", current)
-    made = share_image.make(*_share_content(item))
+    made = share_image.make(*content)
     response = FileResponse(default_storage.open(made, "rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response

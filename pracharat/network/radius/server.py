@@ -336,7 +336,8 @@ class AccountingServer(asyncio.DatagramProtocol):
             self._receive(data, (addr[0], addr[1]))  # IPv6 addresses carry 4 fields
         except Exception:
             # Nothing a single datagram contains may stop the server.
-            self.stats.internal_errors += 1
+            with self._lock:  # writer threads count them too
+                self.stats.internal_errors += 1
             logger.exception("unexpected error handling a datagram from %s", addr[0])
 
     def error_received(self, exc: Exception) -> None:
@@ -544,7 +545,8 @@ class AccountingServer(asyncio.DatagramProtocol):
                 try:
                     self._store_and_answer(batch)
                 except Exception:
-                    self.stats.internal_errors += 1
+                    with self._lock:  # the event loop's thread counts them too
+                        self.stats.internal_errors += 1
                     logger.exception("unexpected error committing a batch")
                 finally:
                     with self._lock:
