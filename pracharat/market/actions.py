@@ -978,17 +978,18 @@ def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
         note = " ".join(filter(None, [reason, _("The buyer had paid: refund the payment.")]))
     _transition(order, "cancel", actor=actor, note=note, cancelled_at=timezone.now())
     _restock(order)
+    fragments.changed()  # the stock shown on cards and product pages
     return order
 
 
 def _restock(order: Order) -> None:
     """Put the order's items back on sale (its move out of an open status is what makes this
-    happen once: the caller holds the order's row lock and has just changed its status)."""
+    happen once: the caller holds the order's row lock and has just changed its status). The
+    caller then calls ``fragments.changed()``, once for all the orders it restocked."""
     for product_id, quantity in order.lines.filter(product__isnull=False).values_list(
         "product_id", "quantity"
     ):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    fragments.changed()
 
 
 #: How many unpaid orders one transaction of ``expire_orders`` takes.
@@ -1008,6 +1009,7 @@ def expire_orders(now: datetime | None = None) -> dict[str, int]:
     expired = 0
     while True:
         with transaction.atomic():
+            restocked = False
             batch = list(
                 Order.objects.select_for_update(skip_locked=True)
                 .filter(status=OrderStatus.PENDING_PAYMENT, payment_deadline__lte=now)
@@ -1026,6 +1028,9 @@ def expire_orders(now: datetime | None = None) -> dict[str, int]:
                 except OrderStateError:
                     continue
                 expired += 1
+                restocked = True
+            if restocked:
+                fragments.changed()  # the stock shown on cards and product pages
         if len(batch) < EXPIRE_BATCH:
             break
     warn_until = now + timedelta(minutes=settings.MARKET_EXPIRY_WARNING_MINUTES)
