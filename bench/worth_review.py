@@ -6,13 +6,14 @@ simulated points on real sub-districts all over Thailand, a period's ``DailyUsag
 INSERT … SELECT, the monthly and area rows by GROUP BY; no raw sessions). The period is the
 review's default, the last full fiscal year (whole months: the review reads the monthly
 rollup), or with ``--days D`` the D days ending today (partial months at both ends: the review
-reads daily rows for those). It gives every point a cost
-history (a rate from 2018, a new one half-way through the period for a third of them), makes
-C centres (every twentieth linked to a point) and a village population for every point's
-village, then times :func:`pracharat.oversight.worth.review` for the country and for
-Phitsanulok (queries, seconds) and requests the province page, its CSV, the point page and
-the public open data through Django's test client as a superuser (queries, body, p50/p95);
-the province page and CSV twice: with the review computed for each request (a new generation
+reads daily rows for those). It gives every point a cost history (a rate from 2018, a new one
+half-way through the period for a third of them), makes C centres (every twentieth linked to
+a point), a village population for every point's village and the previous period's monthly
+rows (what the review's change is measured against), then times
+:func:`pracharat.oversight.worth.review` for the country and for Phitsanulok (queries,
+seconds) and requests the province page, its CSV, the point page and the public open data
+through Django's test client as a superuser (queries, body, p50/p95); the province page and
+CSV twice: with the review computed for each request (a new generation
 before it, as after any write) and read from the cache (sorting, paging, exporting).
 """
 
@@ -82,7 +83,48 @@ def build_worth(period, centres: int) -> dict[str, float]:
             ],
             batch_size=2000,
         )  # fmt: skip
-    return {"seconds": time.perf_counter() - started, "costs": len(costs)}
+    return {"seconds": time.perf_counter() - started, "costs": len(costs),
+            "previous": build_previous_year(period)}  # fmt: skip
+
+
+def build_previous_year(period) -> int:
+    """The previous period's monthly rows, so the review's change against it reads as many rows
+    as a platform with the data of both periods does: each point's month as many months
+    earlier as the previous period starts, at 90 % of its use. Added once (a reused database
+    built before these rows existed gains them)."""
+    from django.db import connection, transaction
+
+    from pracharat.network.models import MonthlyUsage
+    from pracharat.oversight.worth import previous_period
+
+    previous = previous_period(period)
+    if MonthlyUsage.objects.filter(month__gte=previous.start, month__lte=previous.end).exists():
+        return 0
+    shift = (period.start.year - previous.start.year) * 12 + period.start.month
+    shift -= previous.start.month
+    fields = ("service_point_id", "area_code", "month", "sessions", "session_seconds",
+              "bytes_in", "bytes_out", "user_days", "active_days", "peak_concurrent",
+              "max_daily_users")  # fmt: skip
+    current = (
+        MonthlyUsage.objects.filter(month__gte=period.start, month__lte=period.end)
+        .order_by("pk")
+        .values_list(*fields)
+    )
+    made, batch = 0, []
+    with transaction.atomic():
+        for pk, area, month, *totals in current.iterator(chunk_size=20_000):
+            index = month.year * 12 + month.month - 1 - shift
+            earlier = month.replace(year=index // 12, month=index % 12 + 1)
+            less = {f: int(v * 0.9) for f, v in zip(fields[3:], totals, strict=True)}
+            batch.append(MonthlyUsage(service_point_id=pk, area_code=area, month=earlier, **less))
+            if len(batch) == 20_000:
+                made += len(MonthlyUsage.objects.bulk_create(batch))
+                batch = []
+        made += len(MonthlyUsage.objects.bulk_create(batch))
+    if connection.vendor == "postgresql":  # the planner and index-only scans see the new rows
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {MonthlyUsage._meta.db_table}")
+    return made
 
 
 def measure(period, repeat: int) -> tuple[list, list]:
@@ -155,6 +197,8 @@ def main(argv: list[str]) -> None:
         django.setup()
         period = bench_period(argv)
         print(f"worth_review, reused database, {period.start} – {period.end}", flush=True)
+        if added := build_previous_year(period):
+            print(f"previous year: {added:,} monthly rows added", flush=True)
     else:
         vendor = _django.setup(database_url)
         period = bench_period(argv)
@@ -168,8 +212,11 @@ def main(argv: list[str]) -> None:
             flush=True,
         )
         extra = build_worth(period, centres)
-        print(f"costs, populations, centres: {extra['costs']:,} rates in {extra['seconds']:.1f} s",
-              flush=True)  # fmt: skip
+        print(
+            f"costs, populations, centres, previous year: {extra['costs']:,} rates, "
+            f"{extra['previous']:,} monthly rows in {extra['seconds']:.1f} s",
+            flush=True,
+        )
     computed, pages = measure(period, repeat)
     print("| review of | points | centres | queries | seconds | classes |")
     print("| --- | --- | --- | --- | --- | --- |")
