@@ -272,23 +272,29 @@ def recompute_days(days: dict[date, set[int] | None]) -> RollupResult:
     for day, districts in area_days.items():
         result.area_days += recompute_area_days(day, districts)
     if days:
-        rollups_changed()
+        rollups_changed(days)
     return result
 
 
-#: A number that changes whenever any rollup is rewritten; readers that cache answers computed
-#: from the rollups (the worth review's open data) put it in their cache keys.
-_GENERATION = Generation("network:rollups:generation")
+def _year_generation(be: int) -> Generation:
+    return Generation(f"network:rollups:generation:{be}")
 
 
-def generation() -> int:
-    """The rollups' current generation (shared by every worker through the platform cache)."""
-    return _GENERATION.current()
+def generation(first: date, last: date) -> str:
+    """The generation of the rollups of the days from ``first`` to ``last``: a number per
+    fiscal year, which changes whenever a day of that year is rolled up again (shared by every
+    worker through the platform cache). Readers that cache answers computed from the rollups
+    (the worth review) put it in their keys, so today's rollups leave a past year's answers
+    valid."""
+    years = range(thaidate.fiscal_year_of(first).be, thaidate.fiscal_year_of(last).be + 1)
+    return ".".join(str(_year_generation(be).current()) for be in years)
 
 
-def rollups_changed() -> None:
-    """Start a new generation: answers cached from the old rollups are no longer read."""
-    _GENERATION.bump()
+def rollups_changed(days: Iterable[date]) -> None:
+    """The rollups of ``days`` were rewritten: answers cached from the old rollups of their
+    fiscal years are no longer read."""
+    for be in sorted({thaidate.fiscal_year_of(day).be for day in days}):
+        _year_generation(be).bump_for_write()
 
 
 def recompute_months(month: date, points: set[int]) -> int:

@@ -42,6 +42,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.signals import post_save
 from django.utils import timezone, translation
 
 from pracharat.core.generations import Generation
@@ -629,12 +630,17 @@ def aggregates(result: Review) -> list[dict]:
 METHOD_VERSION = 1
 
 
-def _data_generation() -> str:
-    """The generation of what a review reads, for the keys of cached reviews and open data:
-    the rollups' (a rollup run) and that of the other inputs (:data:`REVIEW_INPUTS`)."""
+def _data_generation(code: str, period: Period) -> str:
+    """The generation of what the review of ``code`` over ``period`` reads, for the keys of
+    cached reviews and open data: that of the rollups of the fiscal years from the previous
+    period's to this one's, that of the writes of other inputs (:data:`REVIEW_INPUTS`) made in
+    the area's province (every province's for the country) and that of the writes whose
+    province cannot be told (:func:`inputs_changed`)."""
     from pracharat.network import rollups
 
-    return f"{rollups.generation()}:{_INPUTS.current()}"
+    days = rollups.generation(previous_period(period).start, period.end)
+    located = _province_generation(code) if code else _ANY_PROVINCE
+    return f"{days}:{_INPUTS.current()}:{located.current()}"
 
 
 def open_cache_key(code: str, period: Period) -> str:
@@ -642,7 +648,7 @@ def open_cache_key(code: str, period: Period) -> str:
     version and the data's generation (:func:`_data_generation`)."""
     version = hashlib.sha256(repr((METHOD_VERSION, Thresholds())).encode()).hexdigest()[:12]
     return (
-        f"oversight:worth:open:{version}:{_data_generation()}:{code or 'th'}:"
+        f"oversight:worth:open:{version}:{_data_generation(code, period)}:{code or 'th'}:"
         f"{period.start.isoformat()}:{period.end.isoformat()}"
     )
 
@@ -661,7 +667,8 @@ def open_aggregates(code: str, period: Period) -> list[dict]:
 
 
 #: What a review reads besides the rollups (which have their own generation): a save or delete
-#: of any of these starts a new generation of cached reviews (``oversight.apps``).
+#: of any of these starts a new generation of the cached reviews of its province and of the
+#: country (``oversight.apps``, :func:`inputs_changed`).
 REVIEW_INPUTS = (
     "network.ServicePoint",
     "network.PointCost",
@@ -675,26 +682,67 @@ REVIEW_INPUTS = (
     "market.Order",
     "oversight.VillagePopulation",
 )
+#: Writes of inputs whose province cannot be told without a query (a learner's enrolment whose
+#: class was not loaded, say), or that may move a row between provinces.
 _INPUTS = Generation("oversight:worth:inputs")
+#: Every write of an input: the country's answers.
+_ANY_PROVINCE = Generation("oversight:worth:inputs:all")
 #: Reviews of more rows than this (the country's 46,000) are computed for each request, not
 #: kept in the cache.
 CACHE_MAX_ROWS = 5000
 
 
-def inputs_changed(**_kwargs) -> None:
-    """A review's input changed: every worker computes reviews again."""
-    _INPUTS.bump_for_write()
+def _province_generation(code: str) -> Generation:
+    return Generation(f"oversight:worth:inputs:{code[:2]}")
+
+
+def _province_of(instance, update_fields=None, moving: bool = False) -> str | None:
+    """The province (two digits) of a written input, read without a query: from its own area
+    code or that of a related row already loaded (a class session's class). None when it
+    cannot be told so, or when the write may have moved the row to another province
+    (``moving``: an update that names no fields, or names its village, area or the related
+    row its area comes from)."""
+    manager = instance.__class__._default_manager
+    path = getattr(getattr(manager, "_queryset_class", None), "area_field", "area_code")
+    *steps, name = path.split("__")
+    if moving and (update_fields is None or {"village", name, *steps[:1]} & set(update_fields)):
+        return None
+    obj = instance
+    for step in steps:
+        if not obj.__class__._meta.get_field(step).is_cached(obj):
+            return None
+        obj = getattr(obj, step)
+        if obj is None:
+            return None
+    code = str(getattr(obj, name, "") or "")
+    return code[:2] if len(code) >= 2 else None
+
+
+def inputs_changed(
+    sender=None, instance=None, signal=None, created=False, update_fields=None, **_kwargs
+) -> None:
+    """A review's input was saved or deleted (``oversight.apps`` connects this to their
+    signals; called without arguments, it stands for a write anywhere). Every worker computes
+    the reviews of its province again, and the country's; the other provinces' stay valid.
+    A write whose province cannot be told starts a new generation of every review."""
+    province = None
+    if instance is not None:
+        moving = signal is post_save and not created
+        province = _province_of(instance, update_fields, moving)
+    _ANY_PROVINCE.bump_for_write()
+    (_province_generation(province) if province else _INPUTS).bump_for_write()
 
 
 def cached_review(code: str, period: Period, thresholds: Thresholds) -> Review:
     """:func:`review`, kept in the platform cache (shared by every worker) for the pages, exports
     and API of one area: the same area, period, thresholds and reader's language read the
-    same answer until a rollup run or a write of a :data:`REVIEW_INPUTS` model, and at most
+    same answer until a day of the period's or the previous period's fiscal years is rolled
+    up again, or a :data:`REVIEW_INPUTS` row of the area's province is written, and at most
     ``OVERSIGHT_WORTH_REVIEW_MAX_AGE`` seconds (a write by a bulk ``update()`` sends no signal;
     the age bounds it). Sorting, filtering and paging a review so cost no second review."""
     wanted = repr((METHOD_VERSION, thresholds, code, period, translation.get_language()))
     key = (
-        f"oversight:worth:review:{_data_generation()}:"
+        f"oversight:worth:review:{_data_generation(code, period)}:"
         f"{hashlib.sha256(wanted.encode()).hexdigest()[:24]}"
     )
     result = cache.get(key)

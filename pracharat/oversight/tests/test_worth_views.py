@@ -207,3 +207,97 @@ def test_a_review_is_computed_once_for_its_pages_and_files_then_again_after_a_wr
         after = {r["code"]: r for r in client.get(api).json()["rows"]}
     assert reads_usage(after_write)
     assert after[point.code]["incidents"] == before[point.code]["incidents"] + 1
+
+
+def test_writes_and_rollups_elsewhere_leave_a_province_review_cached(
+    client, truth, phitsanulok_officer, django_capture_on_commit_callbacks
+):
+    """A write in another province and the rollup of a day of another fiscal year keep the
+    cached review of Phitsanulok; a write of one of its own points makes it computed again."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pracharat.geo.models import SubDistrict, Village
+    from pracharat.network import rollups
+    from pracharat.oversight.tests.worth_fixtures import at, make_point, outage
+
+    client.force_login(phitsanulok_officer)
+    page = reverse("oversight:worth", args=["65"]) + Q
+
+    def computes() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        return any("network_monthlyusage" in q["sql"] for q in queries.captured_queries)
+
+    assert computes()
+    assert not computes()
+    sub = SubDistrict.objects.filter(code__startswith="50").order_by("code").first()
+    village = Village.objects.create(
+        code=f"{sub.code}41", subdistrict=sub, moo=41, name_th="บ้านเชียงใหม่"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere = make_point("WORTH-CM-1", village)
+        outage(elsewhere, at(dt.date(2025, 2, 3)), 5)
+    assert not computes()
+    rollups.rollup_range(dt.date(2025, 10, 1), dt.date(2025, 10, 1))  # fiscal year 2569
+    assert not computes()
+
+    point = truth[0].point
+    with django_capture_on_commit_callbacks(execute=True):
+        outage(point, at(dt.date(2025, 2, 3)), 5)
+    assert computes()
+    rollups.rollup_range(dt.date(2025, 3, 3), dt.date(2025, 3, 3))  # inside the period
+    assert computes()
+    rollups.rollup_range(dt.date(2024, 3, 3), dt.date(2024, 3, 3))  # the previous period
+    assert computes()
+
+
+def test_the_province_of_a_write_is_told_without_a_query_or_not_at_all(truth):
+    """A row's province comes from its own area code or from a related row already loaded;
+    an update that may have moved it (no fields named, or its village or class named) and a
+    row whose class was not loaded place it in no province."""
+    from django.db.models.signals import post_delete, post_save
+
+    from pracharat.learning.models import ClassSession
+    from pracharat.network.models import PointCost, ServicePoint
+    from pracharat.oversight import worth
+
+    point = ServicePoint.objects.get(pk=truth[0].point.pk)
+    assert worth._province_of(point) == "65"
+    assert worth._province_of(point, ["monthly_cost", "updated"], moving=True) == "65"
+    assert worth._province_of(point, None, moving=True) is None
+    assert worth._province_of(point, ["village", "area_code"], moving=True) is None
+
+    cost = PointCost.objects.filter(service_point=point).first()
+    assert worth._province_of(cost) is None  # its point is not loaded
+    cost.service_point  # noqa: B018 - loaded now
+    assert worth._province_of(cost) == "65"
+    assert worth._province_of(cost, ["service_point"], moving=True) is None
+    assert worth._province_of(ClassSession()) is None
+
+    generations = {}
+
+    def now() -> tuple:
+        return (
+            worth._INPUTS.current(),
+            worth._province_generation("65").current(),
+            worth._province_generation("50").current(),
+            worth._ANY_PROVINCE.current(),
+        )
+
+    generations["before"] = now()
+    worth.inputs_changed(
+        sender=ServicePoint, instance=point, signal=post_save, created=False,
+        update_fields=frozenset({"monthly_cost"}),
+    )  # fmt: skip
+    after_update = now()
+    assert after_update[0] == generations["before"][0]  # placed: not every review
+    assert after_update[1] > generations["before"][1]  # its province's
+    assert after_update[2] == generations["before"][2]  # not another's
+    assert after_update[3] > generations["before"][3]  # and the country's
+    worth.inputs_changed(sender=ServicePoint, instance=point, signal=post_delete)
+    assert now()[0] == after_update[0] and now()[1] > after_update[1]
+    worth.inputs_changed(sender=ServicePoint, instance=point, signal=post_save, created=False)
+    assert now()[0] > after_update[0]  # may have moved: every review
