@@ -43,7 +43,22 @@ from pracharat.network.models import (
 )
 from pracharat.network.privacy import keyed_pseudonym
 from pracharat.network.radius import AcctStatusType, octets64
-from pracharat.network.radius.dictionary import value_name
+from pracharat.network.radius.dictionary import (
+    ACCT_DELAY_TIME,
+    ACCT_INPUT_GIGAWORDS,
+    ACCT_INPUT_OCTETS,
+    ACCT_OUTPUT_GIGAWORDS,
+    ACCT_OUTPUT_OCTETS,
+    ACCT_SESSION_ID,
+    ACCT_SESSION_TIME,
+    ACCT_STATUS_TYPE,
+    ACCT_TERMINATE_CAUSE,
+    CALLING_STATION_ID,
+    EVENT_TIMESTAMP,
+    NAS_IDENTIFIER,
+    USER_NAME,
+    value_name,
+)
 from pracharat.network.radius.server import AccountingRequest
 
 logger = logging.getLogger(__name__)
@@ -194,10 +209,6 @@ def _text(value: object, limit: int) -> str:
     return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
 
 
-# Attribute numbers read from every packet (RFC 2865 §5, RFC 2866 §5, RFC 2869 §5).
-_USER_NAME, _NAS_IDENTIFIER, _CALLING_STATION = 1, 32, 31
-_STATUS, _DELAY, _IN, _OUT, _SESSION_ID, _TIME, _CAUSE = 40, 41, 42, 43, 44, 46, 49
-_IN_GIGA, _OUT_GIGA, _EVENT_TIME = 52, 53, 55
 _KINDS = {
     AcctStatusType.START: START,
     AcctStatusType.INTERIM_UPDATE: INTERIM,
@@ -225,20 +236,20 @@ def events_from_requests(
     devices: dict[tuple[str, bytes | None], NasEntry | None] = {}  # a batch has few NAS
     for request in requests:
         found = request.packet.first
-        device = (request.nas_ip, found.get(_NAS_IDENTIFIER))
+        device = (request.nas_ip, found.get(NAS_IDENTIFIER))
         if device in devices:
             entry = devices[device]
         else:
-            entry = devices[device] = directory.find(device[0], _str(found, _NAS_IDENTIFIER))
-        status = _int(found, _STATUS)
+            entry = devices[device] = directory.find(device[0], _str(found, NAS_IDENTIFIER))
+        status = _int(found, ACCT_STATUS_TYPE)
         if entry is None or status is None:
             skipped += 1
             continue
-        stamp = _int(found, _EVENT_TIME)
+        stamp = _int(found, EVENT_TIMESTAMP)
         at = event_time(
             datetime.fromtimestamp(stamp, UTC) if stamp is not None else None,
             request.received_at,
-            _int(found, _DELAY),
+            _int(found, ACCT_DELAY_TIME),
         )
         if status in (AcctStatusType.ACCOUNTING_ON, AcctStatusType.ACCOUNTING_OFF):
             kind = ON if status == AcctStatusType.ACCOUNTING_ON else OFF
@@ -248,7 +259,7 @@ def events_from_requests(
         if kind is None:  # tunnel accounting, Failed: acknowledged, not stored
             skipped += 1
             continue
-        cause = _int(found, _CAUSE)
+        cause = _int(found, ACCT_TERMINATE_CAUSE)
         events.append(
             SessionEvent(
                 session_key=request.session_key,
@@ -257,12 +268,16 @@ def events_from_requests(
                 service_point_id=entry.service_point_id,
                 area_code=entry.area_code,
                 nas_id=entry.nas_id,
-                acct_session_id=_text(_str(found, _SESSION_ID), 64),
-                user_hash=keyed_pseudonym(_str(found, _USER_NAME), key),
-                calling_station_hash=keyed_pseudonym(_str(found, _CALLING_STATION), key),
-                session_time=_int(found, _TIME),
-                input_octets=octets64(_int(found, _IN), _int(found, _IN_GIGA)),
-                output_octets=octets64(_int(found, _OUT), _int(found, _OUT_GIGA)),
+                acct_session_id=_text(_str(found, ACCT_SESSION_ID), 64),
+                user_hash=keyed_pseudonym(_str(found, USER_NAME), key),
+                calling_station_hash=keyed_pseudonym(_str(found, CALLING_STATION_ID), key),
+                session_time=_int(found, ACCT_SESSION_TIME),
+                input_octets=octets64(
+                    _int(found, ACCT_INPUT_OCTETS), _int(found, ACCT_INPUT_GIGAWORDS)
+                ),
+                output_octets=octets64(
+                    _int(found, ACCT_OUTPUT_OCTETS), _int(found, ACCT_OUTPUT_GIGAWORDS)
+                ),
                 terminate_cause=(
                     value_name("Acct-Terminate-Cause", cause) or str(cause)
                     if cause is not None

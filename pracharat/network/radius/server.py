@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
 
-from .dictionary import Code
+from .dictionary import NAS_IDENTIFIER, Code
 from .packet import (
     MalformedPacket,
     Packet,
@@ -54,8 +54,6 @@ from .packet import (
 from .session_key import acct_unique_session_id
 
 logger = logging.getLogger(__name__)
-
-NAS_IDENTIFIER = 32  # RFC 2865 §5.32
 
 #: Source address, identifier and authenticator: what a retransmission repeats
 #: (RFC 2865 §3 "Identifier"; RFC 5080 §2.2.2 duplicate detection).

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from pracharat.network.radius import dictionary, server, session_key
 from pracharat.network.radius.dictionary import (
     ATTRIBUTES,
     FIXED_LENGTH,
@@ -182,6 +183,38 @@ def test_typed_access_and_repeated_attributes() -> None:
     assert packet.get("Acct-Session-Id", "n/a") == "n/a"
     assert "Class" in packet and "User-Password" not in packet
     assert dict(packet.items())["Acct-Status-Type"] == 7
+
+
+def test_the_named_attribute_numbers_are_the_dictionarys() -> None:
+    """The numbers code reads by number are defined once, in the dictionary module; each names
+    the attribute the table gives that number."""
+    names = {
+        "USER_NAME": "User-Name",
+        "NAS_IP_ADDRESS": "NAS-IP-Address",
+        "NAS_PORT": "NAS-Port",
+        "CLASS": "Class",
+        "VENDOR_SPECIFIC": "Vendor-Specific",
+        "CALLING_STATION_ID": "Calling-Station-Id",
+        "NAS_IDENTIFIER": "NAS-Identifier",
+        "PROXY_STATE": "Proxy-State",
+        "ACCT_STATUS_TYPE": "Acct-Status-Type",
+        "ACCT_DELAY_TIME": "Acct-Delay-Time",
+        "ACCT_INPUT_OCTETS": "Acct-Input-Octets",
+        "ACCT_OUTPUT_OCTETS": "Acct-Output-Octets",
+        "ACCT_SESSION_ID": "Acct-Session-Id",
+        "ACCT_SESSION_TIME": "Acct-Session-Time",
+        "ACCT_TERMINATE_CAUSE": "Acct-Terminate-Cause",
+        "ACCT_INPUT_GIGAWORDS": "Acct-Input-Gigawords",
+        "ACCT_OUTPUT_GIGAWORDS": "Acct-Output-Gigawords",
+        "EVENT_TIMESTAMP": "Event-Timestamp",
+        "MESSAGE_AUTHENTICATOR": "Message-Authenticator",
+        "NAS_PORT_ID": "NAS-Port-Id",
+        "NAS_IPV6_ADDRESS": "NAS-IPv6-Address",
+    }
+    for constant, name in names.items():
+        assert ATTRIBUTES[getattr(dictionary, constant)].name == name
+    for module in (server, session_key):
+        assert module.NAS_IDENTIFIER is dictionary.NAS_IDENTIFIER
 
 
 def test_unknown_attribute_name_is_a_key_error() -> None:
