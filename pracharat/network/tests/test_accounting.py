@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from pracharat.network.accounting import (
     NasDirectory,
     RequestHandler,
+    _array_text,
     apply_events,
     events_from_requests,
 )
@@ -430,3 +431,57 @@ def test_imports_write_every_batchs_liveness(khlong_mem_point, khlong_mem_nas):
         apply_events(events)
     khlong_mem_point.refresh_from_db()
     assert khlong_mem_point.last_traffic == T0 + timedelta(seconds=1)
+
+
+AWKWARD_TEXT = [
+    None,
+    "NULL",  # the word, not a NULL
+    "null",
+    "",
+    '"',
+    'say "hi"',
+    "back\\slash",
+    "ends in a backslash\\",
+    '\\"',
+    "a,b",
+    "{braces}",
+    "}{",
+    " spaced ",
+    "ตำบลคลองเมม อำเภอเมือง",
+    "tab\tand\nnewline",
+]
+
+
+def test_array_text_quotes_every_text_and_spells_null_bare():
+    assert _array_text([], "varchar") == "{}"
+    assert _array_text([""], "varchar") == '{""}'
+    assert _array_text([None, "NULL", 'a"b', "c\\d", "e,f", "{}"], "varchar") == (
+        '{NULL,"NULL","a\\"b","c\\\\d","e,f","{}"}'
+    )
+    assert _array_text([1, None, -(2**63)], "bigint") == "{1,NULL,-9223372036854775808}"
+    assert _array_text([date(2027, 1, 1), None], "date") == "{2027-01-01,NULL}"
+    assert _array_text([T0, None], "timestamptz") == "{2026-11-24T10:00:00+07:00,NULL}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("varchar", AWKWARD_TEXT),
+        ("varchar", [""]),
+        ("varchar", []),
+        ("bigint", [0, None, 2**63 - 1, -(2**63)]),
+        ("date", [date(2026, 12, 31), None, date(2028, 2, 29)]),
+        ("timestamptz", [T0, None, datetime(2026, 12, 31, 17, 0, 0, 1, tzinfo=UTC)]),
+    ],
+)
+def test_array_text_reads_back_the_same_values_in_postgresql(kind, values):
+    """What the listener binds as one text parameter per column is what array_in reads: the
+    same values, NULLs where None was, whatever the text holds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the array text is PostgreSQL's array input")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT %s::{kind}[]", [_array_text(values, kind)])
+        [[stored]] = cursor.fetchall()
+    assert stored == values

@@ -15,8 +15,11 @@ from pracharat.network.radius import dictionary, server, session_key
 from pracharat.network.radius.dictionary import (
     ATTRIBUTES,
     FIXED_LENGTH,
+    MESSAGE_AUTHENTICATOR,
+    PROXY_STATE,
     AcctStatusType,
     AttrType,
+    Code,
     attribute,
     value_name,
 )
@@ -110,6 +113,26 @@ def test_response_authenticator_matches_rfc2866_formula_built_by_hand() -> None:
     assert accounting_response(decode(request), SECRET) == expected
     assert verify_accounting_response(expected, request_auth, SECRET)
     assert not verify_accounting_response(expected, bytes(16), SECRET)
+
+
+def _response_built_in_full(request: Packet, secret: bytes) -> bytes:
+    """The codec's whole path: encode the packet with the Request Authenticator in place, then
+    put MD5(Code + Identifier + Length + Request Authenticator + Attributes + Secret) there
+    (RFC 2866 §3)."""
+    unsigned = encode_packet(
+        Code.ACCOUNTING_RESPONSE, request.identifier, request.authenticator, []
+    )
+    return unsigned[:4] + md5(unsigned + secret) + unsigned[20:]
+
+
+def test_the_precomputed_response_header_for_every_identifier() -> None:
+    for identifier in range(256):
+        raw = encode_accounting_request({"Acct-Status-Type": "Start"}, SECRET, identifier)
+        request = decode(raw)
+        fast = accounting_response(request, SECRET)
+        assert fast == _response_built_in_full(request, SECRET)
+        assert decode(fast) == Packet(Code.ACCOUNTING_RESPONSE, identifier, fast[4:20], [])
+        assert verify_accounting_response(fast, raw[4:20], SECRET)
 
 
 def test_radclient_packet_verifies_and_decodes() -> None:
@@ -352,6 +375,25 @@ def test_signed_requests_round_trip_and_verify(
     raw = encode_accounting_request(attributes, SECRET, identifier)
     assert verify_accounting_request(raw, SECRET)
     assert decode(raw).attributes == attributes
+
+
+@given(
+    attributes=attributes_strategy,
+    identifier=st.integers(0, 255),
+    secret=st.binary(min_size=1, max_size=64),
+)
+def test_the_fast_response_equals_the_codecs_full_build(
+    attributes: list[tuple[int, bytes]], identifier: int, secret: bytes
+) -> None:
+    """Without Proxy-State the answer is a precomputed header and one MD5: byte for byte what
+    the codec builds in full, and it verifies as a NAS checks it (RFC 2866 §3)."""
+    assume(all(number not in (PROXY_STATE, MESSAGE_AUTHENTICATOR) for number, _ in attributes))
+    raw = encode_accounting_request(attributes, secret, identifier)
+    fast = accounting_response(decode(raw), secret)
+    assert fast == _response_built_in_full(decode(raw), secret)
+    assert fast == accounting_response(raw, secret)
+    assert verify_accounting_response(fast, raw[4:20], secret)
+    assert not verify_accounting_response(fast, raw[4:20], secret + b"x")
 
 
 @given(st.binary(max_size=5000))
