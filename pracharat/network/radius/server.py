@@ -414,8 +414,9 @@ class AccountingServer:
                 "bad authenticator", host, "Status-Server without a valid Message-Authenticator"
             )
             return
-        self._send(status_response(packet, secret), source)
+        # Counted before it leaves, as every answer is: whoever got it may read the counters.
         self.stats.status_answered += 1
+        self._send(status_response(packet, secret), source)
 
     def _secret_for(self, host: str, nas_identifier: str | None) -> bytes | None:
         cache_key = (host, nas_identifier)
