@@ -2,13 +2,15 @@
 
 ``python -m bench radius_vs_freeradius [--rounds 3] [--starts 20000] [--sessions 10000]
 [--pg postgresql://postgres@127.0.0.1:5432] [--harness DIR] [--radius-args "…"]
-[--radius-args-b "…"] [--latency 10000] [--targets freeradius,pg,sqlite,pg-b,sqlite-b]
-[--db-prefix pracharat_bench] [--port-base 0]``
+[--radius-args-b "…"] [--root-b DIR] [--latency 10000]
+[--targets freeradius,pg,sqlite,pg-b,sqlite-b] [--db-prefix pracharat_bench] [--port-base 0]``
 
 ``pg-b`` / ``sqlite-b`` are the listener once more with ``--radius-args-b`` (e.g.
-``--processes 2``), interleaved in the same rounds. ``--db-prefix`` names the scratch
-PostgreSQL databases (``<prefix>_fr``, ``<prefix>_vs_fr``, ``<prefix>_vs_fr_b``);
-``--port-base`` gives the targets consecutive UDP ports from there (0: any free port).
+``--processes 2``) and/or from another checkout, ``--root-b DIR`` (e.g. main before a
+change: ``git archive main | tar -x -C DIR``), interleaved in the same rounds.
+``--db-prefix`` names the scratch PostgreSQL databases (``<prefix>_fr``, ``<prefix>_vs_fr``,
+``<prefix>_vs_fr_b``); ``--port-base`` gives the targets consecutive UDP ports from there
+(0: any free port).
 
 The load is ``load.sh`` of the FreeRADIUS reference harness (``../shared/bench/
 freeradius-accounting/``, or ``--harness DIR``), run unchanged: FreeRADIUS's own ``radclient``,
@@ -271,14 +273,19 @@ print('TABLES ' + json.dumps([AccountingSession._meta.db_table, RollupMark._meta
 
 
 class Pracharat(Target):
-    def __init__(self, pg: str | None, radius_args: list[str], database: str = "") -> None:
+    def __init__(
+        self, pg: str | None, radius_args: list[str], database: str = "", root: Path = ROOT
+    ) -> None:
 
         self.pg = pg
         self.database = database or PR_DB
         self.var = tempfile.mkdtemp(prefix="pracharat-vs-fr-var-")
-        self.env = dict(os.environ, PRACHARAT_VAR_DIR=self.var)
+        self.env = dict(os.environ, PRACHARAT_VAR_DIR=self.var, PYTHONPATH=str(root))
         self.env.pop("DATABASE_URL", None)
+        self.root = root
         command = " ".join(["pracharat radius", *radius_args])
+        if root != ROOT:
+            command += f" ({root})"
         if pg:
             self.name = f"{command} → PostgreSQL"
             self.env["DATABASE_URL"] = fresh_database(pg, self.database)
@@ -287,7 +294,7 @@ class Pracharat(Target):
         code = SETUP % {"ident": NAS_IDENTIFIER, "secret": SECRET}
         done = subprocess.run(
             [PYTHON, "-c", code],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             capture_output=True,
             text=True,
@@ -310,7 +317,7 @@ class Pracharat(Target):
                 "0",
                 *radius_args,
             ],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -505,6 +512,7 @@ def main(argv: list[str]) -> None:
     base = _arg(argv, "--port-base", 0)
     PORTS[:] = list(range(base, base + 5)) if base else []
     radius_args_b = shlex.split(_arg(argv, "--radius-args-b", ""))
+    root_b = Path(_arg(argv, "--root-b", str(ROOT))).resolve()
     rounds = _arg(argv, "--rounds", 3)
     starts = _arg(argv, "--starts", 20_000)
     sessions = _arg(argv, "--sessions", 10_000)
@@ -529,9 +537,9 @@ def main(argv: list[str]) -> None:
             elif key == "sqlite":
                 targets.append(Pracharat(None, radius_args))
             elif key == "pg-b":
-                targets.append(Pracharat(pg, radius_args_b, f"{PR_DB}_b"))
+                targets.append(Pracharat(pg, radius_args_b, f"{PR_DB}_b", root_b))
             elif key == "sqlite-b":
-                targets.append(Pracharat(None, radius_args_b))
+                targets.append(Pracharat(None, radius_args_b, root=root_b))
         print(
             f"{os.cpu_count()} CPUs; load.sh from {harness}: files of 2000, 2 lanes × -p 50; "
             f"{starts} Starts, {sessions} sessions × 3; {rounds} rounds; "

@@ -43,7 +43,22 @@ from pracharat.network.models import (
 )
 from pracharat.network.privacy import keyed_pseudonym
 from pracharat.network.radius import AcctStatusType, octets64
-from pracharat.network.radius.dictionary import value_name
+from pracharat.network.radius.dictionary import (
+    ACCT_DELAY_TIME,
+    ACCT_INPUT_GIGAWORDS,
+    ACCT_INPUT_OCTETS,
+    ACCT_OUTPUT_GIGAWORDS,
+    ACCT_OUTPUT_OCTETS,
+    ACCT_SESSION_ID,
+    ACCT_SESSION_TIME,
+    ACCT_STATUS_TYPE,
+    ACCT_TERMINATE_CAUSE,
+    CALLING_STATION_ID,
+    EVENT_TIMESTAMP,
+    NAS_IDENTIFIER,
+    USER_NAME,
+    value_name,
+)
 from pracharat.network.radius.server import AccountingRequest
 
 logger = logging.getLogger(__name__)
@@ -194,10 +209,6 @@ def _text(value: object, limit: int) -> str:
     return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
 
 
-# Attribute numbers read from every packet (RFC 2865 §5, RFC 2866 §5, RFC 2869 §5).
-_USER_NAME, _NAS_IDENTIFIER, _CALLING_STATION = 1, 32, 31
-_STATUS, _DELAY, _IN, _OUT, _SESSION_ID, _TIME, _CAUSE = 40, 41, 42, 43, 44, 46, 49
-_IN_GIGA, _OUT_GIGA, _EVENT_TIME = 52, 53, 55
 _KINDS = {
     AcctStatusType.START: START,
     AcctStatusType.INTERIM_UPDATE: INTERIM,
@@ -225,20 +236,20 @@ def events_from_requests(
     devices: dict[tuple[str, bytes | None], NasEntry | None] = {}  # a batch has few NAS
     for request in requests:
         found = request.packet.first
-        device = (request.nas_ip, found.get(_NAS_IDENTIFIER))
+        device = (request.nas_ip, found.get(NAS_IDENTIFIER))
         if device in devices:
             entry = devices[device]
         else:
-            entry = devices[device] = directory.find(device[0], _str(found, _NAS_IDENTIFIER))
-        status = _int(found, _STATUS)
+            entry = devices[device] = directory.find(device[0], _str(found, NAS_IDENTIFIER))
+        status = _int(found, ACCT_STATUS_TYPE)
         if entry is None or status is None:
             skipped += 1
             continue
-        stamp = _int(found, _EVENT_TIME)
+        stamp = _int(found, EVENT_TIMESTAMP)
         at = event_time(
             datetime.fromtimestamp(stamp, UTC) if stamp is not None else None,
             request.received_at,
-            _int(found, _DELAY),
+            _int(found, ACCT_DELAY_TIME),
         )
         if status in (AcctStatusType.ACCOUNTING_ON, AcctStatusType.ACCOUNTING_OFF):
             kind = ON if status == AcctStatusType.ACCOUNTING_ON else OFF
@@ -248,7 +259,7 @@ def events_from_requests(
         if kind is None:  # tunnel accounting, Failed: acknowledged, not stored
             skipped += 1
             continue
-        cause = _int(found, _CAUSE)
+        cause = _int(found, ACCT_TERMINATE_CAUSE)
         events.append(
             SessionEvent(
                 session_key=request.session_key,
@@ -257,12 +268,16 @@ def events_from_requests(
                 service_point_id=entry.service_point_id,
                 area_code=entry.area_code,
                 nas_id=entry.nas_id,
-                acct_session_id=_text(_str(found, _SESSION_ID), 64),
-                user_hash=keyed_pseudonym(_str(found, _USER_NAME), key),
-                calling_station_hash=keyed_pseudonym(_str(found, _CALLING_STATION), key),
-                session_time=_int(found, _TIME),
-                input_octets=octets64(_int(found, _IN), _int(found, _IN_GIGA)),
-                output_octets=octets64(_int(found, _OUT), _int(found, _OUT_GIGA)),
+                acct_session_id=_text(_str(found, ACCT_SESSION_ID), 64),
+                user_hash=keyed_pseudonym(_str(found, USER_NAME), key),
+                calling_station_hash=keyed_pseudonym(_str(found, CALLING_STATION_ID), key),
+                session_time=_int(found, ACCT_SESSION_TIME),
+                input_octets=octets64(
+                    _int(found, ACCT_INPUT_OCTETS), _int(found, ACCT_INPUT_GIGAWORDS)
+                ),
+                output_octets=octets64(
+                    _int(found, ACCT_OUTPUT_OCTETS), _int(found, ACCT_OUTPUT_GIGAWORDS)
+                ),
                 terminate_cause=(
                     value_name("Acct-Terminate-Cause", cause) or str(cause)
                     if cause is not None
@@ -385,7 +400,9 @@ def apply_events(
 # by a batch that holds an Accounting-On/Off. A NAS reboot closes that NAS's open sessions in
 # whatever order the index gives, which against a concurrent upsert (taking the same rows in
 # session_key order) is a lock-order inversion: a deadlock. Serialising only those batches
-# removes it without slowing the common path.
+# removes it without slowing the common path. The shared lock is taken by the batch statement
+# itself (_batch_sql), before it writes a row, so the common batch costs no round trip for it;
+# the exclusive one is its own statement, before the batch's reads and NAS closes.
 ACCOUNTING_LOCK = 0x70726163  # "prac"
 
 
@@ -397,9 +414,9 @@ def _serialise(events: Sequence[SessionEvent | NasEvent]) -> None:
     exclusive = any(
         isinstance(event, NasEvent) or partitions.near_edge(event_start(event)) for event in events
     )
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [ACCOUNTING_LOCK])
+    if exclusive:  # (a batch of session reports only: the batch statement takes it shared)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACCOUNTING_LOCK])
 
 
 def _apply(
@@ -655,7 +672,12 @@ def _batch_sql() -> str:
     upsert, the rollup marks of the changed sessions (from the rows as stored: an earlier
     stored start counts), the marks of sessions a NAS reboot closed, and both liveness
     updates. Every parameter is an array (``unnest``), so the text never changes: psycopg
-    binds it server-side and prepares it once per connection."""
+    binds it server-side and prepares it once per connection.
+
+    First of all it takes the accounting lock shared (``l``, see :data:`ACCOUNTING_LOCK`):
+    every row any part of it writes is joined with ``l``, so no row is written (and no row
+    lock taken) before the lock is held. A batch that took the lock exclusive already holds
+    both (a transaction never conflicts with its own locks)."""
     sql = _BATCH_SQL.get("sql")
     if sql is None:
         head, tail = _upsert_parts()
@@ -665,20 +687,22 @@ def _batch_sql() -> str:
         sql = (
             # New rows take the id proposed in i (updated ones keep theirs): that tells them
             # apart (xmax cannot be read from a partitioned table).
-            f"WITH i AS (SELECT nextval((SELECT pg_get_serial_sequence('{table}', 'id'))"  # noqa: S608
-            f"::regclass) AS id, u.* FROM unnest({arrays}) AS u({columns})),"
+            "WITH l AS (SELECT pg_advisory_xact_lock_shared(%s)),"  # noqa: S608 - model tables
+            f" i AS (SELECT nextval((SELECT pg_get_serial_sequence('{table}', 'id'))"
+            f"::regclass) AS id, u.* FROM unnest({arrays}) AS u({columns}), l),"
             f" s AS ({head.replace(' (', ' (id, ', 1)} SELECT * FROM i {tail}"
             " RETURNING t.id, t.session_key, t.service_point_id, t.started_at, t.ended_at),"
             " d AS (SELECT service_point_id AS point, (started_at AT TIME ZONE %s)::date AS first,"
             " (GREATEST(started_at, ended_at) AT TIME ZONE %s)::date AS last FROM s),"
             f" m AS (INSERT INTO {RollupMark._meta.db_table} (service_point_id, day)"
             " SELECT point, last - g FROM d, generate_series(0, LEAST(last - first, %s)) AS g"
-            " UNION SELECT * FROM unnest(%s::bigint[], %s::date[]) RETURNING 1),"
+            " UNION SELECT u.* FROM unnest(%s::bigint[], %s::date[]) AS u(point, day), l"
+            " RETURNING 1),"
             f" n AS (UPDATE {Nas._meta.db_table} AS t SET {_NAS_SET}"
-            " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)"
+            " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at), l"
             f" WHERE t.id = v.id AND {_NAS_WHERE}),"
             f" p AS (UPDATE {ServicePoint._meta.db_table} AS t SET {_POINT_SET}"
-            " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)"
+            " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at), l"
             f" WHERE t.id = v.id AND {_POINT_WHERE})"
             " SELECT count(*) FILTER (WHERE s.id = i.id), count(*), (SELECT count(*) FROM m)"
             " FROM s JOIN i ON i.session_key = s.session_key"
@@ -751,6 +775,7 @@ def _write_postgresql(
     nas, points = _liveness(seen_points, seen_nas)
     tz = timezone.get_current_timezone_name()
     params = [
+        ACCOUNTING_LOCK,
         *_columns(rows, _UPSERT_TYPES),
         tz,
         tz,

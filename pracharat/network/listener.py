@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import dataclasses
 import logging
 import signal
 import socket
@@ -73,7 +72,6 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
     config = options.server or ServerConfig(workers=default_workers())
     # One writer thread (and so one database connection) per batch in flight, each storing
     # and then answering its batches itself; its connection is closed on the way out.
-    config = dataclasses.replace(config, threaded_writers=True)
     server = AccountingServer(directory.lookup_secret, handler, config)
     server.on_writer_exit = connections.close_all
     await server.start(options.host, options.port, reuse_port=options.reuse_port)

@@ -213,6 +213,30 @@ class AttributeDef:
     values: Mapping[int, str] = field(default_factory=dict)
 
 
+# The numbers that code reads by number (the codec, the server, the session key, the handler):
+# defined once here, used in the table below, imported everywhere else.
+USER_NAME = 1  # RFC 2865 §5.1
+NAS_IP_ADDRESS = 4  # RFC 2865 §5.4
+NAS_PORT = 5  # RFC 2865 §5.5
+CLASS = 25  # RFC 2865 §5.25
+VENDOR_SPECIFIC = 26  # RFC 2865 §5.26
+CALLING_STATION_ID = 31  # RFC 2865 §5.31
+NAS_IDENTIFIER = 32  # RFC 2865 §5.32
+PROXY_STATE = 33  # RFC 2865 §5.33
+ACCT_STATUS_TYPE = 40  # RFC 2866 §5.1
+ACCT_DELAY_TIME = 41  # RFC 2866 §5.2
+ACCT_INPUT_OCTETS = 42  # RFC 2866 §5.3
+ACCT_OUTPUT_OCTETS = 43  # RFC 2866 §5.4
+ACCT_SESSION_ID = 44  # RFC 2866 §5.5
+ACCT_SESSION_TIME = 46  # RFC 2866 §5.7
+ACCT_TERMINATE_CAUSE = 49  # RFC 2866 §5.10
+ACCT_INPUT_GIGAWORDS = 52  # RFC 2869 §5.1
+ACCT_OUTPUT_GIGAWORDS = 53  # RFC 2869 §5.2
+EVENT_TIMESTAMP = 55  # RFC 2869 §5.3
+MESSAGE_AUTHENTICATOR = 80  # RFC 2869 §5.14
+NAS_PORT_ID = 87  # RFC 2869 §5.17
+NAS_IPV6_ADDRESS = 95  # RFC 3162 §2.1
+
 # Short aliases keep the table below one attribute per line.
 _S = AttrType.STRING
 _O = AttrType.OCTETS
@@ -222,11 +246,11 @@ _D = AttrType.DATE
 
 _DEFINITIONS: tuple[AttributeDef, ...] = (
     # RFC 2865 §5.x: section number equals the attribute number for 1-39.
-    AttributeDef(1, "User-Name", _S, "RFC 2865 §5.1"),
+    AttributeDef(USER_NAME, "User-Name", _S, "RFC 2865 §5.1"),
     AttributeDef(2, "User-Password", _O, "RFC 2865 §5.2"),
     AttributeDef(3, "CHAP-Password", _O, "RFC 2865 §5.3"),
-    AttributeDef(4, "NAS-IP-Address", _A, "RFC 2865 §5.4"),
-    AttributeDef(5, "NAS-Port", _I, "RFC 2865 §5.5"),
+    AttributeDef(NAS_IP_ADDRESS, "NAS-IP-Address", _A, "RFC 2865 §5.4"),
+    AttributeDef(NAS_PORT, "NAS-Port", _I, "RFC 2865 §5.5"),
     AttributeDef(6, "Service-Type", _I, "RFC 2865 §5.6", SERVICE_TYPE_NAMES),
     AttributeDef(7, "Framed-Protocol", _I, "RFC 2865 §5.7", FRAMED_PROTOCOL_NAMES),
     AttributeDef(8, "Framed-IP-Address", _A, "RFC 2865 §5.8"),
@@ -245,44 +269,50 @@ _DEFINITIONS: tuple[AttributeDef, ...] = (
     AttributeDef(23, "Framed-IPX-Network", _A, "RFC 2865 §5.23"),
     AttributeDef(24, "State", _O, "RFC 2865 §5.24"),
     # Class is echoed by the NAS from the Access-Accept into accounting (RFC 2865 §5.25).
-    AttributeDef(25, "Class", _O, "RFC 2865 §5.25"),
-    AttributeDef(26, "Vendor-Specific", AttrType.VSA, "RFC 2865 §5.26"),
+    AttributeDef(CLASS, "Class", _O, "RFC 2865 §5.25"),
+    AttributeDef(VENDOR_SPECIFIC, "Vendor-Specific", AttrType.VSA, "RFC 2865 §5.26"),
     AttributeDef(27, "Session-Timeout", _I, "RFC 2865 §5.27"),
     AttributeDef(28, "Idle-Timeout", _I, "RFC 2865 §5.28"),
     AttributeDef(29, "Termination-Action", _I, "RFC 2865 §5.29"),
     AttributeDef(30, "Called-Station-Id", _S, "RFC 2865 §5.30"),
-    AttributeDef(31, "Calling-Station-Id", _S, "RFC 2865 §5.31"),
-    AttributeDef(32, "NAS-Identifier", _S, "RFC 2865 §5.32"),
-    AttributeDef(33, "Proxy-State", _O, "RFC 2865 §5.33"),
+    AttributeDef(CALLING_STATION_ID, "Calling-Station-Id", _S, "RFC 2865 §5.31"),
+    AttributeDef(NAS_IDENTIFIER, "NAS-Identifier", _S, "RFC 2865 §5.32"),
+    AttributeDef(PROXY_STATE, "Proxy-State", _O, "RFC 2865 §5.33"),
     AttributeDef(60, "CHAP-Challenge", _O, "RFC 2865 §5.40"),
     AttributeDef(61, "NAS-Port-Type", _I, "RFC 2865 §5.41", NAS_PORT_TYPE_NAMES),
     AttributeDef(62, "Port-Limit", _I, "RFC 2865 §5.42"),
     # RFC 2866 §5.x: accounting attributes 40-51.
-    AttributeDef(40, "Acct-Status-Type", _I, "RFC 2866 §5.1", ACCT_STATUS_TYPE_NAMES),
-    AttributeDef(41, "Acct-Delay-Time", _I, "RFC 2866 §5.2"),
-    AttributeDef(42, "Acct-Input-Octets", _I, "RFC 2866 §5.3"),
-    AttributeDef(43, "Acct-Output-Octets", _I, "RFC 2866 §5.4"),
-    AttributeDef(44, "Acct-Session-Id", _S, "RFC 2866 §5.5"),
+    AttributeDef(ACCT_STATUS_TYPE, "Acct-Status-Type", _I, "RFC 2866 §5.1", ACCT_STATUS_TYPE_NAMES),
+    AttributeDef(ACCT_DELAY_TIME, "Acct-Delay-Time", _I, "RFC 2866 §5.2"),
+    AttributeDef(ACCT_INPUT_OCTETS, "Acct-Input-Octets", _I, "RFC 2866 §5.3"),
+    AttributeDef(ACCT_OUTPUT_OCTETS, "Acct-Output-Octets", _I, "RFC 2866 §5.4"),
+    AttributeDef(ACCT_SESSION_ID, "Acct-Session-Id", _S, "RFC 2866 §5.5"),
     AttributeDef(45, "Acct-Authentic", _I, "RFC 2866 §5.6", ACCT_AUTHENTIC_NAMES),
-    AttributeDef(46, "Acct-Session-Time", _I, "RFC 2866 §5.7"),
+    AttributeDef(ACCT_SESSION_TIME, "Acct-Session-Time", _I, "RFC 2866 §5.7"),
     AttributeDef(47, "Acct-Input-Packets", _I, "RFC 2866 §5.8"),
     AttributeDef(48, "Acct-Output-Packets", _I, "RFC 2866 §5.9"),
-    AttributeDef(49, "Acct-Terminate-Cause", _I, "RFC 2866 §5.10", ACCT_TERMINATE_CAUSE_NAMES),
+    AttributeDef(
+        ACCT_TERMINATE_CAUSE,
+        "Acct-Terminate-Cause",
+        _I,
+        "RFC 2866 §5.10",
+        ACCT_TERMINATE_CAUSE_NAMES,
+    ),
     AttributeDef(50, "Acct-Multi-Session-Id", _S, "RFC 2866 §5.11"),
     AttributeDef(51, "Acct-Link-Count", _I, "RFC 2866 §5.12"),
     # RFC 2869 §5.x: extensions.
-    AttributeDef(52, "Acct-Input-Gigawords", _I, "RFC 2869 §5.1"),
-    AttributeDef(53, "Acct-Output-Gigawords", _I, "RFC 2869 §5.2"),
-    AttributeDef(55, "Event-Timestamp", _D, "RFC 2869 §5.3"),
+    AttributeDef(ACCT_INPUT_GIGAWORDS, "Acct-Input-Gigawords", _I, "RFC 2869 §5.1"),
+    AttributeDef(ACCT_OUTPUT_GIGAWORDS, "Acct-Output-Gigawords", _I, "RFC 2869 §5.2"),
+    AttributeDef(EVENT_TIMESTAMP, "Event-Timestamp", _D, "RFC 2869 §5.3"),
     AttributeDef(77, "Connect-Info", _S, "RFC 2869 §5.11"),
     AttributeDef(79, "EAP-Message", _O, "RFC 2869 §5.13"),
-    AttributeDef(80, "Message-Authenticator", _O, "RFC 2869 §5.14"),
+    AttributeDef(MESSAGE_AUTHENTICATOR, "Message-Authenticator", _O, "RFC 2869 §5.14"),
     AttributeDef(85, "Acct-Interim-Interval", _I, "RFC 2869 §5.16"),
-    AttributeDef(87, "NAS-Port-Id", _S, "RFC 2869 §5.17"),
+    AttributeDef(NAS_PORT_ID, "NAS-Port-Id", _S, "RFC 2869 §5.17"),
     AttributeDef(88, "Framed-Pool", _S, "RFC 2869 §5.18"),
     # Later RFCs that NAS devices commonly put into accounting packets.
     AttributeDef(89, "Chargeable-User-Identity", _O, "RFC 4372 §2"),
-    AttributeDef(95, "NAS-IPv6-Address", AttrType.IPV6ADDR, "RFC 3162 §2.1"),
+    AttributeDef(NAS_IPV6_ADDRESS, "NAS-IPv6-Address", AttrType.IPV6ADDR, "RFC 3162 §2.1"),
     AttributeDef(96, "Framed-Interface-Id", AttrType.IFID, "RFC 3162 §2.2"),
     AttributeDef(97, "Framed-IPv6-Prefix", AttrType.IPV6PREFIX, "RFC 3162 §2.3"),
     AttributeDef(98, "Login-IPv6-Host", AttrType.IPV6ADDR, "RFC 3162 §2.4"),
@@ -295,11 +325,6 @@ _DEFINITIONS: tuple[AttributeDef, ...] = (
 #: Attribute definitions by number.
 ATTRIBUTES: Mapping[int, AttributeDef] = MappingProxyType({a.number: a for a in _DEFINITIONS})
 _BY_NAME: Mapping[str, AttributeDef] = MappingProxyType({a.name.lower(): a for a in _DEFINITIONS})
-
-# Numbers used by the codec itself; named here so the code reads like the RFC.
-PROXY_STATE = 33
-VENDOR_SPECIFIC = 26
-MESSAGE_AUTHENTICATOR = 80
 
 
 def attribute(key: int | str) -> AttributeDef:

@@ -7,19 +7,19 @@ The caller supplies two callables:
   ``nas_ip`` is; NAS-Identifier is passed along for deployments that need it. It runs on
   the event loop, so it must be quick (an in-memory table); results are cached for
   ``ServerConfig.secret_cache_ttl`` seconds anyway.
-* ``handle(batch)``: persists a list of verified :class:`AccountingRequest`. A plain
-  function runs in a worker thread (``asyncio.to_thread``), a coroutine function is
-  awaited. It must be idempotent per ``session_key`` and status, because a NAS that got
-  no answer retransmits and a failed batch is retried that way.
+* ``handle(batch)``: a plain function that persists a list of verified
+  :class:`AccountingRequest`. It runs in one of the writer threads (each can keep a database
+  connection of its own). It must be idempotent per ``session_key`` and status, because a NAS
+  that got no answer retransmits and a failed batch is retried that way.
 
-Flow: decode -> drop malformed / non-accounting -> answer retransmissions from a reply
-cache -> look up the secret -> verify the Request Authenticator -> queue. Workers (event-loop
-tasks, or with ``ServerConfig.threaded_writers`` threads of their own that answer from there)
-drain the queue in batches (group commit: up to ``max_batch`` requests or ``max_delay``
-seconds), call ``handle`` once per batch, and only after it returns send each
-Accounting-Response. RFC 2866 §2 makes the response the NAS's proof that the record is
-stored; answering earlier could lose accounting data. If ``handle`` fails, nothing is
-answered and the NAS's retransmission gets another chance.
+Flow, on the event loop: decode -> drop malformed / non-accounting -> answer retransmissions
+from a reply cache -> look up the secret -> verify the Request Authenticator -> queue. Writer
+threads (``ServerConfig.workers`` of them) drain the queue in batches (group commit: what is
+queued, up to ``max_batch`` requests, waiting ``max_delay`` seconds for more), call ``handle``
+once per batch, and only after it returns send each Accounting-Response themselves. RFC 2866
+§2 makes the response the NAS's proof that the record is stored; answering earlier could lose
+accounting data. If ``handle`` fails, nothing is answered and the NAS's retransmission gets
+another chance.
 
 Logs name the NAS source address but never user names or station ids (PDPA).
 """
@@ -27,7 +27,6 @@ Logs name the NAS source address but never user names or station ids (PDPA).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import inspect
 import logging
@@ -36,12 +35,11 @@ import socket
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import cast
 
-from .dictionary import Code
+from .dictionary import NAS_IDENTIFIER, Code
 from .packet import (
     MalformedPacket,
     Packet,
@@ -54,8 +52,6 @@ from .packet import (
 from .session_key import acct_unique_session_id
 
 logger = logging.getLogger(__name__)
-
-NAS_IDENTIFIER = 32  # RFC 2865 §5.32
 
 #: Source address, identifier and authenticator: what a retransmission repeats
 #: (RFC 2865 §3 "Identifier"; RFC 5080 §2.2.2 duplicate detection).
@@ -84,7 +80,7 @@ class AccountingRequest:
 
 
 LookupSecret = Callable[[str, str | None], bytes | None]
-Handler = Callable[[list[AccountingRequest]], Awaitable[None] | None]
+Handler = Callable[[list[AccountingRequest]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +88,7 @@ class ServerConfig:
     """Tuning knobs; the defaults suit a few thousand village access points."""
 
     max_batch: int = 200  # requests per handle() call
-    workers: int = 1  # batches being stored at once (each handle() call needs its own thread)
+    workers: int = 1  # writer threads: batches being stored at once
     # Seconds the first request of a batch may wait for company. 0: a free writer takes
     # whatever is queued at once (with fewer requests in flight than a batch, any fixed wait
     # is pure latency; under load the queue fills while the writers commit anyway).
@@ -103,10 +99,6 @@ class ServerConfig:
     secret_cache_ttl: float = 30.0  # 0 disables caching of lookup_secret results
     stop_timeout: float = 10.0  # seconds stop() waits for queued requests to be stored
     drop_log_interval: float = 60.0  # one WARNING per (reason, NAS) per interval
-    # The writers are threads of their own, each calling a plain ``handle`` and sending the
-    # batch's answers itself once it returns, instead of event-loop tasks handing each batch
-    # to a thread and back (two thread switches and a pass of the loop per batch).
-    threaded_writers: bool = False
 
 
 @dataclass(slots=True)
@@ -145,16 +137,11 @@ class _Pending(tuple):
     key = property(lambda self: self[2])
 
 
-#: Datagrams read per wakeup at most (then the loop runs the workers' callbacks).
+#: Datagrams read per wakeup at most (then the loop runs its other callbacks).
 READ_BURST = 256
 #: The receive buffer: RADIUS packets are at most 4,096 octets (RFC 2865 §3); the octets of a
 #: longer datagram past that are padding beyond any valid Length anyway.
 RECEIVE_SIZE = 8192
-
-
-def _is_coroutine_callable(fn: object) -> bool:
-    """True for ``async def`` functions and objects whose ``__call__`` is ``async def``."""
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(type(fn).__call__)
 
 
 class _ReplyCache:
@@ -188,8 +175,12 @@ class _ReplyCache:
             self._entries.popitem(last=False)
 
 
-class AccountingServer(asyncio.DatagramProtocol):
-    """RFC 2866 accounting server protocol with batching and duplicate detection."""
+class AccountingServer:
+    """RFC 2866 accounting server with batching and duplicate detection.
+
+    The event loop reads the socket and verifies; writer threads store and answer. They share
+    the queue, the in-flight set, the reply cache and the answer counters under ``_lock``.
+    """
 
     def __init__(
         self,
@@ -201,31 +192,27 @@ class AccountingServer(asyncio.DatagramProtocol):
     ) -> None:
         self.config = config or ServerConfig()
         self.stats = ServerStats()
+        if inspect.iscoroutinefunction(handle) or inspect.iscoroutinefunction(
+            type(handle).__call__
+        ):
+            raise TypeError("handle must be a plain function: it runs in the writer threads")
         self._lookup_secret = lookup_secret
         self._handle = handle
-        self._handle_is_async = _is_coroutine_callable(handle)
         self._clock = clock
         self._replies = _ReplyCache(self.config.dedupe_window, self.config.dedupe_max_entries)
         self._in_flight: set[DedupeKey] = set()
         self._secrets: dict[tuple[str, str | None], tuple[float, bytes | None]] = {}
         self._last_drop_log: dict[tuple[str, str], float] = {}
-        # Verified requests waiting for a writer, and the writers waiting for requests.
+        # Verified requests waiting for a writer thread; _ready wakes one.
         self._queue: deque[_Pending] = deque()
-        self._unfinished = 0  # queued or being stored
-        self._all_done: asyncio.Event | None = None
-        self._idle: deque[asyncio.Future[None]] = deque()
-        self._transport: asyncio.DatagramTransport | None = None
-        self._sock: socket.socket | None = None
-        self._unsent: deque[tuple[bytes, tuple[str, int]]] = deque()  # socket buffer was full
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._workers: list[asyncio.Task[None]] = []
-        self._closing = False
-        # Threaded writers (ServerConfig.threaded_writers): the queue, the in-flight set, the
-        # reply cache and the answer counters are shared with the writer threads under _lock.
         self._lock = threading.Lock()
         self._ready = threading.Condition(self._lock)
         self._threads: list[threading.Thread] = []
-        self._threads_stop = False
+        self._threads_stop = False  # writers return once the queue is empty
+        self._sock: socket.socket | None = None
+        self._unsent: deque[tuple[bytes, tuple[str, int]]] = deque()  # socket buffer was full
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closing = False
         self.on_writer_exit: Callable[[], None] | None = None  # runs in each writer thread
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -233,12 +220,10 @@ class AccountingServer(asyncio.DatagramProtocol):
     async def start(
         self, host: str = "127.0.0.1", port: int = 1813, *, reuse_port: bool = False
     ) -> tuple[str, int]:
-        """Bind the UDP socket and start the batch worker; return the bound address.
+        """Bind the UDP socket and start the writer threads; return the bound address.
         ``reuse_port``: SO_REUSEPORT, so several processes share the port (the kernel spreads
         the datagrams over them by source address and port)."""
         loop = self._loop = asyncio.get_running_loop()
-        self._all_done = asyncio.Event()
-        self._all_done.set()
         # A plain non-blocking socket read in a loop (every datagram that is ready, per
         # wakeup) rather than asyncio's datagram transport, which costs a pass of the event
         # loop per datagram: under load that pass was a good part of a packet's CPU.
@@ -255,64 +240,49 @@ class AccountingServer(asyncio.DatagramProtocol):
             raise
         self._sock = sock
         loop.add_reader(sock.fileno(), self._read_ready)
-        if self.config.threaded_writers:
-            if self._handle_is_async:
-                raise ValueError("threaded writers need a plain handle function")
-            self._threads = [
-                threading.Thread(target=self._thread_writer, name=f"radius-writer-{n}", daemon=True)
-                for n in range(max(1, self.config.workers))
-            ]
-            for thread in self._threads:
-                thread.start()
-        else:
-            self._workers = [
-                loop.create_task(self._run_worker(), name=f"radius-accounting-worker-{n}")
-                for n in range(max(1, self.config.workers))
-            ]
+        self._threads = [
+            threading.Thread(target=self._thread_writer, name=f"radius-writer-{n}", daemon=True)
+            for n in range(max(1, self.config.workers))
+        ]
+        for thread in self._threads:
+            thread.start()
         logger.info("RADIUS accounting listening on %s:%d", *self.address)
         return self.address
 
     @property
     def address(self) -> tuple[str, int]:
-        if self._sock is not None:
-            host, port = self._sock.getsockname()[:2]
-        elif self._transport is not None:
-            host, port = self._transport.get_extra_info("sockname")[:2]
-        else:
+        if self._sock is None:
             raise RuntimeError("server is not started")
+        host, port = self._sock.getsockname()[:2]
         return host, port
 
     async def stop(self) -> None:
         """Stop accepting packets, store and answer what is queued, then close.
 
-        Waits at most ``stop_timeout`` seconds; requests still unstored then are not
-        answered, so their NAS will retransmit them to whichever server comes back.
+        Every writer is told at once and they are joined against one deadline,
+        ``stop_timeout`` seconds away; requests still queued then are dropped unanswered (a
+        batch still being stored is answered if it completes), so their NAS will retransmit
+        them to whichever server comes back.
         """
         if self._closing:
             return
         self._closing = True
-        try:
-            async with asyncio.timeout(self.config.stop_timeout):
-                if self._threads:
-                    while self._unfinished:
-                        await asyncio.sleep(0.005)
-                elif self._all_done is not None:
-                    await self._all_done.wait()
-        except TimeoutError:
-            logger.warning("stopping with %d accounting requests unstored", len(self._queue))
-        if self._threads:
-            with self._ready:
-                self._threads_stop = True
-                self._ready.notify_all()
-            loop = asyncio.get_running_loop()
-            for thread in self._threads:
-                await loop.run_in_executor(None, thread.join, self.config.stop_timeout)
-        for worker in self._workers:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
-        if self._transport is not None:
-            self._transport.close()
+        with self._ready:
+            self._threads_stop = True
+            self._ready.notify_all()
+        loop = asyncio.get_running_loop()
+        stuck = await loop.run_in_executor(None, self._join_writers, self.config.stop_timeout)
+        if stuck:
+            with self._lock:
+                dropped = len(self._queue)
+                for pending in self._queue:
+                    self._in_flight.discard(pending[2])
+                self._queue.clear()
+            logger.warning(
+                "stopping with %d writers still storing and %d accounting requests unstored",
+                stuck,
+                dropped,
+            )
         if self._sock is not None and self._loop is not None:
             self._loop.remove_reader(self._sock.fileno())
             if self._unsent:
@@ -320,15 +290,18 @@ class AccountingServer(asyncio.DatagramProtocol):
             self._sock.close()
         logger.info("RADIUS accounting stopped: %s", self.stats.as_dict())
 
+    def _join_writers(self, timeout: float) -> int:
+        """Join every writer thread before one shared deadline; the number still running."""
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return sum(thread.is_alive() for thread in self._threads)
+
     def forget_secrets(self) -> None:
         """Drop cached ``lookup_secret`` results, e.g. after a NAS secret changed."""
         self._secrets.clear()
 
-    # -- asyncio.DatagramProtocol ---------------------------------------------------------
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # CPython's selector transport does not subclass DatagramTransport in 3.11.
-        self._transport = cast(asyncio.DatagramTransport, transport)
+    # -- receive path (event loop) --------------------------------------------------------
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.stats.received += 1
@@ -360,8 +333,6 @@ class AccountingServer(asyncio.DatagramProtocol):
                 self.error_received(exc)
                 continue
             received(data, addr)
-
-    # -- receive path (event loop) --------------------------------------------------------
 
     def _receive(self, data: bytes, source: tuple[str, int]) -> None:
         host, port = source
@@ -423,19 +394,9 @@ class AccountingServer(asyncio.DatagramProtocol):
         )
         with self._lock:
             self._queue.append(_Pending((request, secret, key)))
-            self._unfinished += 1
             self._in_flight.add(key)
-            if self._threads:
-                self._ready.notify()
-        if self._all_done is not None:
-            self._all_done.clear()
+            self._ready.notify()
         self.stats.accepted += 1
-        idle = self._idle
-        while idle:
-            waiter = idle.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break
 
     def _status(self, packet: Packet, host: str, source: tuple[str, int]) -> None:
         """RFC 5997: answered at once from the event loop (it asks whether this server is alive,
@@ -453,8 +414,9 @@ class AccountingServer(asyncio.DatagramProtocol):
                 "bad authenticator", host, "Status-Server without a valid Message-Authenticator"
             )
             return
-        self._send(status_response(packet, secret), source)
+        # Counted before it leaves, as every answer is: whoever got it may read the counters.
         self.stats.status_answered += 1
+        self._send(status_response(packet, secret), source)
 
     def _secret_for(self, host: str, nas_identifier: str | None) -> bytes | None:
         cache_key = (host, nas_identifier)
@@ -477,8 +439,6 @@ class AccountingServer(asyncio.DatagramProtocol):
     def _send(self, response: bytes, destination: tuple[str, int]) -> None:
         sock = self._sock
         if sock is None:
-            if self._transport is not None and not self._transport.is_closing():
-                self._transport.sendto(response, destination)
             return
         if self._unsent:  # keep the order: after what is already waiting
             self._unsent.append((response, destination))
@@ -519,7 +479,7 @@ class AccountingServer(asyncio.DatagramProtocol):
         else:
             logger.debug("dropped RADIUS packet from %s: %s (%s)", host, reason, detail)
 
-    # -- threaded writers (ServerConfig.threaded_writers) ---------------------------------
+    # -- writer threads -------------------------------------------------------------------
 
     def _thread_writer(self) -> None:
         try:
@@ -553,13 +513,18 @@ class AccountingServer(asyncio.DatagramProtocol):
                         discard = self._in_flight.discard
                         for pending in batch:
                             discard(pending[2])
-                        self._unfinished -= len(batch)
         finally:
             if self.on_writer_exit is not None:
                 try:
                     self.on_writer_exit()
                 except Exception:
                     logger.exception("writer clean-up failed")
+
+    def _take(self, batch: list[_Pending]) -> None:
+        queue, room = self._queue, self.config.max_batch - len(batch)
+        while queue and room > 0:
+            batch.append(queue.popleft())
+            room -= 1
 
     def _store_and_answer(self, batch: list[_Pending]) -> None:
         """In a writer thread: store the batch, then answer it from this thread (the socket is
@@ -599,95 +564,6 @@ class AccountingServer(asyncio.DatagramProtocol):
                     loop.call_soon_threadsafe(self._send, response, source)
             except OSError as exc:
                 self.error_received(exc)
-
-    # -- batch worker ---------------------------------------------------------------------
-
-    async def _run_worker(self) -> None:
-        while True:
-            batch = await self._next_batch()
-            try:
-                await self._commit(batch)
-            except Exception:
-                self.stats.internal_errors += 1
-                logger.exception("unexpected error committing a batch")
-            finally:
-                discard = self._in_flight.discard
-                for pending in batch:
-                    discard(pending[2])
-                self._unfinished -= len(batch)
-                if self._unfinished == 0 and self._all_done is not None:
-                    self._all_done.set()
-
-    async def _wait_for_requests(self, timeout: float | None = None) -> None:
-        waiter = asyncio.get_running_loop().create_future()
-        self._idle.append(waiter)
-        try:
-            if timeout is None:
-                await waiter
-            else:
-                async with asyncio.timeout(timeout):
-                    await waiter
-        finally:
-            if not waiter.done():
-                waiter.cancel()
-            with contextlib.suppress(ValueError):
-                self._idle.remove(waiter)
-
-    def _take(self, batch: list[_Pending]) -> None:
-        queue, room = self._queue, self.config.max_batch - len(batch)
-        while queue and room > 0:
-            batch.append(queue.popleft())
-            room -= 1
-
-    async def _next_batch(self) -> list[_Pending]:
-        """Wait for one request, take what is queued, and gather more for up to ``max_delay``
-        seconds (0: none)."""
-        while not self._queue:
-            await self._wait_for_requests()
-        batch: list[_Pending] = []
-        self._take(batch)
-        if self.config.max_delay > 0:
-            deadline = asyncio.get_running_loop().time() + self.config.max_delay
-            while len(batch) < self.config.max_batch and not self._closing:
-                remaining = deadline - asyncio.get_running_loop().time()
-                if remaining <= 0:
-                    break
-                if not self._queue:
-                    try:
-                        await self._wait_for_requests(remaining)
-                    except TimeoutError:
-                        break
-                self._take(batch)
-        if self._queue:  # more than one batch's worth: wake another writer for the rest
-            while self._idle:
-                waiter = self._idle.popleft()
-                if not waiter.done():
-                    waiter.set_result(None)
-                    break
-        return batch
-
-    async def _commit(self, batch: list[_Pending]) -> None:
-        requests = [pending[0] for pending in batch]
-        try:
-            if self._handle_is_async:
-                await self._handle(requests)  # type: ignore[misc]
-            else:
-                await asyncio.to_thread(self._handle, requests)
-        except Exception:
-            self.stats.handler_errors += 1
-            logger.exception(
-                "accounting handler failed; %d requests left unanswered for retransmission",
-                len(batch),
-            )
-            return
-        self.stats.batches += 1
-        now = self._clock()
-        put, send = self._replies.put, self._send
-        for request, secret, key in batch:
-            response = accounting_response(request.packet, secret)
-            put(key, response, now)
-            send(response, request.source)
-        self.stats.answered += len(batch)
 
 
 async def serve(

@@ -27,6 +27,16 @@ import hmac
 import re
 import socket
 
+from .dictionary import (
+    ACCT_SESSION_ID,
+    CLASS,
+    NAS_IDENTIFIER,
+    NAS_IP_ADDRESS,
+    NAS_IPV6_ADDRESS,
+    NAS_PORT,
+    NAS_PORT_ID,
+    USER_NAME,
+)
 from .packet import Packet
 
 DEFAULT_CLASS_PREFIX = b"ai:"
@@ -48,24 +58,24 @@ def acct_unique_session_id(packet: Packet, *, class_prefix: bytes = DEFAULT_CLAS
       followed by 32 hex digits (either case, kept as sent).
     """
     first = packet.first
-    class_id = _class_id(first.get(_CLASS), class_prefix)
+    class_id = _class_id(first.get(CLASS), class_prefix)
     if class_id is not None:
-        data = class_id + b"," + _string(first.get(_ACCT_SESSION_ID))
+        data = class_id + b"," + _string(first.get(ACCT_SESSION_ID))
     else:
-        ipv6 = first.get(_NAS_IPV6_ADDRESS)
+        ipv6 = first.get(NAS_IPV6_ADDRESS)
         if ipv6 is not None:
             address = socket.inet_ntop(socket.AF_INET6, ipv6).encode()
         else:
-            ipv4 = first.get(_NAS_IP_ADDRESS)
+            ipv4 = first.get(NAS_IP_ADDRESS)
             address = socket.inet_ntop(socket.AF_INET, ipv4).encode() if ipv4 is not None else b""
-        port = first.get(_NAS_PORT)
+        port = first.get(NAS_PORT)
         data = b",".join(
             (
-                _string(first.get(_USER_NAME)),
-                _string(first.get(_ACCT_SESSION_ID)),
+                _string(first.get(USER_NAME)),
+                _string(first.get(ACCT_SESSION_ID)),
                 address,
-                _string(first.get(_NAS_IDENTIFIER)),
-                _string(first.get(_NAS_PORT_ID)),
+                _string(first.get(NAS_IDENTIFIER)),
+                _string(first.get(NAS_PORT_ID)),
                 str(int.from_bytes(port, "big")).encode() if port is not None else b"",
             )
         )
@@ -73,11 +83,6 @@ def acct_unique_session_id(packet: Packet, *, class_prefix: bytes = DEFAULT_CLAS
         data = data.split(b"\0", 1)[0]
     # FreeRADIUS compatibility, not a security control: the key only has to be stable.
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
-
-
-# Attribute numbers (RFC 2865 §5, RFC 2866 §5.5, RFC 2869 §5.17, RFC 3162 §2.1).
-_USER_NAME, _NAS_IP_ADDRESS, _NAS_PORT, _CLASS, _NAS_IDENTIFIER = 1, 4, 5, 25, 32
-_ACCT_SESSION_ID, _NAS_PORT_ID, _NAS_IPV6_ADDRESS = 44, 87, 95
 
 
 def _class_id(value: bytes | None, prefix: bytes) -> bytes | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from pracharat.network.accounting import (
     NasDirectory,
     RequestHandler,
+    _array_text,
     apply_events,
     events_from_requests,
 )
@@ -344,8 +345,8 @@ def test_the_sql_merge_with_the_stored_row_is_the_python_merge(store):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
-    """On PostgreSQL a batch of session reports costs the advisory lock and one statement
-    (upsert, rollup marks and both liveness updates), then COMMIT."""
+    """On PostgreSQL a batch of session reports is one statement (the advisory lock, shared,
+    then upsert, rollup marks and both liveness updates), then COMMIT."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -363,11 +364,10 @@ def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     with CaptureQueriesContext(connection) as queries:
         handler(batch)
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) == 4, statements
-    begin, lock, write, commit = statements
+    assert len(statements) == 3, statements
+    begin, write, commit = statements
     assert (begin, commit) == ("BEGIN", "COMMIT")
-    assert lock.startswith("SELECT pg_advisory_xact_lock_shared(")
-    assert write.startswith("WITH i AS (")
+    assert write.startswith("WITH l AS (SELECT pg_advisory_xact_lock_shared(")
     assert AccountingSession.objects.count() == 51
     assert (handler.totals.created, handler.totals.updated) == (51, 0)
     days = {str(d) for d in RollupMark.objects.values_list("day", flat=True)}
@@ -375,6 +375,56 @@ def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     assert ServicePoint.objects.get().last_traffic == T0 + timedelta(hours=25)
     khlong_mem_nas.refresh_from_db()
     assert khlong_mem_nas.last_seen == T0 + timedelta(hours=25)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_statement_waits_for_a_nas_reboot_holding_the_lock(khlong_mem_nas):
+    """The shared accounting lock is taken inside the batch statement, before it writes: while
+    another transaction holds it exclusive (a NAS reboot), the batch waits and writes nothing;
+    it goes on once that one commits."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from pracharat.network.accounting import ACCOUNTING_LOCK
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    directory = NasDirectory()
+    directory.refresh()
+    handler = RequestHandler(directory)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            handler([request("Start", session="waits")])
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def waiting_for_the_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
+                " AND mode = 'ShareLock' AND NOT granted",
+                [ACCOUNTING_LOCK],
+            )
+            return cursor.fetchone()[0] == 1
+
+    writer = threading.Thread(target=write)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACCOUNTING_LOCK])
+        writer.start()
+        for _ in range(2000):  # until the batch is seen waiting (bounded)
+            if waiting_for_the_lock():
+                break
+            threading.Event().wait(0.005)
+        assert waiting_for_the_lock()
+    writer.join(30)
+    assert not writer.is_alive() and failures == []
+    assert AccountingSession.objects.filter(session_key__isnull=False).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -430,3 +480,57 @@ def test_imports_write_every_batchs_liveness(khlong_mem_point, khlong_mem_nas):
         apply_events(events)
     khlong_mem_point.refresh_from_db()
     assert khlong_mem_point.last_traffic == T0 + timedelta(seconds=1)
+
+
+AWKWARD_TEXT = [
+    None,
+    "NULL",  # the word, not a NULL
+    "null",
+    "",
+    '"',
+    'say "hi"',
+    "back\\slash",
+    "ends in a backslash\\",
+    '\\"',
+    "a,b",
+    "{braces}",
+    "}{",
+    " spaced ",
+    "ตำบลคลองเมม อำเภอเมือง",
+    "tab\tand\nnewline",
+]
+
+
+def test_array_text_quotes_every_text_and_spells_null_bare():
+    assert _array_text([], "varchar") == "{}"
+    assert _array_text([""], "varchar") == '{""}'
+    assert _array_text([None, "NULL", 'a"b', "c\\d", "e,f", "{}"], "varchar") == (
+        '{NULL,"NULL","a\\"b","c\\\\d","e,f","{}"}'
+    )
+    assert _array_text([1, None, -(2**63)], "bigint") == "{1,NULL,-9223372036854775808}"
+    assert _array_text([date(2027, 1, 1), None], "date") == "{2027-01-01,NULL}"
+    assert _array_text([T0, None], "timestamptz") == "{2026-11-24T10:00:00+07:00,NULL}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("varchar", AWKWARD_TEXT),
+        ("varchar", [""]),
+        ("varchar", []),
+        ("bigint", [0, None, 2**63 - 1, -(2**63)]),
+        ("date", [date(2026, 12, 31), None, date(2028, 2, 29)]),
+        ("timestamptz", [T0, None, datetime(2026, 12, 31, 17, 0, 0, 1, tzinfo=UTC)]),
+    ],
+)
+def test_array_text_reads_back_the_same_values_in_postgresql(kind, values):
+    """What the listener binds as one text parameter per column is what array_in reads: the
+    same values, NULLs where None was, whatever the text holds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the array text is PostgreSQL's array input")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT %s::{kind}[]", [_array_text(values, kind)])
+        [[stored]] = cursor.fetchall()
+    assert stored == values

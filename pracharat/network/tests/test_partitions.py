@@ -157,3 +157,63 @@ def test_expired_rows_of_the_default_partition_are_purged(khlong_mem_point, sett
 
 def test_the_table_is_partitioned_on_postgresql_and_plain_elsewhere():
     assert partitions.partitioned() is (connection.vendor == "postgresql")
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=ZoneInfo("UTC"))
+
+
+def test_month_around_the_new_year_in_bangkok():
+    # 17:00 UTC on 31 December is midnight of 1 January in Bangkok (UTC+7).
+    december = (date(2026, 12, 1), utc(2026, 11, 30, 17), utc(2026, 12, 31, 17))
+    january = (date(2027, 1, 1), utc(2026, 12, 31, 17), utc(2027, 1, 31, 17))
+    last_instant = utc(2026, 12, 31, 17) - timedelta(microseconds=1)
+    for at, expected in (
+        (last_instant, december),
+        (utc(2026, 12, 31, 17), january),  # the upper bound belongs to the next month
+        (last_instant, december),  # asked again, now from the months cached
+        (datetime(2027, 1, 1, tzinfo=BANGKOK), january),
+        (datetime(2026, 12, 1, tzinfo=BANGKOK), december),
+        (datetime(2026, 12, 1, tzinfo=BANGKOK) - timedelta(microseconds=1), None),
+    ):
+        found = partitions._month_around(at)
+        if expected is None:
+            assert found[0] == date(2026, 11, 1)
+            assert found[2] == december[1]
+        else:
+            assert found == expected, at
+
+
+def test_months_around_follow_each_other_without_gaps_over_leap_and_common_years():
+    previous = None
+    for n in range(38):  # November 2026 to December 2029, February 2028 with 29 days
+        year, month = divmod(2026 * 12 + 10 + n, 12)
+        first = date(year, month + 1, 1)
+        start = datetime(first.year, first.month, 1, tzinfo=BANGKOK)
+        found = partitions._month_around(start + timedelta(days=14))
+        assert found[0] == first
+        assert found[1] == start
+        assert partitions._month_around(start) == found
+        assert partitions._month_around(found[2] - timedelta(microseconds=1)) == found
+        if previous is not None:
+            assert previous[2] == found[1]
+        previous = found
+    assert partitions._month_around(datetime(2028, 2, 29, 23, 59, tzinfo=BANGKOK))[2] == (
+        datetime(2028, 3, 1, tzinfo=BANGKOK)
+    )
+
+
+def test_month_around_follows_the_configured_zone_not_the_cached_one(settings):
+    at = utc(2026, 12, 31, 18)  # 1 January in Bangkok, still 31 December in UTC
+    assert partitions._month_around(at)[0] == date(2027, 1, 1)
+    settings.TIME_ZONE = "UTC"
+    assert partitions._month_around(at) == (
+        date(2026, 12, 1),
+        utc(2026, 12, 1),
+        utc(2027, 1, 1),
+    )
+
+
+def test_month_around_reads_a_naive_datetime_as_the_machines_local_time():
+    naive = datetime(2027, 1, 1, 3, 0)
+    assert partitions._month_around(naive) == partitions._month_around(naive.astimezone())

@@ -11,11 +11,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from pracharat.network.radius import dictionary, server, session_key
 from pracharat.network.radius.dictionary import (
     ATTRIBUTES,
     FIXED_LENGTH,
+    MESSAGE_AUTHENTICATOR,
+    PROXY_STATE,
     AcctStatusType,
     AttrType,
+    Code,
     attribute,
     value_name,
 )
@@ -111,6 +115,26 @@ def test_response_authenticator_matches_rfc2866_formula_built_by_hand() -> None:
     assert not verify_accounting_response(expected, bytes(16), SECRET)
 
 
+def _response_built_in_full(request: Packet, secret: bytes) -> bytes:
+    """The codec's whole path: encode the packet with the Request Authenticator in place, then
+    put MD5(Code + Identifier + Length + Request Authenticator + Attributes + Secret) there
+    (RFC 2866 §3)."""
+    unsigned = encode_packet(
+        Code.ACCOUNTING_RESPONSE, request.identifier, request.authenticator, []
+    )
+    return unsigned[:4] + md5(unsigned + secret) + unsigned[20:]
+
+
+def test_the_precomputed_response_header_for_every_identifier() -> None:
+    for identifier in range(256):
+        raw = encode_accounting_request({"Acct-Status-Type": "Start"}, SECRET, identifier)
+        request = decode(raw)
+        fast = accounting_response(request, SECRET)
+        assert fast == _response_built_in_full(request, SECRET)
+        assert decode(fast) == Packet(Code.ACCOUNTING_RESPONSE, identifier, fast[4:20], [])
+        assert verify_accounting_response(fast, raw[4:20], SECRET)
+
+
 def test_radclient_packet_verifies_and_decodes() -> None:
     assert verify_accounting_request(RADCLIENT_INTERIM, SECRET)
     assert not verify_accounting_request(RADCLIENT_INTERIM, b"testing124")
@@ -182,6 +206,38 @@ def test_typed_access_and_repeated_attributes() -> None:
     assert packet.get("Acct-Session-Id", "n/a") == "n/a"
     assert "Class" in packet and "User-Password" not in packet
     assert dict(packet.items())["Acct-Status-Type"] == 7
+
+
+def test_the_named_attribute_numbers_are_the_dictionarys() -> None:
+    """The numbers code reads by number are defined once, in the dictionary module; each names
+    the attribute the table gives that number."""
+    names = {
+        "USER_NAME": "User-Name",
+        "NAS_IP_ADDRESS": "NAS-IP-Address",
+        "NAS_PORT": "NAS-Port",
+        "CLASS": "Class",
+        "VENDOR_SPECIFIC": "Vendor-Specific",
+        "CALLING_STATION_ID": "Calling-Station-Id",
+        "NAS_IDENTIFIER": "NAS-Identifier",
+        "PROXY_STATE": "Proxy-State",
+        "ACCT_STATUS_TYPE": "Acct-Status-Type",
+        "ACCT_DELAY_TIME": "Acct-Delay-Time",
+        "ACCT_INPUT_OCTETS": "Acct-Input-Octets",
+        "ACCT_OUTPUT_OCTETS": "Acct-Output-Octets",
+        "ACCT_SESSION_ID": "Acct-Session-Id",
+        "ACCT_SESSION_TIME": "Acct-Session-Time",
+        "ACCT_TERMINATE_CAUSE": "Acct-Terminate-Cause",
+        "ACCT_INPUT_GIGAWORDS": "Acct-Input-Gigawords",
+        "ACCT_OUTPUT_GIGAWORDS": "Acct-Output-Gigawords",
+        "EVENT_TIMESTAMP": "Event-Timestamp",
+        "MESSAGE_AUTHENTICATOR": "Message-Authenticator",
+        "NAS_PORT_ID": "NAS-Port-Id",
+        "NAS_IPV6_ADDRESS": "NAS-IPv6-Address",
+    }
+    for constant, name in names.items():
+        assert ATTRIBUTES[getattr(dictionary, constant)].name == name
+    for module in (server, session_key):
+        assert module.NAS_IDENTIFIER is dictionary.NAS_IDENTIFIER
 
 
 def test_unknown_attribute_name_is_a_key_error() -> None:
@@ -319,6 +375,25 @@ def test_signed_requests_round_trip_and_verify(
     raw = encode_accounting_request(attributes, SECRET, identifier)
     assert verify_accounting_request(raw, SECRET)
     assert decode(raw).attributes == attributes
+
+
+@given(
+    attributes=attributes_strategy,
+    identifier=st.integers(0, 255),
+    secret=st.binary(min_size=1, max_size=64),
+)
+def test_the_fast_response_equals_the_codecs_full_build(
+    attributes: list[tuple[int, bytes]], identifier: int, secret: bytes
+) -> None:
+    """Without Proxy-State the answer is a precomputed header and one MD5: byte for byte what
+    the codec builds in full, and it verifies as a NAS checks it (RFC 2866 §3)."""
+    assume(all(number not in (PROXY_STATE, MESSAGE_AUTHENTICATOR) for number, _ in attributes))
+    raw = encode_accounting_request(attributes, secret, identifier)
+    fast = accounting_response(decode(raw), secret)
+    assert fast == _response_built_in_full(decode(raw), secret)
+    assert fast == accounting_response(raw, secret)
+    assert verify_accounting_response(fast, raw[4:20], secret)
+    assert not verify_accounting_response(fast, raw[4:20], secret + b"x")
 
 
 @given(st.binary(max_size=5000))

@@ -337,12 +337,8 @@ def test_failed_handle_leaves_request_unanswered_until_retransmitted() -> None:
     run(scenario)
 
 
-def test_async_handle_and_failing_lookup() -> None:
-    stored: list[AccountingRequest] = []
-
-    async def handle(batch: list[AccountingRequest]) -> None:
-        await asyncio.sleep(0)
-        stored.extend(batch)
+def test_failing_lookup_drops_only_that_request() -> None:
+    recorder = Recorder()
 
     def flaky_lookup(nas_ip: str, nas_identifier: str | None) -> bytes | None:
         if nas_identifier == "broken":
@@ -350,14 +346,89 @@ def test_async_handle_and_failing_lookup() -> None:
         return SECRET
 
     async def scenario() -> None:
-        async with running(handle, flaky_lookup) as (server, transport, client):
+        async with running(recorder, flaky_lookup) as (server, transport, client):
             transport.sendto(start_packet(identifier=1, **{"NAS-Identifier": "broken"}))
             transport.sendto(start_packet(identifier=2))
             await client.response()
             await client.silence()
-            assert len(stored) == 1
+            assert len(recorder.requests) == 1
             assert server.stats.lookup_errors == 1
             assert server.stats.unknown_nas == 1
+
+    run(scenario)
+
+
+def test_a_coroutine_handle_is_refused() -> None:
+    """The writers are threads that call ``handle`` and answer once it returns: a coroutine
+    function would return at once, unawaited, and its requests be answered unstored."""
+
+    async def handle(batch: list[AccountingRequest]) -> None:
+        pass
+
+    class AsyncHandler:
+        async def __call__(self, batch: list[AccountingRequest]) -> None:
+            pass
+
+    for refused in (handle, AsyncHandler()):
+        with pytest.raises(TypeError):
+            AccountingServer(lookup, refused)
+
+
+def test_writers_store_batches_side_by_side_and_each_answers_its_own() -> None:
+    """Two writer threads: while one is held inside ``handle``, the other stores and answers
+    the next batch; the held one answers its own once released."""
+    held = threading.Event()
+    release = threading.Event()
+    stored: list[list[int]] = []
+    lock = threading.Lock()
+
+    def handle(batch: list[AccountingRequest]) -> None:
+        if batch[0].packet.identifier == 0:  # the first batch is held
+            held.set()
+            release.wait(timeout=5)
+        with lock:
+            stored.append([request.packet.identifier for request in batch])
+
+    async def scenario() -> None:
+        async with running(handle, workers=2) as (server, transport, client):
+            transport.sendto(start_packet(identifier=0, session="S-0"))
+            await until(held.is_set)
+            transport.sendto(start_packet(identifier=1, session="S-1"))
+            assert decode(await client.response()).identifier == 1  # the free writer
+            release.set()
+            assert decode(await client.response()).identifier == 0
+            assert sorted(stored) == [[0], [1]]
+            assert server.stats.batches == 2
+
+    run(scenario)
+
+
+def test_stop_gives_up_on_a_stuck_writer_and_leaves_the_queue_unanswered() -> None:
+    """All writers are told at once and joined against one deadline (``stop_timeout``):
+    a batch still inside ``handle`` then, and what is queued behind it, are not answered by
+    this server (their NAS retransmits to the next one)."""
+    recorder = Recorder()
+    recorder.gate = threading.Event()
+
+    async def scenario() -> None:
+        server = AccountingServer(
+            lookup, recorder, ServerConfig(max_batch=1, workers=2, stop_timeout=0.2)
+        )
+        await server.start("127.0.0.1", 0)
+        loop = asyncio.get_running_loop()
+        transport, client = await loop.create_datagram_endpoint(Client, remote_addr=server.address)
+        try:
+            for i in range(4):
+                transport.sendto(start_packet(identifier=i, session=f"S-{i}"))
+            await until(lambda: server.stats.accepted == 4)
+            await server.stop()  # both writers stuck in handle, two requests queued
+            recorder.gate.set()  # type: ignore[union-attr]
+            await asyncio.get_running_loop().run_in_executor(None, server._join_writers, 5)
+            assert len(recorder.requests) == 2  # the two that were being stored
+            assert server.stats.answered == 2  # counted; their answers cannot leave
+            await client.silence()
+        finally:
+            transport.close()
 
     run(scenario)
 
