@@ -227,9 +227,10 @@ class Listing:
         self._count: int | None = None
 
     def _filter_key(self) -> tuple:
+        from pracharat.market.search import filter_key
+
         f = self.filters
-        category = getattr(f.get("category"), "pk", f.get("category"))
-        return (category, f.get("area"), f.get("min_price"), f.get("max_price"))
+        return filter_key(f.get("category"), f.get("area"), f.get("min_price"), f.get("max_price"))
 
     def _listing(self):
         from pracharat.market.search import search_products
