@@ -24,8 +24,19 @@ product words of the reference's list. So a cached part helps only as often as r
 visitors would repeat it, and misses (a product page nobody opened since the last write)
 are in the figures.
 
-Both servers run on 127.0.0.1 only, for a fixed time. ``--oscar-search whoosh`` runs the
-reference's Whoosh variant instead of its default (simple) backend.
+With ``--orders-per-second R`` (default 1; 0 turns it off) each round measures ours twice:
+with no writes, then on a fresh server while a bounded writer places real orders at R per
+second through the shop's own pages, as a buyer's phone does (the product page, "add to
+cart", the checkout form; a new session, CSRF token and phone number each time): every order
+takes stock by the checkout's conditional UPDATE and bumps what the market's cached parts are
+keyed by. Each order is for 1 item of a product picked at random among those the page being
+measured shows (``shown_products``: the products on the 20 listings, the 1,000 product
+pages, the products on the search pages), so every order hits a part that the measurement
+reads. The server's per-client checkout limit is raised for the run (every buyer here is
+127.0.0.1); the per-phone limit stays, and each order has its own phone.
+
+Both servers and the writer run on 127.0.0.1 only, for a fixed time. ``--oscar-search
+whoosh`` runs the reference's Whoosh variant instead of its default (simple) backend.
 """
 
 from __future__ import annotations
@@ -40,12 +51,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from bench import _django
+
+#: The per-client checkout limit of our server during a run: every buyer of the writer is
+#: 127.0.0.1 (the per-phone limit is kept; each order has its own phone number).
+CHECKOUTS_PER_CLIENT = 1_000_000
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "django-oscar"
 PAGES = ("catalogue", "detail", "search")
@@ -167,6 +183,132 @@ def lua_script(paths: list[str], folder: Path) -> Path:
     return script
 
 
+def shown_products(paths: dict[str, list[str]]) -> dict[str, list[int]]:
+    """For each page, the products its URLs show that are in stock (what the writer orders
+    from): the cards of the listings and search pages, read as the pages read them (ORM,
+    ``search_products``), and the product pages' own products."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from pracharat.market.models import Product
+    from pracharat.market.pages import PAGE_SIZE
+    from pracharat.market.search import search_products
+
+    shown: dict[str, list[int]] = {}
+    for page, urls in paths.items():
+        pks: set[int] = set()
+        for url in urls:
+            parts = urlsplit(url)
+            if page == "detail":
+                pks.add(int(parts.path.rstrip("/").rsplit("/", 1)[1]))
+                continue
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            n = int(query.get("page", 1))
+            listed = search_products(query.get("q", ""), category=query.get("category"))
+            pks.update(
+                listed.prefetch_related(None).values_list("pk", flat=True)[
+                    (n - 1) * PAGE_SIZE : n * PAGE_SIZE
+                ]
+            )
+        shown[page] = sorted(
+            Product.objects.filter(pk__in=pks, stock__gt=0).values_list("pk", flat=True)
+        )
+    return shown
+
+
+class Writer(threading.Thread):
+    """A bounded writer on 127.0.0.1: real orders at ``rate`` per second, each by a new
+    buyer through the shop's pages (product page for the CSRF token, add 1 to the cart,
+    checkout), for a product drawn from ``products``. An order that takes longer than the
+    interval delays the next one (no bursts to catch up)."""
+
+    def __init__(self, port: int, rate: float, products: list[int], subdistrict: str, seed: int):
+        super().__init__(daemon=True)
+        self.port, self.interval, self.products = port, 1.0 / rate, products
+        self.subdistrict = subdistrict
+        self.rng = random.Random(seed)
+        self.stopping = threading.Event()
+        self.placed = 0
+        self.refused = 0  # the checkout answered with its form again (e.g. out of stock)
+        self.errors = 0
+        self.seconds: list[float] = []
+
+    def _request(self, method: str, path: str, cookies: dict, data: dict | None = None):
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for cookie in response.msg.get_all("Set-Cookie") or []:
+                name, _, value = cookie.split(";", 1)[0].partition("=")
+                cookies[name.strip()] = value
+            return response.status, response.getheader("Location") or "", text
+        finally:
+            conn.close()
+
+    def order(self, pk: int) -> None:
+        cookies: dict[str, str] = {}
+        status, _, page = self._request("GET", f"/market/products/{pk}/", cookies)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or not token:
+            self.refused += 1  # sold out meanwhile: the page has no cart form
+            return
+        csrf = {"csrfmiddlewaretoken": token.group(1)}
+        status, _, _ = self._request(
+            "POST", f"/market/cart/add/{pk}/", cookies, {**csrf, "quantity": 1}
+        )
+        if status != 302:
+            self.errors += 1
+            return
+        status, _, form = self._request("GET", "/market/checkout/", cookies)
+        shipping = re.findall(r'name="(shipping_\d+)" value="([a-z]+)"', form)
+        phone = "08" + "".join(str(self.rng.randrange(10)) for _ in range(8))
+        data = {
+            **csrf,
+            "buyer_name": "ผู้ซื้อ ทดสอบ",
+            "buyer_phone": phone,
+            "buyer_email": "",
+            "address_line1": "99/1 หมู่ 1",
+            "address_search": self.subdistrict,
+            "subdistrict": self.subdistrict,
+            **dict(shipping[:1]),
+        }
+        status, location, _ = self._request("POST", "/market/checkout/", cookies, data)
+        if status == 302 and location.endswith("/checkout/done/"):
+            self.placed += 1
+        elif status == 200:
+            self.refused += 1
+        else:
+            self.errors += 1
+
+    def run(self) -> None:
+        due = time.monotonic()
+        while not self.stopping.wait(max(0.0, due - time.monotonic())):
+            started = time.monotonic()
+            try:
+                self.order(self.rng.choice(self.products))
+            except OSError:
+                self.errors += 1
+            self.seconds.append(time.monotonic() - started)
+            due = max(due + self.interval, time.monotonic())
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        self.join(timeout=120)
+        return {
+            "orders": self.placed,
+            "refused": self.refused,
+            "order_errors": self.errors,
+            "order_p50": statistics.median(self.seconds) * 1000 if self.seconds else 0.0,
+        }
+
+
 def wrk(url: str, seconds: int, script: Path | None = None) -> str:
     done = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "60s", "--latency"]
@@ -179,8 +321,22 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> str:
     return done.stdout
 
 
-def run_ours(port: int, paths: dict[str, list[str]], seconds: int, log: Path) -> dict[str, dict]:
+def run_ours(
+    port: int,
+    paths: dict[str, list[str]],
+    seconds: int,
+    log: Path,
+    orders: tuple[float, dict[str, list[int]], str] | None = None,
+    tree: Path | None = None,
+) -> dict[str, dict]:
+    """One round of ours on a fresh server; ``orders`` = ``(rate, products per page,
+    sub-district)`` runs a ``Writer`` during each page's measurement; ``tree``: the source
+    tree the server runs from (default this one)."""
     from bench.market_load import _wait
+
+    env = dict(os.environ, MARKET_CHECKOUTS_PER_CLIENT=str(CHECKOUTS_PER_CLIENT))
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
 
     server = subprocess.Popen(
         [
@@ -194,7 +350,8 @@ def run_ours(port: int, paths: dict[str, list[str]], seconds: int, log: Path) ->
             "--bind",
             f"127.0.0.1:{port}",
         ],
-        env=dict(os.environ),
+        env=env,
+        cwd=tree,
         stdout=subprocess.DEVNULL,
         stderr=log.open("a"),
     )
@@ -212,8 +369,17 @@ def run_ours(port: int, paths: dict[str, list[str]], seconds: int, log: Path) ->
             run(page, 3)
             time.sleep(1)
         results = {}
-        for page in PAGES:
-            results[page] = parse_wrk(run(page, seconds))
+        for n, page in enumerate(PAGES):
+            writer = None
+            if orders:
+                rate, products, subdistrict = orders
+                writer = Writer(port, rate, products[page], subdistrict, seed=port + n)
+                writer.start()
+            try:
+                text = run(page, seconds)
+            finally:
+                written = writer.stop() if writer else {}
+            results[page] = {**parse_wrk(text), **written}
             time.sleep(1)
         return results
     finally:
@@ -278,6 +444,21 @@ def main(argv: list[str]) -> None:
         "machine per measurement, 2 attempts (default 0: guards off)",
     )
     parser.add_argument(
+        "--orders-per-second",
+        type=float,
+        default=1.0,
+        metavar="R",
+        help="each round also measures ours while a writer places R orders per second "
+        "(default 1; 0: no writes only)",
+    )
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        default=None,
+        help="the source tree our server runs from (default this one), e.g. another "
+        "branch's worktree for a before/after on the same data",
+    )
+    parser.add_argument(
         "--single",
         action="store_true",
         help="our side on the reference's three URLs alone, not the spread",
@@ -294,7 +475,6 @@ def main(argv: list[str]) -> None:
     from pracharat.market.models import Product
 
     pks = sorted(Product.objects.values_list("pk", flat=True))
-    connection.close()
     if args.single:
         paths = {
             "catalogue": ["/market/"],
@@ -303,6 +483,22 @@ def main(argv: list[str]) -> None:
         }
     else:
         paths = spread_paths(pks, lists["WORDS"])
+    from django.core.cache import cache
+
+    from pracharat.geo.models import SubDistrict
+
+    orders = None
+    if args.orders_per_second > 0:
+        products = shown_products(paths)
+        subdistrict = SubDistrict.objects.order_by("code").values_list("code", flat=True)[0]
+        orders = (args.orders_per_second, products, subdistrict)
+        print(
+            f"writer: {args.orders_per_second:g} orders/s, for products in stock shown by "
+            f"each page: { {page: len(p) for page, p in products.items()} }",
+            flush=True,
+        )
+    cache.clear()  # round 1 starts from an empty cache (the rankings read above included)
+    connection.close()
     scratch = Path(tempfile.mkdtemp(prefix="pracharat-vs-oscar-"))
     shown = {page: urls[:3] + (["..."] if len(urls) > 3 else []) for page, urls in paths.items()}
     counts = {page: len(urls) for page, urls in paths.items()}
@@ -324,12 +520,31 @@ def main(argv: list[str]) -> None:
                     args.guards,
                 ),
             ),
-            ("ours", lambda: run_ours(args.port, paths, args.seconds, scratch / "ours.log")),
+            (
+                "ours",
+                lambda: run_ours(
+                    args.port, paths, args.seconds, scratch / "ours.log", None, args.tree
+                ),
+            ),
         )
+        if orders:
+            sides += (
+                (
+                    "ours+w",
+                    lambda: run_ours(
+                        args.port, paths, args.seconds, scratch / "ours.log", orders, args.tree
+                    ),
+                ),
+            )
         for side, fn in sides:
             for page, r in fn().items():
                 table.setdefault((page, side), []).append(r)
                 extra = f"  other_cpu {r['other_cpu_pct']:.0f} %" if "other_cpu_pct" in r else ""
+                if "orders" in r:
+                    extra = (
+                        f"  orders {r['orders']} (refused {r['refused']}, errors "
+                        f"{r['order_errors']}, p50 {r['order_p50']:.0f} ms)"
+                    )
                 print(
                     f"{run:3d} {page:<10} {side:<6} {r['rps']:8.1f} {r['p50']:8.1f} "
                     f"{r['p99']:8.1f} {r['errors']:6d}{extra}",
@@ -337,20 +552,25 @@ def main(argv: list[str]) -> None:
                 )
     print(f"\nmedians of {args.runs} interleaved runs (oscar: {args.oscar_search} backend)")
     print(
-        f"{'page':<10} {'oscar req/s':>11} {'ours req/s':>10} {'ratio':>6} {'oscar p50':>9} "
-        f"{'ours p50':>8}"
+        f"{'page':<10} {'side':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'÷ oscar median':>14} {'÷ oscar best':>12} {'worst run ÷ best':>16}"
     )
     for page in PAGES:
         o = table[(page, "oscar")]
-        u = table[(page, "ours")]
+        best = max(r["rps"] for r in o)
         orps = statistics.median(r["rps"] for r in o)
-        urps = statistics.median(r["rps"] for r in u)
-        print(
-            f"{page:<10} {orps:11.1f} {urps:10.1f} {urps / orps:6.1f} "
-            f"{statistics.median(r['p50'] for r in o):9.1f} "
-            f"{statistics.median(r['p50'] for r in u):8.1f}",
-            flush=True,
-        )
+        for side in ("oscar", "ours", "ours+w"):
+            u = table.get((page, side))
+            if not u:
+                continue
+            urps = statistics.median(r["rps"] for r in u)
+            worst = min(r["rps"] for r in u)
+            print(
+                f"{page:<10} {side:<6} {urps:8.1f} {statistics.median(r['p50'] for r in u):8.1f} "
+                f"{statistics.median(r['p99'] for r in u):8.1f} {urps / orps:14.1f} "
+                f"{urps / best:12.1f} {worst / best:16.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

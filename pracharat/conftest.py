@@ -199,23 +199,8 @@ def page(browser, live_server, transactional_db):
     """A fresh phone-sized browser page against the live server, with the geography loaded."""
     if not Province.objects.exists():
         load_geography()
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="th-TH", base_url=live_server.url
-    )
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    refused = []  # what CSP blocked or Permissions-Policy got wrong: every browser test checks
-    tab.on(
-        "console",
-        lambda msg: (
-            refused.append(msg.text)
-            if "Content Security Policy" in msg.text or "Permissions-Policy" in msg.text
-            else None
-        ),
-    )
-    yield tab
-    context.close()
-    assert not refused, f"the browser complained about our policies: {refused}"
+    with testing.phone(browser, live_server.url) as tab:
+        yield tab
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ returns a saved object.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from pracharat.accounts.models import Agency, AgencyKind, Membership, Role, User
 from pracharat.geo.models import Village
 
@@ -178,6 +180,34 @@ def assert_fits_the_phone(page, urls) -> None:
         report = width_report(page, url)
         assert report["page"] <= report["viewport"], (url, report)
         assert not report["unscrolled"], (url, report)
+
+
+@contextmanager
+def phone(browser, base_url: str, **options):
+    """A tab of a 360 px phone in Thai at ``base_url`` (``options``: more of Playwright's
+    context options, e.g. ``java_script_enabled=False``). On leaving, the phone is closed
+    and the test fails if the browser complained about our policies (what the Content
+    Security Policy blocked, a Permissions-Policy it did not understand): every browser
+    test checks that, on every phone it opens (the ``page`` fixture is one)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="th-TH", base_url=base_url, **options
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    refused = []
+    tab.on(
+        "console",
+        lambda msg: (
+            refused.append(msg.text)
+            if "Content Security Policy" in msg.text or "Permissions-Policy" in msg.text
+            else None
+        ),
+    )
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not refused, f"the browser complained about our policies: {refused}"
 
 
 def log_in(page, user) -> None:

@@ -530,7 +530,7 @@ def _checkout(quantities, buyer, buyer_user, shipping_service, services, pay_by,
             if not taken:
                 left = Product.objects.filter(pk=pid).values_list("stock", flat=True).first() or 0
                 raise OutOfStock(products[pid], left)
-        fragments.changed()  # the stock shown on cards and product pages
+        fragments.products_changed(quantities)  # the stock on their cards and pages
 
         by_group: dict[int, list[Product]] = defaultdict(list)
         for pid in quantities:
@@ -977,19 +977,19 @@ def cancel(order: Order, *, actor=None, reason: str = "") -> Order:
     if was_paid:
         note = " ".join(filter(None, [reason, _("The buyer had paid: refund the payment.")]))
     _transition(order, "cancel", actor=actor, note=note, cancelled_at=timezone.now())
-    _restock(order)
-    fragments.changed()  # the stock shown on cards and product pages
+    fragments.products_changed(_restock(order))  # the stock on their cards and pages
     return order
 
 
-def _restock(order: Order) -> None:
+def _restock(order: Order) -> list[int]:
     """Put the order's items back on sale (its move out of an open status is what makes this
-    happen once: the caller holds the order's row lock and has just changed its status). The
-    caller then calls ``fragments.changed()``, once for all the orders it restocked."""
-    for product_id, quantity in order.lines.filter(product__isnull=False).values_list(
-        "product_id", "quantity"
-    ):
+    happen once: the caller holds the order's row lock and has just changed its status).
+    Returns the products restocked: the caller passes them to ``fragments.products_changed``,
+    once for all the orders it restocked."""
+    lines = list(order.lines.filter(product__isnull=False).values_list("product_id", "quantity"))
+    for product_id, quantity in lines:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    return [product_id for product_id, _quantity in lines]
 
 
 #: How many unpaid orders one transaction of ``expire_orders`` takes.
@@ -1009,7 +1009,7 @@ def expire_orders(now: datetime | None = None) -> dict[str, int]:
     expired = 0
     while True:
         with transaction.atomic():
-            restocked = False
+            restocked: list[int] = []
             batch = list(
                 Order.objects.select_for_update(skip_locked=True)
                 .filter(status=OrderStatus.PENDING_PAYMENT, payment_deadline__lte=now)
@@ -1024,13 +1024,11 @@ def expire_orders(now: datetime | None = None) -> dict[str, int]:
                             note=_("Not paid in time: the stock is back on sale."),
                             expired_at=now,
                         )
-                        _restock(order)
+                        restocked += _restock(order)
                 except OrderStateError:
                     continue
                 expired += 1
-                restocked = True
-            if restocked:
-                fragments.changed()  # the stock shown on cards and product pages
+            fragments.products_changed(restocked)  # the stock on their cards and pages
         if len(batch) < EXPIRE_BATCH:
             break
     warn_until = now + timedelta(minutes=settings.MARKET_EXPIRY_WARNING_MINUTES)

@@ -56,26 +56,26 @@ class MarketConfig(AppConfig):
 
     @staticmethod
     def _connect_fragments(models):
-        """Every save or delete of what the shop window's cached parts show starts a new
-        catalogue generation (``fragments``): through actions, the admin and its inlines
-        alike. Stock changes by conditional UPDATE call ``fragments.changed`` themselves."""
+        """Every save or delete of what the shop window's cached parts show starts new
+        generations of the parts that show it (``fragments``): through actions, the admin and
+        its inlines alike. Stock changes by conditional UPDATE call
+        ``fragments.products_changed`` themselves."""
         from django.db.models.signals import post_delete, post_save
 
         from pracharat.geo import models as geo
         from pracharat.market import fragments
 
-        for model in (models.Product, models.ProducerGroup, models.Category):
+        receivers = {
+            models.Product: fragments.on_product_write,
+            models.ProducerGroup: fragments.on_listing_write,
+            models.Category: fragments.on_listing_write,
+            models.ProductPhoto: fragments.on_photo_write,
+            models.Rating: fragments.on_rating_write,
+            geo.Village: fragments.on_place_write,
+            geo.SubDistrict: fragments.on_place_write,
+            geo.District: fragments.on_place_write,
+            geo.Province: fragments.on_place_write,
+        }
+        for model, receiver in receivers.items():
             for signal in (post_save, post_delete):
-                signal.connect(
-                    fragments.on_listing_write, sender=model, dispatch_uid="market-fragments"
-                )
-        for model in (
-            models.ProductPhoto,
-            models.Rating,
-            geo.Village,
-            geo.SubDistrict,
-            geo.District,
-            geo.Province,
-        ):
-            for signal in (post_save, post_delete):
-                signal.connect(fragments.on_write, sender=model, dispatch_uid="market-fragments")
+                signal.connect(receiver, sender=model, dispatch_uid="market-fragments")

@@ -456,7 +456,8 @@ def _filtered(category, area, min_price, max_price):
     return qs.price_between(min_price, max_price)
 
 
-def _filter_key(category, area, min_price, max_price) -> tuple:
+def filter_key(category, area, min_price, max_price) -> tuple:
+    """What identifies the filters in a cache key (a ranking's, a listing's parts)."""
     category_key = category.pk if isinstance(category, Category) else category
     return (category_key, area, str(min_price), str(max_price))
 
@@ -477,7 +478,7 @@ def ranked_ids(
     if not query:
         return []
     filters = (category, area, min_price, max_price)
-    return _ranked_ids(query, _filtered(*filters), _filter_key(*filters))[0]
+    return _ranked_ids(query, _filtered(*filters), filter_key(*filters))[0]
 
 
 def search_products(
@@ -505,7 +506,7 @@ def search_products(
     qs = _filtered(category, area, min_price, max_price)
     query = plan(q) if q else None
     if query:
-        ids, fresh = _ranked_ids(query, qs, _filter_key(category, area, min_price, max_price))
+        ids, fresh = _ranked_ids(query, qs, filter_key(category, area, min_price, max_price))
         qs = Product.objects.active().filter(pk__in=ids).order_by(_in_given_order(ids).asc())
         if fresh:
             qs._known_count = len(ids)

@@ -43,3 +43,13 @@ def test_bump_for_write_bumps_now_and_again_when_the_write_commits():
         inside = g.current()
         assert inside > start  # the writer's own reads see a new number at once
     assert g.current() > inside  # and readers of the old data meanwhile are not read again
+
+
+def test_current_many_reads_each_as_current_does_and_starts_the_missing_ones():
+    kept, lost = Generation("test:many:kept"), Generation("test:many:lost")
+    cache.delete_many([kept.key, lost.key])
+    before = kept.current()
+    kept.bump()
+    assert Generation.current_many([kept, lost]) == [before + 1, lost.current()]
+    assert Generation.current_many([lost]) == [lost.current()]  # started once, then stable
+    assert Generation.current_many([]) == []

@@ -56,24 +56,19 @@ def test_buyer_orders_from_two_groups_and_seller_ships(page, shelves, producer, 
     assert f"{chili.total:,.2f}" in page.locator("[data-test=order]").first.inner_text()
 
     # The seller, on their own phone, logs in, confirms the transfer and ships.
-    seller = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="th-TH",
-        base_url=page.url.split("/market")[0],
-    ).new_page()
-    seller.goto("/accounts/login/?next=/market/seller/")
-    seller.fill("input[name=username]", producer.email)
-    seller.fill("input[name=password]", testing.PASSWORD)
-    seller.click("main button[type=submit]")
-    seller.click(f"a:text-is('{chili.number}')")
-    seller.click("[data-test=confirm-payment]")
-    tracking = s10.make("EE", 12345678)
-    seller.fill("#id_tracking_number", tracking)
-    seller.click("[data-test=ship]")
-    assert seller.locator("[data-test=tracking-number]").inner_text() == tracking
-    chili.refresh_from_db()
-    assert chili.status == OrderStatus.SHIPPED
-    seller.context.close()
+    with testing.phone(browser, page.url.split("/market")[0]) as seller:
+        seller.goto("/accounts/login/?next=/market/seller/")
+        seller.fill("input[name=username]", producer.email)
+        seller.fill("input[name=password]", testing.PASSWORD)
+        seller.click("main button[type=submit]")
+        seller.click(f"a:text-is('{chili.number}')")
+        seller.click("[data-test=confirm-payment]")
+        tracking = s10.make("EE", 12345678)
+        seller.fill("#id_tracking_number", tracking)
+        seller.click("[data-test=ship]")
+        assert seller.locator("[data-test=tracking-number]").inner_text() == tracking
+        chili.refresh_from_db()
+        assert chili.status == OrderStatus.SHIPPED
 
     # The buyer's order page shows the parcel's number.
     page.goto(f"/market/orders/{chili.number}/")
@@ -83,23 +78,19 @@ def test_buyer_orders_from_two_groups_and_seller_ships(page, shelves, producer, 
 
 
 def test_checkout_without_javascript_finds_the_address_by_postcode(browser, live_server, shelves):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, java_script_enabled=False, base_url=live_server.url
-    )
-    page = context.new_page()
-    page.goto(f"/market/products/{shelves['pao'].pk}/")
-    page.click("[data-test=add-to-cart] button")
-    page.goto("/market/checkout/")
-    page.fill("#id_buyer_name", "สมศรี ใจงาม")
-    page.fill("#id_buyer_phone", "0891234567")
-    page.fill("#id_address_line1", "99/1")
-    page.fill("#id_address_search", "65150")
-    page.click("[data-test=find-address]")
-    page.check("#sd-650602")
-    page.click("[data-test=place-order]")
-    assert page.locator("[data-test=order]").count() == 1
-    assert page.locator("[data-test=promptpay-qr] svg").count() == 1
-    context.close()
+    with testing.phone(browser, live_server.url, java_script_enabled=False) as page:
+        page.goto(f"/market/products/{shelves['pao'].pk}/")
+        page.click("[data-test=add-to-cart] button")
+        page.goto("/market/checkout/")
+        page.fill("#id_buyer_name", "สมศรี ใจงาม")
+        page.fill("#id_buyer_phone", "0891234567")
+        page.fill("#id_address_line1", "99/1")
+        page.fill("#id_address_search", "65150")
+        page.click("[data-test=find-address]")
+        page.check("#sd-650602")
+        page.click("[data-test=place-order]")
+        assert page.locator("[data-test=order]").count() == 1
+        assert page.locator("[data-test=promptpay-qr] svg").count() == 1
 
 
 def _weigh(page, url):
@@ -233,29 +224,24 @@ def test_pay_from_one_phone_then_cash_on_delivery_and_the_groups_label(
     assert page.locator("[data-test=promptpay-qr]").count() == 0
 
     # 3. The group ships it and prints the label on its own phone.
-    seller = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="th-TH",
-        base_url=page.url.split("/market")[0],
-    ).new_page()
-    testing.log_in(seller, producer)
-    seller.goto("/market/seller/")
-    total = seller.locator("[data-test=order-total]").first
-    box = total.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= 360  # the total shows at 360 px
-    seller.click(f"a:text-is('{cod.number}')")
-    tracking = s10.make("EE", 24681357)
-    seller.fill("#id_tracking_number", tracking)
-    seller.click("[data-test=ship]")
-    href = seller.locator("[data-test=label-link]").get_attribute("href")
-    label = seller.context.request.get(href)
-    assert label.ok and label.headers["content-type"] == "application/pdf"
-    text = words(pdf_text(label.body()))
-    assert "ผู้ส่ง กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม บ้านคลองเมม หมู่ที่ 9" in text
-    assert "ผู้รับ สมศรี ใจงาม 99/1 ถ.บรมไตรโลกนารถ" in text
-    assert "ต.ท่าช้าง" in text or "ท่าช้าง" in text
-    assert tracking in text and f"เก็บเงิน {cod.total:,.2f} บาท" in text
-    seller.context.close()
+    with testing.phone(browser, page.url.split("/market")[0]) as seller:
+        testing.log_in(seller, producer)
+        seller.goto("/market/seller/")
+        total = seller.locator("[data-test=order-total]").first
+        box = total.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360  # the total shows at 360 px
+        seller.click(f"a:text-is('{cod.number}')")
+        tracking = s10.make("EE", 24681357)
+        seller.fill("#id_tracking_number", tracking)
+        seller.click("[data-test=ship]")
+        href = seller.locator("[data-test=label-link]").get_attribute("href")
+        label = seller.context.request.get(href)
+        assert label.ok and label.headers["content-type"] == "application/pdf"
+        text = words(pdf_text(label.body()))
+        assert "ผู้ส่ง กลุ่มอาชีพทำน้ำพริกบ้านคลองเมม บ้านคลองเมม หมู่ที่ 9" in text
+        assert "ผู้รับ สมศรี ใจงาม 99/1 ถ.บรมไตรโลกนารถ" in text
+        assert "ต.ท่าช้าง" in text or "ท่าช้าง" in text
+        assert tracking in text and f"เก็บเงิน {cod.total:,.2f} บาท" in text
 
 
 def _submit(page, form: str) -> None:
@@ -299,18 +285,13 @@ def test_order_settings_and_search_terms_fit_360px_and_their_forms_submit(
     entry.refresh_from_db()
     assert entry.kinds == "น้ำพริกตาแดงสูตรโบราณ"
 
-    officer = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="th-TH",
-        base_url=page.url.split("/market")[0],
-    ).new_page()
-    testing.log_in(officer, phitsanulok_officer)
-    officer.goto("/market/")
-    with officer.expect_navigation():
-        officer.click("[data-test=search-terms-link]")  # the officer's header leads there
-    testing.assert_fits_the_phone(officer, ["/market/search-terms/"])
-    officer.fill("[data-test=search-terms-form] input[name=names]", "หมอน, pillow")
-    with officer.expect_navigation():
-        officer.click("[data-test=search-terms-form] button[type=submit]")
-    assert SearchSynonym.objects.get(names="หมอน, pillow").area_code == "65"
-    officer.context.close()
+    with testing.phone(browser, page.url.split("/market")[0]) as officer:
+        testing.log_in(officer, phitsanulok_officer)
+        officer.goto("/market/")
+        with officer.expect_navigation():
+            officer.click("[data-test=search-terms-link]")  # the officer's header leads there
+        testing.assert_fits_the_phone(officer, ["/market/search-terms/"])
+        officer.fill("[data-test=search-terms-form] input[name=names]", "หมอน, pillow")
+        with officer.expect_navigation():
+            officer.click("[data-test=search-terms-form] button[type=submit]")
+        assert SearchSynonym.objects.get(names="หมอน, pillow").area_code == "65"

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from pracharat.geo.models import Village
 from pracharat.market import actions, fragments
@@ -114,6 +115,68 @@ def test_the_last_item_sold_shows_sold_out_at_once(client, chili_products, buyer
     actions.cancel(Order.objects.get(), reason="test")  # the stock comes back
     assert 'data-test="add-to-cart"' in page(client, url)
     assert page(client).count("badge bad") == 0
+
+
+def in_stock(n: int) -> str:
+    """The product page's stock line, in the page's language (Thai)."""
+    with translation.override("th"):
+        return translation.ngettext("%(n)s in stock", "%(n)s in stock", n) % {"n": n}
+
+
+def _product_rows_read(client, url=INDEX, **params) -> tuple[set[int], str]:
+    """The ids of the products whose rows a request read, and its page."""
+    with CaptureQueriesContext(connection) as captured:
+        body = page(client, url, **params)
+    ids = set()
+    for query in captured:
+        if 'FROM "market_product"' in query["sql"]:
+            found = re.search(r'"market_product"\."id" (?:IN \(([\d, ]+)\)|= (\d+))', query["sql"])
+            ids |= {int(pk) for pk in (found.group(1) or found.group(2)).split(",")}
+    return ids, body
+
+
+def test_an_order_for_one_product_makes_only_its_card_and_page_again(
+    client, chili_products, buyer_details
+):
+    tadaeng, pao = chili_products["tadaeng"], chili_products["pao"]  # stock 3 and 10
+    urls = {p: reverse("market:product", args=[p.pk]) for p in (tadaeng, pao)}
+    page(client), page(client, q="น้ำพริก"), page(client, urls[tadaeng]), page(client, urls[pao])
+    actions.checkout({tadaeng.pk: 1}, buyer_details)
+    read, body = _product_rows_read(client)  # the listing's count and ids kept, pao's card too
+    assert read == {tadaeng.pk} and count(body) == 3 and body.count('class="product"') == 3
+    read, body = _product_rows_read(client, q="น้ำพริก")  # the ranking kept, the new card too
+    assert read == set() and count(body) == 3
+    read, body = _product_rows_read(client, urls[tadaeng])
+    assert read == {tadaeng.pk} and in_stock(2) in body
+    assert queries(client, urls[pao]) == 0  # pao's page kept
+    assert queries(client, INDEX) == 0  # and now tadaeng's new card
+
+
+def test_an_order_placed_by_another_worker_shows_its_stock_here_at_once(
+    client, chili_products, buyer_details, monkeypatch
+):
+    tadaeng = chili_products["tadaeng"]
+    url = reverse("market:product", args=[tadaeng.pk])
+    this_worker = fragments._local
+    assert in_stock(3) in page(client, url)
+    monkeypatch.setattr(fragments, "_local", {})  # the other worker's memory
+    actions.checkout({tadaeng.pk: 3}, buyer_details)
+    monkeypatch.setattr(fragments, "_local", this_worker)
+    assert in_stock(3) not in page(client, url)
+    assert page(client).count("badge bad") == 1
+
+
+def test_an_expired_order_makes_only_its_product_s_card_again(
+    client, chili_products, buyer_details
+):
+    narok, pao = chili_products["narok"], chili_products["pao"]
+    actions.checkout({narok.pk: 1}, buyer_details)
+    assert page(client).count("badge bad") == 1
+    order = Order.objects.get()
+    actions.expire_orders(now=order.payment_deadline)
+    read, body = _product_rows_read(client)
+    assert read == {narok.pk} and body.count("badge bad") == 0
+    assert pao.pk not in read
 
 
 def test_a_category_or_place_renamed_shows_at_once(client, chili_products):

@@ -27,7 +27,7 @@ def index(request):
     after any write; the search ranking from ``search.ranked_ids``."""
     parts = fragments.Parts()
     categories, provinces = parts.get_or_make(
-        "choices", (), lambda: (pages.categories(), pages.provinces_with_groups())
+        parts.listing_key("choices"), lambda: (pages.categories(), pages.provinces_with_groups())
     )
     form = CatalogueForm(request.GET or None, categories=categories, provinces=provinces)
     filters = form.filters() if request.GET else {"q": ""}
@@ -55,17 +55,17 @@ def index(request):
 def product(request, pk: int):
     """A product's page. What it shows of the product (everything but the visitor's CSRF
     token and header) is one part of the shared cache (``fragments``) while the product is
-    on sale: made from the rows on a miss, current after any write."""
-    parts = fragments.Parts()
-    site = request.build_absolute_uri("/")
-    shown = parts.get("product", pk, site)
+    on sale: made from the rows on a miss, current after any write to what it shows."""
+    parts = fragments.Parts(products=[pk])
+    key = parts.product_key("product", pk, request.build_absolute_uri("/"))
+    shown = parts.get(key)
     if shown is None:
         item = pages.product_detail(pk, request.user).first()
         if item is None:
             raise Http404
         shown = product_parts(request, item)
         if item.active and item.group.active:  # what anyone may see: the cached part
-            parts.set("product", (pk, site), shown)
+            parts.set(key, shown)
     return render(request, "market/product.html", {"shown": shown})
 
 

@@ -22,25 +22,33 @@ from pracharat.market.forms import SearchTermsForm
 from pracharat.market.models import ProducerGroup, SearchSynonym
 
 
+def _refuse():
+    return PermissionDenied(
+        _("Only provincial officers, staff and producer groups may change the search terms.")
+    )
+
+
 def _require_officer(request) -> None:
     if not actions.may_keep_search_terms(request.user):
-        raise PermissionDenied(
-            _("Only provincial officers, staff and producer groups may change the search terms.")
-        )
+        raise _refuse()
 
 
 def _terms_form(request):
-    groups = ProducerGroup.objects.managed_by(request.user).order_by(*by_name())
-    if request.user.is_superuser or not groups.exists():
-        return SearchTermsForm(request.POST or None)
+    """The add form of who may keep search terms, checked here once (as ``_require_officer``
+    does): staff and provincial officers add entries for no group, or for one of their own
+    groups when they are members too; a member who is no officer only for their groups."""
     officer = actions.may_keep_any_search_terms(request.user)
+    groups = ProducerGroup.objects.managed_by(request.user).order_by(*by_name())
+    if request.user.is_superuser or not groups.exists():  # a superuser "manages" every group
+        if not officer:
+            raise _refuse()
+        return SearchTermsForm(request.POST or None)
     return SearchTermsForm(request.POST or None, groups=groups, group_required=not officer)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def search_terms(request):
-    _require_officer(request)
     form = _terms_form(request)
     if request.method == "POST" and form.is_valid():
         try:
