@@ -280,14 +280,14 @@ def _year_generation(be: int) -> Generation:
     return Generation(f"network:rollups:generation:{be}")
 
 
-def generation(first: date, last: date) -> str:
-    """The generation of the rollups of the days from ``first`` to ``last``: a number per
-    fiscal year, which changes whenever a day of that year is rolled up again (shared by every
-    worker through the platform cache). Readers that cache answers computed from the rollups
-    (the worth review) put it in their keys, so today's rollups leave a past year's answers
-    valid."""
+def generations(first: date, last: date) -> list[Generation]:
+    """The generations of the rollups of the days from ``first`` to ``last``: one per fiscal
+    year, which changes whenever a day of that year is rolled up again (shared by every worker
+    through the platform cache). Readers that cache answers computed from the rollups (the
+    worth review) put their numbers in their keys, so today's rollups leave a past year's
+    answers valid."""
     years = range(thaidate.fiscal_year_of(first).be, thaidate.fiscal_year_of(last).be + 1)
-    return ".".join(str(_year_generation(be).current()) for be in years)
+    return [_year_generation(be) for be in years]
 
 
 def rollups_changed(days: Iterable[date]) -> None:

@@ -638,9 +638,9 @@ def _data_generation(code: str, period: Period) -> str:
     province cannot be told (:func:`inputs_changed`)."""
     from pracharat.network import rollups
 
-    days = rollups.generation(previous_period(period).start, period.end)
     located = _province_generation(code) if code else _ANY_PROVINCE
-    return f"{days}:{_INPUTS.current()}:{located.current()}"
+    days = rollups.generations(previous_period(period).start, period.end)
+    return ".".join(map(str, Generation.current_many([_INPUTS, located, *days])))
 
 
 def open_cache_key(code: str, period: Period) -> str:
