@@ -243,3 +243,42 @@ def test_a_seller_sees_their_product_off_sale_and_nobody_else_gets_it_from_the_c
     seller.force_login(producer)
     assert "น้ำพริกนรก" in page(seller, url)
     assert client.get(url).status_code == 404
+
+
+def test_a_checkout_through_the_pages_bumps_only_its_products_generations(
+    client, chili_products, cloth
+):
+    """The buyer's whole path (product page, add to cart, checkout page and form) starts a new
+    generation of the ordered product's card and page and of nothing else the shop window is
+    keyed by: not the catalogue's (listings' counts, ids, filter choices), not the shared one
+    (every card and page), not the search rankings', not another product's."""
+    from pracharat.market import search
+
+    tadaeng = chili_products["tadaeng"]
+    others = [chili_products["pao"], chili_products["narok"], cloth]
+    kept = [fragments.CATALOGUE, fragments.SHARED, search._GENERATION]
+    kept += [fragments.product(p.pk) for p in others]
+    page(client), page(client, q="น้ำพริก")
+    before = fragments.Generation.current_many([*kept, fragments.product(tadaeng.pk)])
+    page(client, reverse("market:product", args=[tadaeng.pk]))
+    client.post(reverse("market:cart_add", args=[tadaeng.pk]), {"quantity": 1})
+    page(client, reverse("market:checkout"))
+    response = client.post(
+        reverse("market:checkout"),
+        {
+            "buyer_name": "สมศรี ใจงาม",
+            "buyer_phone": "089-123-4567",
+            "buyer_email": "",
+            "address_line1": "99/1 ถ.บรมไตรโลกนารถ",
+            "address_search": "65000",
+            "subdistrict": "650101",
+            f"shipping_{tadaeng.group_id}": "registered",
+        },
+    )
+    assert response.status_code == 302 and response.url == reverse("market:checkout_done")
+    assert Order.objects.count() == 1
+    after = fragments.Generation.current_many([*kept, fragments.product(tadaeng.pk)])
+    assert after[:-1] == before[:-1]  # every generation but the ordered product's kept
+    assert after[-1] > before[-1]
+    read, body = _product_rows_read(Client())  # a new visitor: no session to read
+    assert read == {tadaeng.pk} and count(body) == 4  # its card made again, nothing else
