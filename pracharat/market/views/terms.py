@@ -34,14 +34,16 @@ def _require_officer(request) -> None:
 
 
 def _terms_form(request):
-    """The add form of who may keep search terms, checked here once (as ``_require_officer``
-    does): staff and provincial officers add entries for no group, or for one of their own
-    groups when they are members too; a member who is no officer only for their groups."""
+    """The add form, for who may keep search terms (refused otherwise, as ``_require_officer``
+    refuses, from the same two facts read once): staff and provincial officers add entries for
+    no group, or for one of their own groups when they are members too; a member who is no
+    officer only for their groups."""
     officer = actions.may_keep_any_search_terms(request.user)
     groups = ProducerGroup.objects.managed_by(request.user).order_by(*by_name())
-    if request.user.is_superuser or not groups.exists():  # a superuser "manages" every group
-        if not officer:
-            raise _refuse()
+    member = not request.user.is_superuser and groups.exists()  # a superuser "manages" all
+    if not (officer or member):
+        raise _refuse()
+    if not member:
         return SearchTermsForm(request.POST or None)
     return SearchTermsForm(request.POST or None, groups=groups, group_required=not officer)
 

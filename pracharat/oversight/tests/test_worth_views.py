@@ -277,9 +277,7 @@ def test_the_province_of_a_write_is_told_without_a_query_or_not_at_all(truth):
     assert worth._province_of(cost, ["service_point"], moving=True) is None
     assert worth._province_of(ClassSession()) is None
 
-    generations = {}
-
-    def now() -> tuple:
+    def generations() -> tuple:
         return (
             worth._INPUTS.current(),
             worth._province_generation("65").current(),
@@ -287,17 +285,18 @@ def test_the_province_of_a_write_is_told_without_a_query_or_not_at_all(truth):
             worth._ANY_PROVINCE.current(),
         )
 
-    generations["before"] = now()
+    before = generations()
     worth.inputs_changed(
         sender=ServicePoint, instance=point, signal=post_save, created=False,
         update_fields=frozenset({"monthly_cost"}),
     )  # fmt: skip
-    after_update = now()
-    assert after_update[0] == generations["before"][0]  # placed: not every review
-    assert after_update[1] > generations["before"][1]  # its province's
-    assert after_update[2] == generations["before"][2]  # not another's
-    assert after_update[3] > generations["before"][3]  # and the country's
+    after_update = generations()
+    assert after_update[0] == before[0]  # placed: not every review
+    assert after_update[1] > before[1]  # its province's
+    assert after_update[2] == before[2]  # not another's
+    assert after_update[3] > before[3]  # and the country's
     worth.inputs_changed(sender=ServicePoint, instance=point, signal=post_delete)
-    assert now()[0] == after_update[0] and now()[1] > after_update[1]
+    after_delete = generations()
+    assert after_delete[0] == after_update[0] and after_delete[1] > after_update[1]
     worth.inputs_changed(sender=ServicePoint, instance=point, signal=post_save, created=False)
-    assert now()[0] > after_update[0]  # may have moved: every review
+    assert generations()[0] > after_delete[0]  # may have moved: every review
