@@ -146,10 +146,12 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            # Django's file cache, culled at most every 10 s (core.filecache)
+            # Django's file cache, culled at most every 10 s, the expired and nearest to
+            # expiring first (core.filecache); room for the market's parts (~3 per product
+            # read) at 10,000 products
             "BACKEND": "pracharat.core.filecache.FileCache",
             "LOCATION": VAR_DIR / "cache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 # Keys of this site in a Redis shared with others (e.g. "pracharat:").
