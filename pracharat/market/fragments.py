@@ -1,6 +1,7 @@
-"""Parts of the shop window kept in the shared cache: the cards of each listing page, the
-catalogue's filter choices, a listing's count and page of ids, the product page's own markup
-(and, in each worker's memory, the parts it read and each card it made).
+"""Parts of the shop window kept in the shared cache: a catalogue page's whole content, the
+cards of each listing page, the catalogue's filter choices, a listing's count and page of ids,
+the product page's own markup (and, in each worker's memory, the parts it read and each card
+it made).
 
 Each part is keyed by the generations (``core.generations``) of what it shows, so a write
 makes unreachable only the parts that showed what it changed:
@@ -175,6 +176,14 @@ class Parts:
             self.set(key, value)
         return value
 
+    def cards_key(self, ids: list[int], show_village: bool) -> str:
+        """Of the cards of ``ids`` in that order: keyed by those products' generations."""
+        self._read_versions(ids)
+        shown = repr([(pk, self.versions[pk]) for pk in ids]).encode()
+        return self._key(
+            "cards", self.shared, (int(show_village), hashlib.sha256(shown).hexdigest()[:32])
+        )
+
     def cards(self, ids: list[int], show_village: bool) -> list[str]:
         """The cards of ``ids`` in that order, as one part of the shared cache (one entry per
         listing page, keyed by its products' generations: the embedded file cache lists its
@@ -182,14 +191,16 @@ class Parts:
         one query; a product no longer on sale is left out."""
         if not ids:
             return []
-        self._read_versions(ids)
-        shown = repr([(pk, self.versions[pk]) for pk in ids]).encode()
         return self.get_or_make(
-            self._key(
-                "cards", self.shared, (int(show_village), hashlib.sha256(shown).hexdigest()[:32])
-            ),
-            lambda: self._make_cards(ids, show_village),
+            self.cards_key(ids, show_village), lambda: self._make_cards(ids, show_village)
         )
+
+    def catalogue_key(self, *shown) -> str:
+        """Of a whole catalogue page's content, keyed by everything it shows: ``shown`` is the
+        query as typed, the page number, the count, the "did you mean" and the cards' key
+        (the form's choices are under the catalogue's generation, in the key too)."""
+        digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+        return self.listing_key("content", digest)
 
     def _make_cards(self, ids: list[int], show_village: bool) -> list[str]:
         from pracharat.market.models import Product
@@ -216,8 +227,8 @@ class Parts:
 
 
 class Listing:
-    """What the catalogue's paginator pages through: the cards of the products of a search
-    (``ranked``: ids best first, from ``search.ranked_ids``) or of a listing with filters
+    """What the catalogue's paginator pages through: the ids of the products of a search
+    (``ranked``: best first, from ``search.ranked_ids``) or of a listing with filters
     (newest first), counted and sliced without reading more than the page's rows."""
 
     def __init__(self, filters: dict, ranked: list[int] | None, parts: Parts) -> None:
@@ -251,15 +262,14 @@ class Listing:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, window: slice) -> list[str]:
+    def __getitem__(self, window: slice) -> list[int]:
+        """The ids of the products in ``window`` (their cards: ``Parts.cards``)."""
         start, stop = window.start or 0, window.stop
         if self.ranked is not None:
-            ids = self.ranked[start:stop]
-        else:
-            ids = self.parts.get_or_make(
-                self.parts.listing_key("page", *self._filter_key(), start, stop),
-                lambda: list(
-                    self._listing().prefetch_related(None).values_list("pk", flat=True)[start:stop]
-                ),
-            )
-        return self.parts.cards(ids, show_village=True)
+            return self.ranked[start:stop]
+        return self.parts.get_or_make(
+            self.parts.listing_key("page", *self._filter_key(), start, stop),
+            lambda: list(
+                self._listing().prefetch_related(None).values_list("pk", flat=True)[start:stop]
+            ),
+        )

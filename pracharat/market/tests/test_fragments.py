@@ -5,6 +5,7 @@ and the very next request shows the write."""
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -282,3 +283,28 @@ def test_a_checkout_through_the_pages_bumps_only_its_products_generations(
     assert after[-1] > before[-1]
     read, body = _product_rows_read(Client())  # a new visitor: no session to read
     assert read == {tadaeng.pk} and count(body) == 4  # its card made again, nothing else
+
+
+def test_the_cached_catalogue_content_shows_each_query_as_typed_and_its_errors(
+    client, chili_products
+):
+    # the same products under two spellings of the query, a bad price, then the page again
+    first = page(client, q="น้ำพริก")
+    second = page(client, q="น้ำพริก ")
+    assert 'value="น้ำพริก"' in first and 'value="น้ำพริก "' in second
+    bad = page(client, min_price="abc")
+    assert 'aria-invalid="true"' in bad and 'value="abc"' in bad
+    again = page(client, min_price="10")
+    assert 'aria-invalid="true"' not in again and 'value="10"' in again
+    assert 'aria-invalid="true"' in page(client, min_price="abc")  # its own part, still right
+
+
+def test_the_cached_catalogue_content_is_in_the_reader_s_language(client, chili_products):
+    thai = page(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page(client)
+    with translation.override("th"):
+        heading = translation.gettext("Village market")
+    assert heading != "Village market"
+    assert f"<h1>{heading}</h1>" in thai and "Village market" not in thai
+    assert "<h1>Village market</h1>" in english and heading not in english

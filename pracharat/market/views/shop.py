@@ -23,8 +23,9 @@ from pracharat.market.search import did_you_mean, ranked_ids
 @require_GET
 def index(request):
     """The catalogue and the search results. Its parts come from the shared cache
-    (``fragments``: the filter choices, the listing's count and page, the cards), current
-    after any write; the search ranking from ``search.ranked_ids``."""
+    (``fragments``: the filter choices, the listing's count and page of ids, the cards, and
+    the whole content keyed by all of these), current after any write; the search ranking
+    from ``search.ranked_ids``."""
     parts = fragments.Parts()
     categories, provinces = parts.get_or_make(
         parts.listing_key("choices"), lambda: (pages.categories(), pages.provinces_with_groups())
@@ -35,20 +36,29 @@ def index(request):
     ranked = ranked_ids(**filters) if q else None
     paginator = Paginator(fragments.Listing(filters, ranked, parts), pages.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "market/index.html",
-        {
-            "form": form,
-            "page": page,
-            "cards": page.object_list,
-            "searching": any(v for k, v in filters.items()),
-            "did_you_mean": did_you_mean(q),
-            "query": query.urlencode(),
-        },
+    suggestion = did_you_mean(q)
+    cards_key = parts.cards_key(ids, show_village=True) if ids else ""
+    key = parts.catalogue_key(
+        sorted(query.lists()), page.number, paginator.count, suggestion, cards_key
     )
+
+    def make():
+        return render_to_string(
+            "market/_catalogue.html",
+            {
+                "form": form,
+                "page": page,
+                "cards": parts.cards(ids, show_village=True),
+                "searching": any(v for k, v in filters.items()),
+                "did_you_mean": suggestion,
+                "query": query.urlencode(),
+            },
+        )
+
+    return render(request, "market/index.html", {"content": parts.get_or_make(key, make)})
 
 
 @require_GET
