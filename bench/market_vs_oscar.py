@@ -35,6 +35,11 @@ pages, the products on the search pages), so every order hits a part that the me
 reads. The server's per-client checkout limit is raised for the run (every buyer here is
 127.0.0.1); the per-phone limit stays, and each order has its own phone.
 
+Each of our measurements also prints what it cost (``Watch``): the CPU seconds per second
+of each process under our server (gunicorn's workers; two saturated cores show as ~1.0
+each) and the machine's idle and steal time over the run, so a slow run can be told from a
+starved one.
+
 Both servers and the writer run on 127.0.0.1 only, for a fixed time. ``--oscar-search
 whoosh`` runs the reference's Whoosh variant instead of its default (simple) backend.
 """
@@ -321,6 +326,63 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> str:
     return done.stdout
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (gunicorn's master and workers under ``pracharat serve``)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine() -> tuple[int, int, int]:
+    """The machine's CPU ticks so far from /proc/stat: (idle + iowait, steal, all)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return ticks[3] + ticks[4], ticks[7], sum(ticks[:8])
+
+
+class Watch:
+    """What a measurement cost the machine: each process under the server in CPU seconds per
+    second, and the machine's idle and steal time (a figure is only as good as its CPU)."""
+
+    def __init__(self, server: int) -> None:
+        self.pids = _descendants(server)
+        self.cpu = {pid: _cpu_seconds(pid) for pid in self.pids}
+        self.ticks = _machine()
+        self.started = time.monotonic()
+
+    def stop(self) -> dict:
+        seconds = time.monotonic() - self.started
+        idle, steal, every = (b - a for a, b in zip(self.ticks, _machine(), strict=True))
+        busy = sorted(
+            ((_cpu_seconds(pid) - self.cpu[pid]) / seconds for pid in self.pids), reverse=True
+        )
+        return {
+            "server_cpu": [round(c, 2) for c in busy if c >= 0.01],
+            "idle_pct": 100 * idle / every if every else 0.0,
+            "steal_pct": 100 * steal / every if every else 0.0,
+        }
+
+
 def run_ours(
     port: int,
     paths: dict[str, list[str]],
@@ -375,11 +437,13 @@ def run_ours(
                 rate, products, subdistrict = orders
                 writer = Writer(port, rate, products[page], subdistrict, seed=port + n)
                 writer.start()
+            watch = Watch(server.pid)
             try:
                 text = run(page, seconds)
             finally:
+                watched = watch.stop()
                 written = writer.stop() if writer else {}
-            results[page] = {**parse_wrk(text), **written}
+            results[page] = {**parse_wrk(text), **written, **watched}
             time.sleep(1)
         return results
     finally:
@@ -544,6 +608,11 @@ def main(argv: list[str]) -> None:
                     extra = (
                         f"  orders {r['orders']} (refused {r['refused']}, errors "
                         f"{r['order_errors']}, p50 {r['order_p50']:.0f} ms)"
+                    )
+                if "server_cpu" in r:
+                    extra += (
+                        f"  server CPU s/s {r['server_cpu']}, machine idle "
+                        f"{r['idle_pct']:.0f} % steal {r['steal_pct']:.0f} %"
                     )
                 print(
                     f"{run:3d} {page:<10} {side:<6} {r['rps']:8.1f} {r['p50']:8.1f} "
