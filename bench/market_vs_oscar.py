@@ -235,6 +235,7 @@ class Writer(threading.Thread):
         self.placed = 0
         self.refused = 0  # the checkout answered with its form again (e.g. out of stock)
         self.errors = 0
+        self.failures: list[str] = []  # what each error was: a step's status, an exception
         self.seconds: list[float] = []
 
     def _request(self, method: str, path: str, cookies: dict, data: dict | None = None):
@@ -269,7 +270,7 @@ class Writer(threading.Thread):
             "POST", f"/market/cart/add/{pk}/", cookies, {**csrf, "quantity": 1}
         )
         if status != 302:
-            self.errors += 1
+            self._failed(f"add to cart {status}")
             return
         status, _, form = self._request("GET", "/market/checkout/", cookies)
         shipping = re.findall(r'name="(shipping_\d+)" value="([a-z]+)"', form)
@@ -290,7 +291,11 @@ class Writer(threading.Thread):
         elif status == 200:
             self.refused += 1
         else:
-            self.errors += 1
+            self._failed(f"checkout {status} {location}")
+
+    def _failed(self, what: str) -> None:
+        self.errors += 1
+        self.failures.append(what)
 
     def run(self) -> None:
         due = time.monotonic()
@@ -298,8 +303,8 @@ class Writer(threading.Thread):
             started = time.monotonic()
             try:
                 self.order(self.rng.choice(self.products))
-            except OSError:
-                self.errors += 1
+            except OSError as error:
+                self._failed(repr(error))
             self.seconds.append(time.monotonic() - started)
             due = max(due + self.interval, time.monotonic())
 
@@ -310,6 +315,7 @@ class Writer(threading.Thread):
             "orders": self.placed,
             "refused": self.refused,
             "order_errors": self.errors,
+            "order_failures": self.failures[:3],
             "order_p50": statistics.median(self.seconds) * 1000 if self.seconds else 0.0,
         }
 
@@ -605,9 +611,10 @@ def main(argv: list[str]) -> None:
                 table.setdefault((page, side), []).append(r)
                 extra = f"  other_cpu {r['other_cpu_pct']:.0f} %" if "other_cpu_pct" in r else ""
                 if "orders" in r:
+                    failures = f" {r['order_failures']}" if r["order_errors"] else ""
                     extra = (
                         f"  orders {r['orders']} (refused {r['refused']}, errors "
-                        f"{r['order_errors']}, p50 {r['order_p50']:.0f} ms)"
+                        f"{r['order_errors']}{failures}, p50 {r['order_p50']:.0f} ms)"
                     )
                 if "server_cpu" in r:
                     extra += (

@@ -31,6 +31,8 @@ from pracharat.market import querysets
 from pracharat.market.lib import promptpay, s10
 
 ZERO = Decimal("0.00")
+#: Half a satang: amounts of two decimal places that differ by less are equal.
+HALF_SATANG = models.Value(Decimal("0.005"))
 money_validators = [MinValueValidator(ZERO)]
 
 
@@ -621,9 +623,19 @@ class Order(TimeStamped):
             models.Index(fields=["group", "status", "created"], name="market_order_group_status"),
         ]
         constraints = [
+            # The total is the sum of its parts, to the satang. Within half a satang, not
+            # equal: SQLite adds decimal columns as binary floats (1.10 + 2.20 is not 3.30
+            # there), and with two decimal places everywhere the two mean the same.
             models.CheckConstraint(
                 condition=Q(
-                    total=models.F("subtotal") + models.F("shipping_fee") + models.F("cod_fee")
+                    total__gte=models.F("subtotal")
+                    + models.F("shipping_fee")
+                    + models.F("cod_fee")
+                    - HALF_SATANG,
+                    total__lte=models.F("subtotal")
+                    + models.F("shipping_fee")
+                    + models.F("cod_fee")
+                    + HALF_SATANG,
                 ),
                 name="market_order_total_sum",
             ),

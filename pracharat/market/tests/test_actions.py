@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -30,7 +31,7 @@ from pracharat.market.models import (
     ShippingService,
     TrackingEvent,
 )
-from pracharat.market.tests.conftest import product_photo, slip_picture
+from pracharat.market.tests.conftest import make_product, product_photo, slip_picture
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret"
@@ -374,3 +375,26 @@ def test_photo_is_resized_with_a_light_thumbnail(chili_products):
     assert photo.thumbnail.size < 30_000
     second = actions.add_photo(chili_products["pao"], product_photo(jpeg(colour="blue")))
     assert second.position == photo.position + 1
+
+
+def test_an_order_whose_parts_do_not_add_up_in_binary_floats_is_placed(chili_group, buyer_details):
+    # SQLite adds decimal columns as floats: the total's CHECK once refused such an order (500)
+    fee = actions.shipping_fee(ShippingService.REGISTERED, 250)
+    price = next(
+        p
+        for p in (
+            Decimal(f"{baht}.{satang:02d}") for baht in range(20, 200) for satang in range(100)
+        )
+        if float(p) + float(fee) != float(p + fee)
+    )
+    product = make_product(chili_group, "น้ำพริกกุ้ง", str(price))
+    (order,) = actions.checkout(
+        {product.pk: 1}, buyer_details, shipping_service=ShippingService.REGISTERED
+    )
+    order.refresh_from_db()
+    assert order.total == price + fee
+
+
+def test_an_order_whose_total_is_not_its_parts_is_refused_by_the_database(order):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(total=order.total + Decimal("0.01"))
