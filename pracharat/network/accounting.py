@@ -747,7 +747,16 @@ def _server_bound_cursor():
     leaves psycopg's automatic preparing off, and planning the batch's long statement again
     for every batch cost the server more than running it for a small one)."""
     connection.ensure_connection()
-    return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens psycopg connections with prepare_threshold=None, which makes psycopg
+        # ignore prepare=True as well. A threshold no statement reaches prepares only those
+        # that ask (the batch statement), nothing else on the connection.
+        raw.prepare_threshold = _ONLY_ASKED
+    return connection._prepare_cursor(_prepared_cursor_class()(raw))
+
+
+_ONLY_ASKED = 2**31 - 1
 
 
 _CURSOR_CLASS: list[type] = []
