@@ -37,9 +37,13 @@ class AreaCodeField(models.CharField):
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for key, default in (("max_length", 8), ("db_index", True)):
-            if kwargs.get(key) == default:
-                kwargs.pop(key)
+        if kwargs.get("max_length") == 8:
+            kwargs.pop("max_length")
+        # Field leaves db_index out when False (its default), which here means True: say it.
+        if self.db_index:
+            kwargs.pop("db_index", None)
+        else:
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
 

@@ -284,6 +284,10 @@ class AccountingSession(models.Model):
         blank=True,
         related_name="sessions",
         verbose_name=_("device"),
+        # The open sessions' (nas, status) index below serves Accounting-On/Off and health;
+        # an index of every session's device would be written by every report for the rare
+        # deletion of a device (which then scans).
+        db_index=False,
     )
     service_point = models.ForeignKey(
         ServicePoint,
@@ -292,7 +296,7 @@ class AccountingSession(models.Model):
         verbose_name=_("service point"),
         db_index=False,  # (service_point, ended_at) below serves it
     )
-    area_code = AreaCodeField(db_index=False)
+    area_code = AreaCodeField(db_index=False)  # read with the point's rows, never alone
     user_hash = models.CharField(_("user (pseudonym)"), max_length=64, blank=True)
     calling_station_hash = models.CharField(_("device (pseudonym)"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("started"))

@@ -44,3 +44,19 @@ def test_in_area_is_answered_from_the_index():
     else:
         plan = rows.explain()
         assert "SEARCH" in plan and "USING" in plan, plan
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"db_index": False}, {"max_length": 10, "blank": True}])
+def test_area_code_field_deconstructs_to_itself(kwargs):
+    # db_index=False was once lost (Field omits its own default, which is not this field's):
+    # migrations then made indexes the models meant not to have
+    from pracharat.core.models import AreaCodeField
+
+    field = AreaCodeField(**kwargs)
+    _name, _path, args, rebuilt = field.deconstruct()
+    again = AreaCodeField(*args, **rebuilt)
+    assert (again.db_index, again.max_length, again.blank) == (
+        field.db_index,
+        field.max_length,
+        field.blank,
+    )
