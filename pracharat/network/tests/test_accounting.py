@@ -369,7 +369,7 @@ def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     assert (begin, commit) == ("BEGIN", "COMMIT")
     # (psycopg keeps no query text for a prepared statement's run: Django logs it as None)
     assert write is None or write.startswith("WITH l AS (SELECT pg_advisory_xact_lock_shared(")
-    # ... the batch statement, prepared on the server, once (Django's connection would not prepare it)
+    # ... the batch statement, prepared on the server once (Django's connection would not)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements"
