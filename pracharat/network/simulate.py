@@ -114,6 +114,7 @@ WEEKDAY_CURVE = [
     1.4,
     0.6,
 ]
+DAY_AVERAGE = sum(WEEKDAY_CURVE) / 24
 WEEKEND_CURVE = [
     0.3,
     0.15,
@@ -483,7 +484,11 @@ class LiveSession:
 
 class LiveSender:
     """Plays village sessions as Accounting-Request packets (Start, Interim-Update every
-    ``interim`` seconds, Stop) to a listener, retransmitting until answered, as a NAS does."""
+    ``interim`` seconds, Stop) to a listener, retransmitting until answered, as a NAS does.
+
+    New sessions follow the village day (few at night, the evening peak), ``starts_per_second``
+    being the day's average; ``steady`` keeps that rate at every hour (tests, measurements),
+    so what is sent does not depend on the clock."""
 
     def __init__(
         self,
@@ -493,8 +498,10 @@ class LiveSender:
         interim: float = 60.0,
         seed: int = 65,
         timeout: float = 2.0,
+        steady: bool = False,
     ) -> None:
         self.target = target
+        self.steady = steady
         self.devices = devices  # (NAS-Identifier, secret)
         self.interim = interim
         self.rng = random.Random(seed)
@@ -565,8 +572,9 @@ class LiveSender:
             elif now >= s.next_interim:
                 self._send(device, self._session_attributes("Interim-Update", s, now))
                 s.next_interim = now + self.interim
-        hour = timezone.localtime().hour
-        rate = starts_per_second * WEEKDAY_CURVE[hour] / 1.3
+        rate = starts_per_second
+        if not self.steady:
+            rate *= WEEKDAY_CURVE[timezone.localtime().hour] / DAY_AVERAGE
         for _ in range(int(rate) + (1 if self.rng.random() < rate % 1 else 0)):
             device = self.rng.randrange(len(self.devices))
             user = f"live-user{self.rng.randrange(500)}"

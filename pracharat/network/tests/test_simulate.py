@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -74,3 +74,24 @@ def test_demo_loader_binds_the_localhost_nas_to_ban_khlong_mem(
     assert nas.service_point.place_name == "ศาลาประชาคมบ้านคลองเมม"
     assert nas.service_point.provider.slug == "nt-phitsanulok"
     assert ServicePoint.objects.count() == 5
+
+
+def test_live_starts_follow_the_village_day_unless_steady(monkeypatch):
+    """At 03:00 a village sends about a twentieth of the day's average; --steady sends the
+    asked rate at any hour (a test run in the small hours must not send nothing)."""
+    night = timezone.make_aware(datetime(2026, 12, 4, 3, 0))
+    monkeypatch.setattr(simulate.timezone, "localtime", lambda *a: night)
+
+    def starts(steady: bool) -> int:
+        sender = simulate.LiveSender(("127.0.0.1", 9), [("nas", b"s")], steady=steady)
+        sent = []
+        monkeypatch.setattr(sender, "_send", lambda device, attrs: sent.append(attrs) or True)
+        try:
+            for _second in range(10):
+                sender.step(4.0)
+        finally:
+            sender.close()
+        return sum(1 for attrs in sent if ("Acct-Status-Type", "Start") in attrs)
+
+    assert starts(steady=True) == 40
+    assert starts(steady=False) <= 4  # 4 × 0.05 / 1.3 a second, ten seconds

@@ -30,7 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--live", action="store_true", help="send RADIUS packets instead")
         parser.add_argument("--target", help="listener host:port (RADIUS_BIND)")
         parser.add_argument("--duration", type=float, default=60.0, help="live seconds")
-        parser.add_argument("--rate", type=float, default=2.0, help="live new sessions/second")
+        parser.add_argument(
+            "--rate", type=float, default=2.0, help="live new sessions/second, the day's average"
+        )
+        parser.add_argument(
+            "--steady",
+            action="store_true",
+            help="live: the same rate at every hour, not the village day (tests, measurements)",
+        )
         parser.add_argument("--interim", type=float, default=60.0, help="live interim seconds")
 
     def handle(self, *args, **o):
@@ -82,7 +89,9 @@ class Command(BaseCommand):
         ]
         if not devices:
             raise CommandError("no devices to simulate")
-        sender = simulate.LiveSender(target, devices, interim=o["interim"], seed=o["seed"])
+        sender = simulate.LiveSender(
+            target, devices, interim=o["interim"], seed=o["seed"], steady=o["steady"]
+        )
         self.stdout.write(
             f"sending live accounting from {len(devices)} devices to {target[0]}:{target[1]} "
             f"for {o['duration']:.0f} s"
