@@ -288,6 +288,7 @@ class AccountingSession(models.Model):
         # an index of every session's device would be written by every report for the rare
         # deletion of a device (which then scans).
         db_index=False,
+        db_constraint=False,  # see service_point
     )
     service_point = models.ForeignKey(
         ServicePoint,
@@ -295,6 +296,11 @@ class AccountingSession(models.Model):
         related_name="sessions",
         verbose_name=_("service point"),
         db_index=False,  # (service_point, ended_at) below serves it
+        # No foreign key constraint in the database (as FreeRADIUS's radacct has none): its
+        # check would lock the point's and the device's rows (FOR KEY SHARE) for every row
+        # every batch writes. The writers store only devices and points they looked up, and
+        # deletions go through the ORM, which applies PROTECT and SET_NULL itself.
+        db_constraint=False,
     )
     area_code = AreaCodeField(db_index=False)  # read with the point's rows, never alone
     user_hash = models.CharField(_("user (pseudonym)"), max_length=64, blank=True)
@@ -357,7 +363,11 @@ class RollupMark(models.Model):
     it read, so a mark added meanwhile is never lost."""
 
     service_point = models.ForeignKey(
-        ServicePoint, on_delete=models.CASCADE, related_name="+", db_index=False
+        ServicePoint,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,  # written with every batch, as the sessions (see there)
     )
     day = models.DateField()
 

@@ -214,6 +214,25 @@ def test_unknown_nas_is_skipped(store):
     assert store.totals.skipped == 1
 
 
+def test_deleting_a_device_or_a_point_holds_without_database_constraints(store):
+    """The session and mark tables have no foreign key constraints (their checks locked the
+    point's and device's rows for every row written); the ORM's on_delete still holds."""
+    from django.db.models import ProtectedError
+
+    store([request("Start")])
+    session = only_session()
+    point = session.service_point
+    assert RollupMark.objects.filter(service_point=point).exists()
+    with pytest.raises(ProtectedError):
+        point.delete()
+    Nas.objects.filter(pk=session.nas_id).delete()
+    session.refresh_from_db()
+    assert session.nas_id is None  # SET_NULL
+    AccountingSession.objects.all().delete()
+    point.delete()
+    assert not RollupMark.objects.exists()  # CASCADE
+
+
 def test_implausible_event_timestamp_falls_back_to_arrival(store):
     req = request("Start")
     raw = encode_accounting_request(
