@@ -33,7 +33,9 @@ the machine's drift spreads evenly; before each run the target's table is emptie
 checkpoints, ``sync``, 1 s pause (as ``run.sh``). After each run every stored row is checked: a
 Start run leaves exactly N open sessions, a mixed run exactly M closed ones with the Stop's
 session time, cause and octets (gigawords included). Medians per pair, and each target's
-median over FreeRADIUS's.
+median over FreeRADIUS's. CPU per packet, from /proc: the server's own processes (for
+SQLite the database work is inside them), every PostgreSQL server process (one target runs
+at a time), and ``radclient`` (``load.sh``'s own figure), which shares the same cores.
 
 Then answer latency at 100 in flight: ``--latency`` Starts from a Python client that keeps
 exactly 100 requests outstanding (2 sockets × 50), per-request time from send to answer,
@@ -402,11 +404,27 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / tick
 
 
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process on the machine (one target runs at a time, so their
+    CPU during a run is that run's database work)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def load_run(harness: Path, target: Target, kind: str, count: int, prefix: str) -> dict:
     target.reset()
     subprocess.run(["sync"], check=False)
     time.sleep(1)
     cpu0 = cpu_seconds(target.pids())
+    db_pids = postgres_pids()
+    db0 = cpu_seconds(db_pids)
     line = subprocess.run(
         [
             "bash",
@@ -433,7 +451,8 @@ def load_run(harness: Path, target: Target, kind: str, count: int, prefix: str) 
         check=True,
     ).stdout.strip()
     cpu = cpu_seconds(target.pids()) - cpu0
-    packets, wall, pps, lost, rc, _client_cpu, drops = line.split("\t")
+    db = cpu_seconds(db_pids) - db0  # (a backend that ended meanwhile is not counted)
+    packets, wall, pps, lost, rc, client_cpu, drops = line.split("\t")
     return {
         "packets": int(packets),
         "wall_s": float(wall),
@@ -441,6 +460,8 @@ def load_run(harness: Path, target: Target, kind: str, count: int, prefix: str) 
         "lost": int(lost),
         "rc": int(rc),
         "server_cpu_ms_per_packet": 1000 * cpu / int(packets),
+        "postgres_cpu_ms_per_packet": 1000 * db / int(packets),
+        "client_cpu_ms_per_packet": 1000 * float(client_cpu) / int(packets),
         "udp_drops": int(drops),
         "stored": target.stored(prefix, kind, count),
     }
@@ -572,9 +593,9 @@ def report(targets: list[Target], results: dict) -> None:
     print()
     print(
         "| target | load | median pkt/s (runs) | × FreeRADIUS | lost | rows checked |"
-        " listener CPU ms/packet (database not counted) |"
+        " server CPU ms/packet | PostgreSQL CPU ms/packet | radclient CPU ms/packet |"
     )
-    print("| --- | --- | ---: | ---: | ---: | --- | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
     for t in targets:
         for kind in ("start", "mix"):
             runs = results[(t.name, kind)]
@@ -584,12 +605,14 @@ def report(targets: list[Target], results: dict) -> None:
                 ratio = f"{med / statistics.median(r['pps'] for r in base[kind]):.2f}×"
             ok = sum(r["stored"] == "ok" for r in runs)
             cpu = statistics.median(r["server_cpu_ms_per_packet"] for r in runs)
+            db = statistics.median(r.get("postgres_cpu_ms_per_packet", 0) for r in runs)
+            client = statistics.median(r.get("client_cpu_ms_per_packet", 0) for r in runs)
             label = "Start only" if kind == "start" else "Start+Interim+Stop"
             each = " / ".join(f"{r['pps']:,.0f}" for r in runs)
             lost = sum(r["lost"] for r in runs)
             print(
                 f"| {t.name} | {label} | {med:,.0f} ({each}) | {ratio} | {lost} |"
-                f" {ok}/{len(runs)} exact | {cpu:.2f} |"
+                f" {ok}/{len(runs)} exact | {cpu:.3f} | {db:.3f} | {client:.3f} |"
             )
     print()
     print("| target | answers (runs) | p50 ms (median of runs) | p99 ms | lost | rows checked |")
