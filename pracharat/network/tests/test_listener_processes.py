@@ -60,9 +60,14 @@ class Listener:
     def children(self) -> list[int]:
         return [int(p) for p in re.findall(r"started \(pid (\d+)\)", self.err.read_text())]
 
+    def listening(self) -> int:
+        return len(re.findall(r"RADIUS accounting listening on", self.err.read_text()))
+
     def wait_for_children(self, count: int) -> list[int]:
+        """Until ``count`` processes were started and as many have bound the port (a datagram
+        sent before any has is dropped, and the NAS's retransmission comes seconds later)."""
         for _ in range(600):  # bounded: 60 s for the processes to start
-            if len(self.children()) >= count:
+            if len(self.children()) >= count and self.listening() >= count:
                 break
             assert self.process.poll() is None, self.err.read_text()[-2000:]
             time.sleep(0.1)
