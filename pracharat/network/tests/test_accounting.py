@@ -217,7 +217,13 @@ def test_unknown_nas_is_skipped(store):
 def test_deleting_a_device_or_a_point_holds_without_database_constraints(store):
     """The session and mark tables have no foreign key constraints (their checks locked the
     point's and device's rows for every row written); the ORM's on_delete still holds."""
+    from django.db import connection
     from django.db.models import ProtectedError
+
+    with connection.cursor() as cursor:
+        for model in (AccountingSession, RollupMark):
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            assert not [c for c in found.values() if c["foreign_key"]], model
 
     store([request("Start")])
     session = only_session()
