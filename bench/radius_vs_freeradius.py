@@ -451,7 +451,7 @@ def load_run(harness: Path, target: Target, kind: str, count: int, prefix: str) 
         check=True,
     ).stdout.strip()
     cpu = cpu_seconds(target.pids()) - cpu0
-    db = cpu_seconds(db_pids) - db0  # (a backend that ended meanwhile is not counted)
+    db = cpu_seconds(db_pids) - db0  # (a backend started or ended meanwhile is not counted)
     packets, wall, pps, lost, rc, client_cpu, drops = line.split("\t")
     return {
         "packets": int(packets),
@@ -605,8 +605,8 @@ def report(targets: list[Target], results: dict) -> None:
                 ratio = f"{med / statistics.median(r['pps'] for r in base[kind]):.2f}×"
             ok = sum(r["stored"] == "ok" for r in runs)
             cpu = statistics.median(r["server_cpu_ms_per_packet"] for r in runs)
-            db = statistics.median(r.get("postgres_cpu_ms_per_packet", 0) for r in runs)
-            client = statistics.median(r.get("client_cpu_ms_per_packet", 0) for r in runs)
+            db = statistics.median(r["postgres_cpu_ms_per_packet"] for r in runs)
+            client = statistics.median(r["client_cpu_ms_per_packet"] for r in runs)
             label = "Start only" if kind == "start" else "Start+Interim+Stop"
             each = " / ".join(f"{r['pps']:,.0f}" for r in runs)
             lost = sum(r["lost"] for r in runs)
