@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -379,11 +380,19 @@ def apply_events(
     """Store a batch of events in one transaction. Safe to repeat; retried once if another
     writer inserted one of the same sessions meanwhile. With ``liveness``, only the liveness
     writes it finds due are made (and recorded once committed)."""
+    # On PostgreSQL a batch of session reports is one statement (_batch_sql), which the
+    # server runs as a transaction of its own: committed (and synced) before it returns, so
+    # BEGIN and COMMIT would only add two round trips. A batch that also reads or takes the
+    # lock exclusive (_exclusive) needs the explicit transaction.
+    exclusive = connection.vendor == "postgresql" and _exclusive(events)
+    own_statement = (
+        connection.vendor == "postgresql" and not connection.in_atomic_block and not exclusive
+    )
     for attempt in (1, 2):
         try:
             touched: list[tuple[str, dict[int, datetime]]] = []
-            with transaction.atomic():
-                result = _apply(events, liveness, touched)
+            with nullcontext() if own_statement else transaction.atomic():
+                result = _apply(events, liveness, touched, exclusive)
             if liveness is not None:
                 for kind, written in touched:
                     liveness.committed(kind, written)
@@ -406,25 +415,33 @@ def apply_events(
 ACCOUNTING_LOCK = 0x70726163  # "prac"
 
 
-def _serialise(events: Sequence[SessionEvent | NasEvent]) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite has one writer at a time (BEGIN IMMEDIATE) anyway
-    # Exclusive also for a session starting near a month's edge: its bucket is read before
-    # the write (partitions.buckets_near_edges), so no other writer may insert it meanwhile.
-    exclusive = any(
+def _exclusive(events: Sequence[SessionEvent | NasEvent]) -> bool:
+    """Whether the batch takes the accounting lock exclusive: it holds a NAS reboot, or a
+    session starting near a month's edge, whose bucket is read before the write
+    (partitions.buckets_near_edges), so no other writer may insert it meanwhile."""
+    return any(
         isinstance(event, NasEvent) or partitions.near_edge(event_start(event)) for event in events
     )
-    if exclusive:  # (a batch of session reports only: the batch statement takes it shared)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACCOUNTING_LOCK])
+
+
+def _lock_exclusive() -> None:
+    """PostgreSQL: take the accounting lock exclusive, before the batch's reads and NAS closes
+    (SQLite has one writer at a time, BEGIN IMMEDIATE, anyway; a batch of session reports only
+    is taken shared by the batch statement itself)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACCOUNTING_LOCK])
 
 
 def _apply(
     events: Sequence[SessionEvent | NasEvent],
     liveness: Liveness | None = None,
     touched: list | None = None,
+    exclusive: bool = False,
 ) -> ApplyResult:
-    _serialise(events)
+    """``exclusive``: take the accounting lock exclusive first (PostgreSQL; see
+    :func:`_exclusive`)."""
+    if exclusive:
+        _lock_exclusive()
     result = ApplyResult()
     marks: set[tuple[int, date]] = set()  # days of sessions closed by a NAS reboot
     seen_points: dict[int, datetime] = {}

@@ -42,12 +42,6 @@ def parse_bind(value: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def default_workers() -> int:
-    """Batches stored at once: two on PostgreSQL (one is parsed while the other commits);
-    one on SQLite, which has a single writer anyway."""
-    return 2 if connections["default"].vendor == "postgresql" else 1
-
-
 def default_bind() -> tuple[str, int]:
     """``settings.RADIUS_BIND``, read now."""
     return parse_bind(settings.RADIUS_BIND)
@@ -69,7 +63,7 @@ async def run(options: ListenerOptions, stop: asyncio.Event, started=None) -> Ac
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(background, directory.refresh)
     handler = RequestHandler(directory)
-    config = options.server or ServerConfig(workers=default_workers())
+    config = options.server or ServerConfig()
     # One writer thread (and so one database connection) per batch in flight, each storing
     # and then answering its batches itself; its connection is closed on the way out.
     server = AccountingServer(directory.lookup_secret, handler, config)

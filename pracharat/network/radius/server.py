@@ -88,7 +88,11 @@ class ServerConfig:
     """Tuning knobs; the defaults suit a few thousand village access points."""
 
     max_batch: int = 200  # requests per handle() call
-    workers: int = 1  # writer threads: batches being stored at once
+    # Writer threads: batches being stored at once. One: while it waits for the database the
+    # event loop reads and verifies the next batch anyway, and on 2 cores a second writer made
+    # the batches smaller and each packet dearer than the overlap of two commits won (on
+    # PostgreSQL too; docs/benchmarks.md). SQLite has a single writer anyway.
+    workers: int = 1
     # Seconds the first request of a batch may wait for company. 0: a free writer takes
     # whatever is queued at once (with fewer requests in flight than a batch, any fixed wait
     # is pure latency; under load the queue fills while the writers commit anyway).

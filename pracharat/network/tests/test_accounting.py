@@ -371,7 +371,7 @@ def test_the_sql_merge_with_the_stored_row_is_the_python_merge(store):
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     """On PostgreSQL a batch of session reports is one statement (the advisory lock, shared,
-    then upsert, rollup marks and both liveness updates), then COMMIT."""
+    then upsert, rollup marks and both liveness updates) in autocommit: no BEGIN, no COMMIT."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -389,9 +389,8 @@ def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     with CaptureQueriesContext(connection) as queries:
         handler(batch)
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) == 3, statements
-    begin, write, commit = statements
-    assert (begin, commit) == ("BEGIN", "COMMIT")
+    assert len(statements) == 1, statements
+    (write,) = statements
     # (psycopg keeps no query text for a prepared statement's run: Django logs it as None)
     assert write is None or write.startswith("WITH l AS (SELECT pg_advisory_xact_lock_shared(")
     # ... the batch statement, prepared on the server once (Django's connection would not)
@@ -410,6 +409,34 @@ def test_a_batch_is_the_lock_and_one_statement_on_postgresql(khlong_mem_nas):
     assert ServicePoint.objects.get().last_traffic == T0 + timedelta(hours=25)
     khlong_mem_nas.refresh_from_db()
     assert khlong_mem_nas.last_seen == T0 + timedelta(hours=25)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_with_a_nas_reboot_is_one_transaction_on_postgresql(khlong_mem_nas):
+    """A batch that takes the accounting lock exclusive (here an Accounting-On) keeps its
+    explicit transaction: the lock, the NAS's sessions closed and the batch statement commit
+    together."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the autocommit batch is PostgreSQL's")
+    directory = NasDirectory()
+    directory.refresh()
+    handler = RequestHandler(directory)
+    handler([request("Start", session="before")])
+    with CaptureQueriesContext(connection) as queries:
+        handler(
+            [
+                request("Accounting-On", at=T0 + timedelta(hours=1)),
+                request("Start", session="after", at=T0 + timedelta(hours=1)),
+            ]
+        )
+    statements = [q["sql"] or "" for q in queries.captured_queries]
+    assert statements[0] == "BEGIN" and statements[-1] == "COMMIT", statements
+    assert "pg_advisory_xact_lock(" in statements[1]
+    assert AccountingSession.objects.get(acct_session_id="before").status == "closed"
+    assert AccountingSession.objects.get(acct_session_id="after").status == "open"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,7 +16,6 @@ from pracharat.network.listener import (
     child_command,
     default_bind,
     default_processes,
-    default_workers,
     free_reusable_port,
     parse_bind,
     run,
@@ -43,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            help="batches stored at once (default 2 on PostgreSQL, 1 on SQLite)",
+            help="writer threads, batches stored at once (default 1; see docs/network.md)",
         )
 
         parser.add_argument(
@@ -86,7 +85,7 @@ class Command(BaseCommand):
             port=port,
             reuse_port=reuse_port,
             server=ServerConfig(
-                max_batch=max_batch, max_delay=max_delay, workers=workers or default_workers()
+                max_batch=max_batch, max_delay=max_delay, workers=workers or ServerConfig().workers
             ),
         )
 
